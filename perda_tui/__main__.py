@@ -1,0 +1,5 @@
+"""`python -m perda_tui` runs the console script."""
+
+from perda_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Client libraries: data server, Scrutiny and DRMS. None of them imports Textual."""

@@ -1,0 +1,118 @@
+"""Layered settings: TOML file in the user config dir < environment < command-line flags.
+
+Passwords are never stored here. The file and its directory are created user-only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "perda-tui"
+
+#: Environment variable for each setting (flags override these, these override the file).
+ENV_VARS = {
+    "url": "PERDA_URL",
+    "cache_dir": "PERDA_CACHE_DIR",
+    "scrutiny_url": "SCRUTINY_URL",
+    "drms_server": "DRMS_SERVER",
+}
+#: Moves the config file and default cache elsewhere (tests, portable installs).
+CONFIG_DIR_ENV = "PERDA_CONFIG_DIR"
+
+
+class ConfigError(ValueError):
+    """The config file exists but cannot be read as perda-tui settings."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Effective settings after merging file, environment and flags."""
+
+    url: str = ""
+    cache_dir: Path = Path()
+    scrutiny_url: str = ""
+    drms_server: str = "jsoc"
+    insecure: bool = False
+
+
+def config_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """Directory holding `config.toml`."""
+    if env.get(CONFIG_DIR_ENV):
+        return Path(env[CONFIG_DIR_ENV])
+    return Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def config_path(env: Mapping[str, str] = os.environ) -> Path:
+    """Path of the TOML config file."""
+    return config_dir(env) / "config.toml"
+
+
+def default_cache_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """Where downloaded logs are cached unless configured otherwise."""
+    if env.get(CONFIG_DIR_ENV):
+        return Path(env[CONFIG_DIR_ENV]) / "cache"
+    return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def read_file_settings(env: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """The string settings stored in the config file (unknown keys are ignored)."""
+    path = config_path(env)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+    return {key: value for key, value in data.items() if key in ENV_VARS and isinstance(value, str)}
+
+
+def load_settings(
+    flags: argparse.Namespace | None = None, env: Mapping[str, str] = os.environ
+) -> Settings:
+    """Merge file < environment < flags (flags that are None are not set)."""
+    values: dict[str, object] = dict(read_file_settings(env))
+    values.update({key: env[var] for key, var in ENV_VARS.items() if env.get(var)})
+    if flags is not None:
+        known = {f.name for f in fields(Settings)}
+        values.update(
+            {key: value for key, value in vars(flags).items() if key in known and value is not None}
+        )
+    settings = Settings(**{k: v for k, v in values.items() if k != "cache_dir"})  # type: ignore[arg-type]
+    cache = values.get("cache_dir")
+    return replace(settings, cache_dir=Path(str(cache)).expanduser() if cache else default_cache_dir(env))
+
+
+def remember(env: Mapping[str, str] = os.environ, **values: str) -> Path:
+    """Store string settings (e.g. `url=`) in the config file, atomically and user-only.
+
+    Only the keys of `ENV_VARS` can be stored; a password can never land here.
+    """
+    import tomli_w
+
+    unknown = set(values) - set(ENV_VARS)
+    if unknown:
+        raise ValueError(f"not a storable setting: {', '.join(sorted(unknown))}")
+    path = config_path(env)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    merged = read_file_settings(env) | values
+    tmp = path.with_suffix(".toml.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        tomli_w.dump(merged, handle)
+    os.replace(tmp, path)
+    return path
+
+
+def locate(args: argparse.Namespace) -> int:
+    """`perda-tui locate`: print where config and cache live."""
+    settings = load_settings(args)
+    print(f"config: {config_path()}")
+    print(f"cache:  {settings.cache_dir}")
+    return 0

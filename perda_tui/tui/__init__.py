@@ -1,0 +1,1 @@
+"""Textual application: screens, widgets and the app shell."""

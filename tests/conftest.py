@@ -1,0 +1,15 @@
+"""Shared fixtures: every test runs with its own config and cache directory."""
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point config and cache at a fresh folder; clear settings from the environment."""
+    folder = tmp_path_factory.mktemp("perda-config")
+    monkeypatch.setenv("PERDA_CONFIG_DIR", str(folder))
+    for var in ("PERDA_URL", "PERDA_CACHE_DIR", "PERDA_PASSWORD", "SCRUTINY_URL", "DRMS_SERVER"):
+        monkeypatch.delenv(var, raising=False)
+    return folder
