@@ -19,4 +19,10 @@ class BenchResult:
     def cells(self) -> list[str]:
         """Table cells: figure, value, target, verdict, note."""
         value = f"{self.value:,.3g}" if abs(self.value) < 1000 else f"{self.value:,.0f}"
-        return [self.name, f"{value} {self.unit}", self.target, "ok" if self.ok else "MISS", self.note]
+        return [
+            self.name,
+            f"{value} {self.unit}",
+            self.target,
+            "ok" if self.ok else "MISS",
+            self.note,
+        ]

@@ -72,9 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--password-stdin", action="store_true", help="read password from stdin")
     cmd.add_argument("prefix", nargs="?", default="", help="folder prefix, e.g. 'REV 11/'")
 
-    cmd = command(
-        "download", "perda_tui.clients.dataserver.cli:download_command", "download a log"
-    )
+    cmd = command("download", "perda_tui.clients.dataserver.cli:download_command", "download a log")
     _add_connection_flags(cmd)
     cmd.add_argument("--password-stdin", action="store_true", help="read password from stdin")
     cmd.add_argument("key", help="S3 key of the log")

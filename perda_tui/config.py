@@ -86,7 +86,9 @@ def load_settings(
         )
     settings = Settings(**{k: v for k, v in values.items() if k != "cache_dir"})  # type: ignore[arg-type]
     cache = values.get("cache_dir")
-    return replace(settings, cache_dir=Path(str(cache)).expanduser() if cache else default_cache_dir(env))
+    return replace(
+        settings, cache_dir=Path(str(cache)).expanduser() if cache else default_cache_dir(env)
+    )
 
 
 def remember(env: Mapping[str, str] = os.environ, **values: str) -> Path:

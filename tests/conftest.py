@@ -6,7 +6,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_config(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Point config and cache at a fresh folder; clear settings from the environment."""
     folder = tmp_path_factory.mktemp("perda-config")
     monkeypatch.setenv("PERDA_CONFIG_DIR", str(folder))

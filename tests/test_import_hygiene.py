@@ -23,7 +23,9 @@ def test_core_module_does_not_import_textual(module: str) -> None:
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'rich'}); "
         "print(','.join(bad))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""
 
 
@@ -33,5 +35,7 @@ def test_cli_imports_no_heavy_library() -> None:
         "heavy = {'textual', 'rich', 'numpy', 'pandas', 'pyarrow', 'boto3', 'httpx'}; "
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""
