@@ -1,0 +1,149 @@
+"""A TCP proxy on 127.0.0.1 that injects network faults between a real client and server.
+
+The fault applies to connections accepted after it is set:
+
+- ``PASS``: forward both ways untouched;
+- ``REFUSE``: accept, then close at once (the server "died");
+- ``STALL``: accept and never forward or answer (a black hole);
+- ``RESET``: forward the server's first ``after_bytes`` bytes, then reset both sides;
+- ``DELAY``: forward, sleeping ``delay`` seconds before each chunk from the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import select
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass
+
+CHUNK = 64 * 1024
+
+
+class Fault(enum.Enum):
+    PASS = "pass"
+    REFUSE = "refuse"
+    STALL = "stall"
+    RESET = "reset"
+    DELAY = "delay"
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    fault: Fault = Fault.PASS
+    after_bytes: int = 0
+    delay: float = 0.0
+
+
+def _abort(sock: socket.socket) -> None:
+    """Close with RST instead of FIN, as a crashed peer or a broken link would."""
+    with contextlib.suppress(OSError):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+class FaultProxy:
+    """Listen on an ephemeral loopback port and forward to ``target``."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.plan = FaultPlan()
+        self.connections = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.2)
+        self._stopped = threading.Event()
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._accept_loop, daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return self._listener.getsockname()[1]
+
+    def url(self, scheme: str = "http") -> str:
+        return f"{scheme}://127.0.0.1:{self.port}"
+
+    def set_fault(self, fault: Fault, *, after_bytes: int = 0, delay: float = 0.0) -> None:
+        self.plan = FaultPlan(fault, after_bytes, delay)
+
+    def cut_all(self) -> None:
+        """Reset every connection currently open (a link going down mid-transfer)."""
+        with self._lock:
+            sockets, self._open = self._open, set()
+        for sock in sockets:
+            _abort(sock)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=2)
+        self._listener.close()
+        self.cut_all()
+
+    def __enter__(self) -> FaultProxy:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _accept_loop(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(client, self.plan), daemon=True).start()
+
+    def _track(self, *sockets: socket.socket) -> None:
+        with self._lock:
+            self._open.update(sockets)
+
+    def _serve(self, client: socket.socket, plan: FaultPlan) -> None:
+        if plan.fault is Fault.REFUSE:
+            _abort(client)
+            return
+        self._track(client)
+        if plan.fault is Fault.STALL:
+            self._stopped.wait()
+            return
+        try:
+            upstream = socket.create_connection(self.target, timeout=5)
+        except OSError:
+            _abort(client)
+            return
+        self._track(upstream)
+        self._pump(client, upstream, plan)
+
+    def _pump(self, client: socket.socket, upstream: socket.socket, plan: FaultPlan) -> None:
+        sent_down = 0
+        peers = {client: upstream, upstream: client}
+        reading = [client, upstream]
+        try:
+            while reading and not self._stopped.is_set():
+                readable, _, _ = select.select(reading, [], [], 0.2)
+                for sock in readable:
+                    data = sock.recv(CHUNK)
+                    if not data:  # orderly half-close: pass the EOF on
+                        peers[sock].shutdown(socket.SHUT_WR)
+                        reading.remove(sock)
+                        continue
+                    if sock is upstream:
+                        if plan.fault is Fault.DELAY:
+                            time.sleep(plan.delay)
+                        if plan.fault is Fault.RESET and sent_down + len(data) >= plan.after_bytes:
+                            client.sendall(data[: plan.after_bytes - sent_down])
+                            _abort(client)
+                            _abort(upstream)
+                            return
+                        sent_down += len(data)
+                    peers[sock].sendall(data)
+        except OSError:
+            _abort(client)
+            _abort(upstream)
+            return
+        client.close()
+        upstream.close()
