@@ -1,0 +1,414 @@
+"""Line charts in the terminal: the ONLY module of perda-tui that calls plotext.
+
+plotext is pinned to 5.3.2 (textual-plotext pins it below 6, whose API changed); keeping
+every plotext call here means an upgrade touches this file only. Nothing here imports
+Textual, so the CLI uses it as well as the TUI.
+
+Callers and what they use:
+
+- the plot screen's chart widget (`perda_tui.tui.widgets.chart`): min/max envelopes of
+  log signals from `decimate` (`envelope_series`), left and right y-axes, a cursor line,
+  seconds-from-start or wall-clock ticks; it renders into its own `PlotextPlot` figure
+  (`render(..., figure=widget.plt)`) with a `ChartTheme` taken from the app theme;
+- `perda-tui plot` (`perda_tui.charts_cli`): the same chart printed to stdout
+  (`signal_series` + `render(..., color=False)` when stdout is not a terminal);
+- the device screen's live chart: a bounded rolling history as plain points
+  (`line_series(label, x, y, slot=i)`), `Chart(x_range=(now - span, now))`;
+- the archive screen's keyword plot: one keyword over time (`line_series`, with
+  `Chart(clock_origin=...)` to label the axis with wall-clock times).
+
+Model: a `Chart` holds up to `MAX_SERIES` `Series`; each series is an x array (seconds,
+sorted) and a y array in which NaN breaks the line, so gaps in the data are drawn as
+gaps. Series `slot` i gets colour `theme.palette[i]` and marker `MARKERS[i]`: colours
+and markers both differ, so series stay distinguishable on 16-colour terminals.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from perda_tui.logs import Signal
+
+#: A plotext colour: a name ("red+", "default"), a 256-colour index or an RGB tuple.
+Color = str | int | tuple[int, int, int]
+
+#: At most this many series on one chart (distinct colour and marker each).
+MAX_SERIES = 6
+#: plotext marker of each series slot; all distinct so 16-colour terminals can tell them apart.
+MARKERS: tuple[str, ...] = ("braille", "dot", "x", "+", "*", "o")
+#: Glyph shown for each marker in legends drawn outside plotext (e.g. the signal list).
+MARKER_GLYPHS: tuple[str, ...] = ("⢕", "•", "x", "+", "*", "o")
+#: A pause longer than this many typical sample periods is a gap (drawn as a gap).
+GAP_PERIODS = 5.0
+
+
+@dataclass(frozen=True)
+class ChartTheme:
+    """Colours of one chart: the series palette (one per slot), text/axes and cursor.
+
+    "default" means the terminal's (or the widget's) own colour, so a chart drawn in a
+    Textual widget takes its background from the widget's CSS.
+    """
+
+    palette: tuple[Color, ...]
+    text: Color = "default"
+    cursor: Color = "default"
+    canvas: Color = "default"
+
+    @classmethod
+    def ansi16(cls, *, dark: bool = True) -> ChartTheme:
+        """A theme using only the 16 ANSI colours: bright hues on dark, plain on light."""
+        hues = ("blue", "orange", "green", "red", "magenta", "cyan")
+        palette = tuple(f"{hue}+" for hue in hues) if dark else hues
+        return cls(palette=palette, cursor="white" if dark else "black")
+
+    def color(self, slot: int) -> Color:
+        """Colour of series slot `slot`."""
+        return self.palette[slot % len(self.palette)]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line: x (seconds, ascending) and y of equal length; NaN in y breaks the line."""
+
+    label: str
+    x: np.ndarray
+    y: np.ndarray
+    slot: int = 0
+    right_axis: bool = False
+
+    def __post_init__(self) -> None:
+        if len(self.x) != len(self.y):
+            raise ValueError(f"series {self.label!r}: x and y differ in length")
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Everything drawn in one chart; `render` turns it into text.
+
+    `x_range` is the visible window (None: fit the data). With `clock_origin` set, x is
+    seconds after that moment and ticks show wall-clock times; otherwise plain seconds.
+    """
+
+    series: Sequence[Series] = ()
+    x_range: tuple[float, float] | None = None
+    x_label: str = ""
+    y_label: str = ""
+    y2_label: str = ""
+    title: str = ""
+    cursor: float | None = None
+    clock_origin: datetime | None = None
+    legend: bool = True
+
+
+def marker_glyph(slot: int) -> str:
+    """The character that represents series slot `slot` in a legend."""
+    return MARKER_GLYPHS[slot % len(MARKER_GLYPHS)]
+
+
+def typical_step(x: np.ndarray, sample: int = 100_000) -> float:
+    """Median spacing of ascending `x` (over at most `sample` leading steps); 0 if unknown."""
+    steps = np.diff(np.asarray(x[: sample + 1], dtype=np.float64))
+    steps = steps[steps > 0]
+    return float(np.median(steps)) if len(steps) else 0.0
+
+
+def break_gaps(x: np.ndarray, y: np.ndarray, max_step: float) -> tuple[np.ndarray, np.ndarray]:
+    """Drop points whose y is NaN, then insert a NaN wherever x jumps by more than `max_step`.
+
+    The result draws as connected runs separated by gaps: a gap appears exactly where
+    the data pauses longer than `max_step`, however the points were thinned.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    keep = ~np.isnan(y)
+    x, y = x[keep], y[keep]
+    if len(x) < 2:
+        return x, y
+    cuts = np.flatnonzero(np.diff(x) > max_step) + 1
+    if not len(cuts):
+        return x, y
+    return np.insert(x, cuts, np.nan), np.insert(y, cuts, np.nan)
+
+
+def line_series(
+    label: str,
+    x: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    *,
+    slot: int = 0,
+    right_axis: bool = False,
+    max_step: float | None = None,
+) -> Series:
+    """A series of plain points; a pause longer than `max_step` (default: `GAP_PERIODS`
+    typical steps) is a gap."""
+    xs = np.asarray(x, dtype=np.float64)
+    step = GAP_PERIODS * typical_step(xs) if max_step is None else max_step
+    xs, ys = break_gaps(xs, np.asarray(y, dtype=np.float64), step if step > 0 else math.inf)
+    return Series(label, xs, ys, slot=slot, right_axis=right_axis)
+
+
+def envelope_series(
+    label: str,
+    times: np.ndarray,
+    mins: np.ndarray,
+    maxs: np.ndarray,
+    *,
+    slot: int = 0,
+    right_axis: bool = False,
+    gap: float = math.inf,
+) -> Series:
+    """A series from a min/max decimation (one column per x, NaN where a column is empty).
+
+    Each column is drawn as a stroke from its min to its max and joined to the next
+    column; columns further apart than `gap` (and than one empty column) are not joined.
+    """
+    times = np.asarray(times, dtype=np.float64)
+    width = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
+    x = np.repeat(times, 2)
+    y = np.empty(len(x))
+    y[0::2] = mins
+    y[1::2] = maxs
+    return Series(label, *break_gaps(x, y, max(gap, 1.5 * width)), slot=slot, right_axis=right_axis)
+
+
+def signal_series(
+    signal: Signal,
+    start: float,
+    end: float,
+    columns: int,
+    *,
+    origin: int,
+    seconds_per_unit: float,
+    slot: int = 0,
+    right_axis: bool = False,
+    label: str | None = None,
+) -> Series:
+    """The envelope of `signal` between `start` and `end` (seconds after raw time `origin`)
+    decimated to `columns` columns with the log engine's `decimate`."""
+    from perda_tui.logs import decimate
+
+    t0 = origin + start / seconds_per_unit
+    t1 = origin + end / seconds_per_unit
+    times, mins, maxs = decimate(signal, t0, t1, max(columns, 1))
+    seconds = (np.asarray(times, dtype=np.float64) - origin) * seconds_per_unit
+    gap = GAP_PERIODS * typical_step(signal.timestamps) * seconds_per_unit
+    return envelope_series(
+        label or signal.name,
+        seconds,
+        mins,
+        maxs,
+        slot=slot,
+        right_axis=right_axis,
+        gap=gap if gap > 0 else math.inf,
+    )
+
+
+# --------------------------------------------------------------------------- ticks
+
+_NICE = (1.0, 2.0, 2.5, 5.0, 10.0)
+_CLOCK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200)
+
+
+def nice_step(span: float, count: int) -> float:
+    """A round step (1, 2, 2.5 or 5 * 10^k) giving about `count` ticks over `span`."""
+    if span <= 0 or count < 1:
+        return 1.0
+    raw = span / count
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(n * power for n in _NICE if n * power >= raw)
+
+
+def _decimals(step: float) -> int:
+    """Decimal places that show every multiple of `step` exactly (2.5 needs one more)."""
+    exponent = math.floor(math.log10(step) + 1e-9)
+    mantissa = step / 10.0**exponent
+    return max(0, -exponent + (1 if abs(mantissa - 2.5) < 1e-9 else 0))
+
+
+def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], list[str]]:
+    """Round tick positions inside [lo, hi] and their labels."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [], []
+    step = nice_step(hi - lo, count)
+    first = math.ceil(lo / step - 1e-9) * step
+    ticks = [first + i * step for i in range(int((hi - first) / step + 1e-9) + 1)]
+    decimals = _decimals(step)
+    return ticks, [f"{t:.{decimals}f}" if decimals else f"{round(t):d}" for t in ticks]
+
+
+def clock_ticks(
+    lo: float, hi: float, count: int, origin: datetime
+) -> tuple[list[float], list[str]]:
+    """Ticks at round wall-clock times for x = seconds after `origin`, labelled HH:MM[:SS]."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [], []
+    raw = (hi - lo) / max(count, 1)
+    if raw < 1:
+        ticks, _ = nice_ticks(lo, hi, count)
+        step = nice_step(hi - lo, count)
+        decimals = _decimals(step)
+        labels = [
+            (origin + timedelta(seconds=t)).strftime("%H:%M:%S.%f")[: 9 + decimals] for t in ticks
+        ]
+        return ticks, labels
+    step = next((s for s in _CLOCK_STEPS if s >= raw), _CLOCK_STEPS[-1])
+    base = origin.replace(microsecond=0)
+    offset = (origin - base).total_seconds()
+    day_seconds = base.hour * 3600 + base.minute * 60 + base.second
+    # first x whose wall-clock time of day is a multiple of step
+    first_clock = math.ceil((day_seconds + lo + offset) / step) * step
+    first = first_clock - day_seconds - offset
+    fmt = "%H:%M" if step % 60 == 0 else "%H:%M:%S"
+    ticks, labels = [], []
+    t = first
+    while t <= hi + 1e-9:
+        ticks.append(t)
+        labels.append((origin + timedelta(seconds=t)).strftime(fmt))
+        t += step
+    return ticks, labels
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def _y_limits(series: Sequence[Series]) -> tuple[float, float] | None:
+    """Padded [min, max] of the finite y values of `series`; None if there are none."""
+    finite = [s.y[np.isfinite(s.y)] for s in series]
+    finite = [f for f in finite if len(f)]
+    if not finite:
+        return None
+    lo = min(float(f.min()) for f in finite)
+    hi = max(float(f.max()) for f in finite)
+    if hi == lo:
+        pad = abs(lo) * 0.1 or 1.0
+        return lo - pad, hi + pad
+    pad = (hi - lo) * 0.05
+    return lo - pad, hi + pad
+
+
+def _x_limits(chart: Chart) -> tuple[float, float]:
+    if chart.x_range is not None and chart.x_range[1] > chart.x_range[0]:
+        return chart.x_range
+    xs = [s.x[np.isfinite(s.x)] for s in chart.series]
+    xs = [x for x in xs if len(x)]
+    if not xs:
+        return (0.0, 1.0)
+    lo, hi = min(float(x[0]) for x in xs), max(float(x[-1]) for x in xs)
+    return (lo, hi) if hi > lo else (lo - 0.5, lo + 0.5)
+
+
+def _clip(series: Series, lo: float, hi: float) -> tuple[list[float], list[float]]:
+    """The points of `series` within [lo, hi] plus one neighbour on each side (so lines
+    reach the frame), as lists for plotext."""
+    x = series.x
+    i = max(int(np.searchsorted(x, lo, side="left")) - 1, 0)
+    j = min(int(np.searchsorted(x, hi, side="right")) + 1, len(x))
+    return x[i:j].tolist(), series.y[i:j].tolist()
+
+
+def _has_visible_point(
+    x: list[float], y: list[float], xlim: tuple[float, float], ylim: tuple[float, float]
+) -> bool:
+    return any(
+        xlim[0] <= a <= xlim[1] and ylim[0] <= b <= ylim[1]
+        for a, b in zip(x, y, strict=True)
+        if not (math.isnan(a) or math.isnan(b))
+    )
+
+
+# --------------------------------------------------------------------------- render
+
+
+def new_figure() -> Any:
+    """A fresh plotext figure (no module-level state is ever used)."""
+    from plotext._figure import _figure_class
+
+    return _figure_class()
+
+
+def render(
+    chart: Chart,
+    width: int,
+    height: int,
+    *,
+    theme: ChartTheme | None = None,
+    figure: Any = None,
+    color: bool = True,
+) -> str:
+    """Draw `chart` at `width` by `height` cells and return the text (ANSI-coloured if `color`).
+
+    `figure` is the plotext figure to draw into (a `PlotextPlot.plt`); a new one if None.
+    The figure is cleared first, so a widget can reuse its own figure for every frame.
+    """
+    theme = theme or ChartTheme.ansi16()
+    fig = figure if figure is not None else new_figure()
+    fig.clear_figure()
+    fig._limit_size(False, False)  # plotext would otherwise clamp to the terminal size
+    fig.plotsize(width, height)
+    fig._set_size(width, height)  # as textual-plotext does: make the size stick
+    fig.canvas_color(theme.canvas)
+    fig.axes_color(theme.canvas)
+    fig.ticks_color(theme.text)
+    fig.title(chart.title or None)
+    fig.xlabel(chart.x_label or None)
+
+    xlim = _x_limits(chart)
+    fig.xlim(*xlim)
+    x_count = max(2, width // 14)
+    ticks = (
+        clock_ticks(*xlim, x_count, chart.clock_origin)
+        if chart.clock_origin is not None
+        else nice_ticks(*xlim, x_count)
+    )
+    if ticks[0]:
+        fig.xticks(*ticks)
+
+    shown = chart.series[:MAX_SERIES]
+    sides = {
+        "left": [s for s in shown if not s.right_axis],
+        "right": [s for s in shown if s.right_axis],
+    }
+    y_count = max(2, height // 5)
+    for side, members in sides.items():
+        label = chart.y_label if side == "left" else chart.y2_label
+        if label:
+            fig.ylabel(label, yside=side)
+        ylim = _y_limits(members)
+        if ylim is None:
+            continue
+        fig.ylim(*ylim, yside=side)
+        yticks = nice_ticks(*ylim, y_count)
+        if yticks[0]:
+            fig.yticks(*yticks, yside=side)
+        for series in members:
+            x, y = _clip(series, *xlim)
+            if not x:
+                continue
+            visible = chart.legend and _has_visible_point(x, y, xlim, ylim)
+            fig.plot(
+                x,
+                y,
+                marker=MARKERS[series.slot % len(MARKERS)],
+                color=theme.color(series.slot),
+                yside=side,
+                label=series.label if visible else None,
+            )
+    if not chart.series or all(not len(s.x) for s in chart.series):
+        # an empty chart still shows its frame and x axis
+        fig.plot([xlim[0], xlim[1]], [math.nan, math.nan])
+    if chart.cursor is not None and xlim[0] <= chart.cursor <= xlim[1]:
+        fig.vertical_line(chart.cursor, color=theme.cursor)
+    text = fig.build()
+    if not color:
+        from plotext._utility import uncolorize
+
+        text = uncolorize(text)
+    return text
