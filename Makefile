@@ -36,7 +36,28 @@ format: install
 	$(BIN)/ruff format perda_tui tests bench
 	$(BIN)/ruff check --fix perda_tui tests bench
 
-scrutiny-venvs:
+# Real Scrutiny servers for tests, demo and bench, each in its own virtualenv (see DESIGN.md).
+# 0.16 (TCP) without its GUI: --no-deps plus what the server imports; 0.1.0 (WebSocket) legacy.
+SCRUTINY_VENV := .venv-scrutiny
+SCRUTINY_WS_VENV := .venv-scrutiny-ws
+
+scrutiny-venvs: $(SCRUTINY_VENV)/.installed $(SCRUTINY_WS_VENV)/.installed
+
+$(SCRUTINY_VENV)/.installed:
+	rm -rf $(SCRUTINY_VENV)
+	$(PYTHON) -m venv $(SCRUTINY_VENV)
+	$(SCRUTINY_VENV)/bin/python -m pip install --quiet appdirs==1.4.4 pyelftools==0.33 pyserial==3.5 python-can==4.5.0
+	$(SCRUTINY_VENV)/bin/python -m pip install --quiet --no-deps scrutinydebugger==0.16.0
+	$(PYTHON) perda_tui/server/scrutiny_launcher.py --check tcp
+	touch $@
+
+$(SCRUTINY_WS_VENV)/.installed:
+	rm -rf $(SCRUTINY_WS_VENV)
+	$(PYTHON) -m venv $(SCRUTINY_WS_VENV)
+	$(SCRUTINY_WS_VENV)/bin/python -m pip install --quiet websockets==11.0.3 appdirs==1.4.4 pyelftools==0.33 sortedcontainers==2.4.0 pyserial==3.5
+	$(SCRUTINY_WS_VENV)/bin/python -m pip install --quiet --no-deps scrutinydebugger==0.1.0
+	$(PYTHON) perda_tui/server/scrutiny_launcher.py --check ws
+	touch $@
 
 clean:
 	rm -rf $(VENV) .venv-scrutiny .venv-scrutiny-ws .pytest_cache .ruff_cache
