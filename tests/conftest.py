@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.fixtures.dataserver"]
+
 
 @pytest.fixture(autouse=True)
 def isolated_config(

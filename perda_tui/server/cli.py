@@ -1,0 +1,45 @@
+"""`perda-tui serve`: run the reference data server until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+
+PASSWORD_ENV = "PERDA_SERVER_PASSWORD"
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    """Start the gateway (and embedded S3 unless --s3-endpoint) and serve until interrupted."""
+    from perda_tui.server.runner import start_data_server
+
+    password = os.environ.get(PASSWORD_ENV, "")
+    if not password:
+        print(
+            f"perda-tui serve: set {PASSWORD_ENV} to the password clients must give; "
+            "refusing to start an open server",
+            file=sys.stderr,
+        )
+        return 2
+    if args.s3_endpoint and not args.bucket:
+        print("perda-tui serve: --bucket is required with --s3-endpoint", file=sys.stderr)
+        return 2
+    server = start_data_server(
+        args.logs,
+        password=password,
+        host=args.host,
+        port=args.port,
+        s3_endpoint=args.s3_endpoint,
+        bucket=args.bucket,
+        db=args.db,
+        log_level="info",
+    )
+    with server:
+        print(f"data server on {server.url} (S3 {server.s3_endpoint}, bucket {server.bucket})")
+        print("press Ctrl-C to stop", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("stopping", file=sys.stderr)
+    return 0
