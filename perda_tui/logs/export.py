@@ -1,0 +1,110 @@
+"""Export signals (optionally a time window) to a PER log CSV or to Parquet."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from perda_tui.logs.signal import Signal
+
+
+def _prepare(
+    signals: Iterable[Signal], start: float | None, end: float | None
+) -> tuple[list[Signal], list[int], str]:
+    """Trimmed signals, one unique id each (kept when possible), and their common time unit."""
+    chosen = [s.trim(start, end) for s in signals]
+    units = {s.time_unit for s in chosen}
+    if len(units) > 1:
+        raise ValueError("cannot export signals with different time units together")
+    ids: list[int] = []
+    taken = {s.id for s in chosen if s.id is not None}
+    spare = max((i for i in taken), default=0) + 1
+    for signal in chosen:
+        if signal.id is not None and signal.id not in ids:
+            ids.append(signal.id)
+        else:
+            while spare in taken or spare in ids:
+                spare += 1
+            ids.append(spare)
+    return chosen, ids, units.pop() if units else "us"
+
+
+def _rows(chosen: list[Signal], ids: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All samples merged in time order (ties keep signal order)."""
+    times = np.concatenate([s.timestamps for s in chosen] or [np.empty(0, np.int64)])
+    values = np.concatenate([s.values for s in chosen] or [np.empty(0)])
+    which = np.repeat(np.array(ids, dtype=np.int32), [len(s) for s in chosen])
+    order = np.argsort(times, kind="stable")
+    return times[order], which[order], values[order]
+
+
+def export_csv(
+    signals: Iterable[Signal],
+    path: str | Path,
+    start: float | None = None,
+    end: float | None = None,
+    *,
+    recording_time: datetime | None = None,
+) -> Path:
+    """Write a PER log CSV (header, `Value` lines, rows in time order) that `Log.load` reads back.
+
+    `start`/`end` select a window in raw units. Values are written with round-trip precision.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    chosen, ids, unit = _prepare(signals, start, end)
+    stamp = f" {recording_time.strftime('%a %b %d %H:%M:%S %Y')}" if recording_time else ""
+    lines = [f"PER Log:{stamp} {'v2.0' if unit == 'us' else 'v1.0'}"]
+    for signal, ident in zip(chosen, ids, strict=True):
+        name = signal.name or f"signal.{ident}"
+        lines.append(
+            f"Value {signal.description} ({name}): {ident}"
+            if signal.description
+            else f"Value {name}: {ident}"
+        )
+    times, which, values = _rows(chosen, ids)
+    path = Path(path)
+    with path.open("wb") as out:
+        out.write(("\n".join(lines) + "\n").encode())
+        table = pa.table({"t": times, "id": which, "v": values})
+        pacsv.write_csv(table, out, pacsv.WriteOptions(include_header=False, quoting_style="none"))
+    return path
+
+
+def export_parquet(
+    signals: Iterable[Signal],
+    path: str | Path,
+    start: float | None = None,
+    end: float | None = None,
+) -> Path:
+    """Write a long table (timestamp int64, signal dictionary string, value float64).
+
+    The time unit and each signal's id and description are kept in the schema metadata.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    chosen, ids, unit = _prepare(signals, start, end)
+    names = [s.name or f"signal.{i}" for s, i in zip(chosen, ids, strict=True)]
+    times, which, values = _rows(chosen, ids)
+    codes = np.searchsorted(np.array(ids), which, sorter=np.argsort(ids))
+    codes = np.argsort(ids)[codes] if ids else codes
+    signal = pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(names))
+    meta = {
+        "time_unit": unit,
+        "signals": [
+            {"name": n, "id": i, "description": s.description}
+            for n, i, s in zip(names, ids, chosen, strict=True)
+        ],
+    }
+    table = pa.table(
+        {"timestamp": times, "signal": signal, "value": values}
+    ).replace_schema_metadata({"perda_tui": json.dumps(meta)})
+    path = Path(path)
+    pq.write_table(table, path)
+    return path

@@ -1,0 +1,224 @@
+"""`Log`: a parsed PER log, a collection of `Signal`s addressable by name or id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from perda_tui.logs.errors import LogParseError
+from perda_tui.logs.prelude import read_prelude
+from perda_tui.logs.reader import Progress, read_rows
+from perda_tui.logs.signal import SECONDS_PER_UNIT, Signal
+
+UNDECLARED_PREFIX = "undeclared."
+
+
+class Log:
+    """Signals of one log, in declaration order (undeclared ids last), plus what the parser saw."""
+
+    def __init__(
+        self,
+        signals: Iterable[Signal],
+        *,
+        header: str = "",
+        time_unit: str = "us",
+        recording_time: datetime | None = None,
+        parse_errors: int = 0,
+        bad_lines: Iterable[int] = (),
+        warnings: Iterable[str] = (),
+        source: str = "",
+    ) -> None:
+        self.header = header
+        self.time_unit = time_unit
+        self.recording_time = recording_time
+        self.parse_errors = parse_errors
+        self.bad_lines = list(bad_lines)
+        self.warnings = list(warnings)
+        self.source = source
+        self._signals = list(signals)
+        self._by_name = {s.name: s for s in self._signals}
+        self._by_id = {s.id: s for s in self._signals if s.id is not None}
+        sampled = [s for s in self._signals if len(s)]
+        self.start_time: int | None = min((int(s.timestamps[0]) for s in sampled), default=None)
+        self.end_time: int | None = max((int(s.timestamps[-1]) for s in sampled), default=None)
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path,
+        ts_offset: int = 0,
+        parsing_errors_limit: int = 100,
+        progress: Progress | None = None,
+    ) -> Log:
+        """Parse a PER log CSV.
+
+        `ts_offset` (raw units) is added to every timestamp; `parsing_errors_limit` malformed
+        rows raise `TooManyParseErrors` (0 or negative: no limit); `progress(done_bytes,
+        total_bytes)` is called as blocks are read. Files that are not PER logs raise
+        `LogParseError` saying what was found.
+        """
+        path = Path(path)
+        try:
+            prelude = read_prelude(path)
+        except OSError as exc:
+            raise LogParseError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        hint = (
+            ""
+            if "PER Log" in prelude.header
+            else f'Is this a PER log? Its first line is "{prelude.header[:60]}".'
+        )
+        block = read_rows(
+            path,
+            prelude.data_offset,
+            prelude.first_data_line,
+            parsing_errors_limit,
+            progress,
+            hint,
+        )
+        if block.timestamps.size == 0:
+            found = (
+                f"{block.bad_rows} malformed rows (first at lines "
+                f"{', '.join(map(str, block.bad_lines))})"
+                if block.bad_rows
+                else "no data rows"
+            )
+            raise LogParseError(f"{path.name}: no valid data points: {found}. {hint}".rstrip())
+        if ts_offset:
+            block.timestamps += np.int64(ts_offset)
+        warnings = list(prelude.warnings)
+        if block.bad_rows:
+            warnings.append(
+                f"{block.bad_rows} malformed data rows skipped (first at lines "
+                f"{', '.join(map(str, block.bad_lines))})"
+            )
+            if _ends_mid_row(path):
+                warnings.append("the file ends in the middle of a row (truncated download?)")
+        runs = {
+            int(i): (int(lo), int(hi))
+            for i, lo, hi in zip(block.ids, block.bounds[:-1], block.bounds[1:], strict=True)
+        }
+        empty = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+
+        def arrays(ident: int) -> tuple[np.ndarray, np.ndarray]:
+            lo, hi = runs.get(ident, (0, 0))
+            return (block.timestamps[lo:hi], block.values[lo:hi]) if hi > lo else empty
+
+        signals = [
+            Signal(
+                *arrays(m.id),
+                name=m.name,
+                description=m.description,
+                id=m.id,
+                time_unit=prelude.time_unit,
+            )
+            for m in prelude.mappings.values()
+        ]
+        undeclared = sorted(set(runs) - set(prelude.mappings))
+        if undeclared:
+            shown = ", ".join(map(str, undeclared[:10])) + (", …" if len(undeclared) > 10 else "")
+            warnings.append(
+                f"{len(undeclared)} ids sampled but never declared ({shown}); kept as "
+                f"{UNDECLARED_PREFIX}<id>"
+            )
+            signals += [
+                Signal(
+                    *arrays(i), name=f"{UNDECLARED_PREFIX}{i}", id=i, time_unit=prelude.time_unit
+                )
+                for i in undeclared
+            ]
+        names = [s.name for s in signals]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            ids = [s.id for s in signals if s.name == name]
+            warnings.append(f"name {name} is declared by ids {ids}; log[{name!r}] is id {ids[-1]}")
+        return cls(
+            signals,
+            header=prelude.header,
+            time_unit=prelude.time_unit,
+            recording_time=prelude.recording_time,
+            parse_errors=block.bad_rows,
+            bad_lines=block.bad_lines,
+            warnings=warnings,
+            source=str(path),
+        )
+
+    @property
+    def seconds_per_unit(self) -> float:
+        """1e-6 for microsecond logs, 1e-3 for millisecond logs."""
+        return SECONDS_PER_UNIT[self.time_unit]
+
+    @property
+    def duration_s(self) -> float:
+        """Seconds between the first and the last sample (0 when empty)."""
+        if self.start_time is None or self.end_time is None:
+            return 0.0
+        return (self.end_time - self.start_time) * self.seconds_per_unit
+
+    @property
+    def sample_count(self) -> int:
+        """Total samples over all signals."""
+        return sum(len(s) for s in self._signals)
+
+    @property
+    def names(self) -> list[str]:
+        """Signal names in log order."""
+        return [s.name for s in self._signals]
+
+    def __getitem__(self, key: str | int) -> Signal:
+        found = self._by_id.get(key) if isinstance(key, int) else self._by_name.get(key)
+        if found is None:
+            raise KeyError(f"no signal {key!r} in this log")
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_id if isinstance(key, int) else key in self._by_name
+
+    def __len__(self) -> int:
+        return len(self._signals)
+
+    def __iter__(self) -> Iterator[Signal]:
+        return iter(self._signals)
+
+    def search(self, query: str, top_n: int = 10) -> list[Signal]:
+        """Signals whose name or description fuzzily match `query`, best first."""
+        from perda_tui.logs.search import search_signals
+
+        return search_signals(self._signals, query, top_n)
+
+    def __repr__(self) -> str:
+        return (
+            f"Log({self.source or 'in memory'!r}, {len(self)} signals, {self.sample_count} samples)"
+        )
+
+    def __str__(self) -> str:
+        recorded = self.recording_time.strftime("%Y-%m-%d %H:%M:%S") if self.recording_time else "-"
+        empty = sum(1 for s in self._signals if len(s) == 0)
+        lines = [
+            f"PER log {Path(self.source).name}" if self.source else "PER log",
+            f"  header:      {self.header}",
+            f"  time unit:   {self.time_unit}",
+            f"  recorded:    {recorded}",
+            f"  duration:    {self.duration_s:,.3f} s",
+            f"  signals:     {len(self)}" + (f" ({empty} without samples)" if empty else ""),
+            f"  samples:     {self.sample_count:,}",
+            f"  parse errors: {self.parse_errors}",
+        ]
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def _ends_mid_row(path: Path) -> bool:
+    """True when the file does not end with a newline and its last line is not a valid row."""
+    with path.open("rb") as stream:
+        stream.seek(max(0, path.stat().st_size - 4096))
+        tail = stream.read()
+    if not tail or tail.endswith(b"\n"):
+        return False
+    fields = tail.rsplit(b"\n", 1)[-1].split(b",")
+    try:
+        int(fields[0]), int(fields[1]), float(fields[2])
+    except (ValueError, IndexError):
+        return True
+    return len(fields) != 3
