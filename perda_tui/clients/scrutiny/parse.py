@@ -1,0 +1,283 @@
+"""Untrusted server JSON → immutable models, for both 0.1.0 and 0.16 message shapes.
+
+Malformed messages raise `BadMessage`; an enum string we do not know maps to `NA` and is
+logged once, so a newer server's status is still shown rather than dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from perda_tui.clients.scrutiny.models import (
+    DataloggerState,
+    DataloggingInfo,
+    DeviceCommState,
+    DeviceInfo,
+    DeviceLinkInfo,
+    DeviceLinkType,
+    LinkConfig,
+    MemoryRegion,
+    RawLinkConfig,
+    SerialLinkConfig,
+    SFDGenerationInfo,
+    SFDInfo,
+    SFDMetadata,
+    SupportedFeatureMap,
+    UDPLinkConfig,
+)
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+E = TypeVar("E")
+
+COMM_STATES = {
+    "unknown": DeviceCommState.NA,
+    "disconnected": DeviceCommState.Disconnected,
+    "connecting": DeviceCommState.Connecting,
+    "connected": DeviceCommState.Connecting,  # the SDK folds it on purpose: not ready yet
+    "connected_ready": DeviceCommState.ConnectedReady,
+}
+DATALOGGER_STATES = {
+    "unavailable": DataloggerState.NA,
+    "standby": DataloggerState.Standby,
+    "waiting_for_trigger": DataloggerState.WaitForTrigger,
+    "acquiring": DataloggerState.Acquiring,
+    "data_ready": DataloggerState.DataReady,
+    "downloading": DataloggerState.Downloading,
+    "error": DataloggerState.Error,
+}
+LINK_TYPES = {
+    "none": DeviceLinkType.NA,
+    "udp": DeviceLinkType.UDP,
+    "tcp": DeviceLinkType.TCP,
+    "serial": DeviceLinkType.Serial,
+    "rtt": DeviceLinkType.RTT,
+    "canbus": DeviceLinkType.CAN,
+    "dummy": DeviceLinkType._Dummy,
+    "thread_safe_dummy": DeviceLinkType._DummyThreadSafe,
+}
+LINK_NAMES = {value: key for key, value in LINK_TYPES.items() if key != "thread_safe_dummy"}
+ADDRESS_SIZES = (8, 16, 32, 64, 128)
+_warned: set[tuple[str, str]] = set()
+
+
+class BadMessage(ValueError):
+    """A server message does not have the expected shape."""
+
+
+def field(obj: Any, key: str, kind: type[T] | tuple[type, ...], *, optional: bool = False) -> T:
+    """`obj[key]` checked to be of `kind` (bool is never accepted as a number)."""
+    if not isinstance(obj, dict):
+        raise BadMessage(f"expected an object holding {key!r}, got {type(obj).__name__}")
+    value = obj.get(key)
+    if value is None and optional:
+        return None  # type: ignore[return-value]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool) and bool not in kinds:
+        raise BadMessage(f"{key!r} must be {kinds[0].__name__}, got a boolean")
+    if not isinstance(value, kinds):
+        raise BadMessage(f"{key!r} must be {kinds[0].__name__}, got {type(value).__name__}")
+    return value  # type: ignore[return-value]
+
+
+def enum_value(table: dict[str, E], raw: object, what: str, default: E) -> E:
+    """Look `raw` up in `table`; unknown strings give `default`, logged once per value."""
+    if isinstance(raw, str) and raw in table:
+        return table[raw]
+    if (what, str(raw)) not in _warned:
+        _warned.add((what, str(raw)))
+        logger.warning("unknown %s %r from the Scrutiny server, shown as %s", what, raw, default)
+    return default
+
+
+def _regions(raw: object, key: str) -> tuple[MemoryRegion, ...]:
+    items = field(raw, key, list, optional=True) or []
+    regions = []
+    for item in items:
+        start, end = field(item, "start", int), field(item, "end", int)
+        if start < 0 or end < start:
+            raise BadMessage(f"invalid memory region {start}..{end}")
+        regions.append(MemoryRegion(start=start, size=end - start + 1))
+    return tuple(regions)
+
+
+def parse_device_info(raw: object) -> DeviceInfo:
+    """`device_info` of a 0.1.0 status or of a 0.16 `get_device_info` reply."""
+    features = field(raw, "supported_feature_map", dict)
+    address_size = field(raw, "address_size_bits", int)
+    if address_size not in ADDRESS_SIZES:
+        raise BadMessage(f"invalid address size {address_size}")
+    bitrate = field(raw, "max_bitrate_bps", int, optional=True)
+    return DeviceInfo(
+        device_id=field(raw, "device_id", str),
+        display_name=field(raw, "display_name", str),
+        max_tx_data_size=field(raw, "max_tx_data_size", int),
+        max_rx_data_size=field(raw, "max_rx_data_size", int),
+        max_bitrate_bps=bitrate or None,
+        rx_timeout_us=field(raw, "rx_timeout_us", int),
+        heartbeat_timeout=field(raw, "heartbeat_timeout_us", (int, float)) * 1e-6,
+        address_size_bits=address_size,  # type: ignore[arg-type]
+        protocol_major=field(raw, "protocol_major", int),
+        protocol_minor=field(raw, "protocol_minor", int),
+        supported_features=SupportedFeatureMap(
+            memory_write=field(features, "memory_write", bool),
+            datalogging=field(features, "datalogging", bool),
+            user_command=field(features, "user_command", bool),
+            sixtyfour_bits=field(features, "_64bits", bool),
+        ),
+        forbidden_memory_regions=_regions(raw, "forbidden_memory_regions"),
+        readonly_memory_regions=_regions(raw, "readonly_memory_regions"),
+    )
+
+
+def _text(raw: object, key: str) -> str | None:
+    value = raw.get(key) if isinstance(raw, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def parse_sfd_metadata(raw: object) -> SFDMetadata | None:
+    """SFD metadata; missing or odd fields become None rather than failing."""
+    if not isinstance(raw, dict):
+        return None
+    gen = raw.get("generation_info")
+    generation = None
+    if isinstance(gen, dict):
+        stamp = gen.get("time")
+        when = None
+        if isinstance(stamp, int | float) and not isinstance(stamp, bool) and math.isfinite(stamp):
+            try:
+                when = datetime.fromtimestamp(stamp, UTC)
+            except (OverflowError, OSError, ValueError):
+                when = None
+        generation = SFDGenerationInfo(
+            timestamp=when,
+            python_version=_text(gen, "python_version"),
+            scrutiny_version=_text(gen, "scrutiny_version"),
+            system_type=_text(gen, "system_type"),
+        )
+    return SFDMetadata(
+        project_name=_text(raw, "project_name"),
+        author=_text(raw, "author"),
+        version=_text(raw, "version"),
+        generation_info=generation,
+    )
+
+
+def parse_sfd(raw: object) -> SFDInfo | None:
+    """`{firmware_id, metadata}` (0.1.0 `loaded_sfd`, 0.16 `get_loaded_sfd.sfd`) or None."""
+    if raw is None:
+        return None
+    return SFDInfo(field(raw, "firmware_id", str), parse_sfd_metadata(raw.get("metadata")))
+
+
+def parse_link_config(link_type: DeviceLinkType, raw: object) -> LinkConfig | None:
+    """The link config as a model; anything we cannot model is kept as raw text pairs."""
+    if link_type == DeviceLinkType.NA or not isinstance(raw, dict) or not raw:
+        return None
+    try:
+        if link_type == DeviceLinkType.UDP:
+            return UDPLinkConfig(host=raw.get("host"), port=raw.get("port"))  # type: ignore[arg-type]
+        if link_type == DeviceLinkType.Serial:
+            return SerialLinkConfig(
+                port=raw.get("portname", raw.get("port")),  # type: ignore[arg-type]
+                baudrate=raw.get("baudrate"),  # type: ignore[arg-type]
+                stopbits=str(raw.get("stopbits", "1")),  # type: ignore[arg-type]
+                databits=raw.get("databits", 8),  # type: ignore[arg-type]
+                parity=raw.get("parity", "none"),  # type: ignore[arg-type]
+            )
+    except (TypeError, ValueError):
+        pass
+    items = tuple(
+        (str(key), str(value))
+        for key, value in raw.items()
+        if isinstance(value, str | int | float | bool) or value is None
+    )
+    return RawLinkConfig(items)
+
+
+def parse_link(raw: object) -> DeviceLinkInfo:
+    """`device_comm_link` of a status message."""
+    link_type = enum_value(LINK_TYPES, field(raw, "link_type", str), "link type", DeviceLinkType.NA)
+    return DeviceLinkInfo(
+        type=link_type,
+        config=parse_link_config(link_type, raw.get("link_config")),
+        operational=field(raw, "link_operational", bool, optional=True),
+        demo_mode=field(raw, "demo_mode", bool, optional=True),
+    )
+
+
+def parse_datalogging(raw: object) -> DataloggingInfo:
+    """0.1.0 `device_datalogging_status` or 0.16 `datalogging_status`."""
+    state_raw = (
+        raw.get("datalogger_state", raw.get("datalogging_state")) if isinstance(raw, dict) else None
+    )
+    state = enum_value(DATALOGGER_STATES, state_raw, "datalogger state", DataloggerState.NA)
+    ratio = field(raw, "completion_ratio", (int, float), optional=True)
+    if ratio is not None:
+        ratio = float(ratio) if math.isfinite(ratio) else None
+        ratio = None if ratio is None else min(1.0, max(0.0, ratio))
+    return DataloggingInfo(state=state, completion_ratio=ratio)
+
+
+@dataclass(frozen=True)
+class StatusMessage:
+    """An `inform_server_status`, before details sent separately (0.16) are merged in.
+
+    `device_inline`/`sfd_inline` say whether the message itself carried those details.
+    """
+
+    comm_state: DeviceCommState
+    session_id: str | None
+    device: DeviceInfo | None
+    device_inline: bool
+    sfd_firmware_id: str | None
+    sfd: SFDInfo | None
+    sfd_inline: bool
+    datalogging: DataloggingInfo
+    link: DeviceLinkInfo
+
+
+def parse_status(msg: dict[str, Any]) -> StatusMessage:
+    """Parse an `inform_server_status` from either server generation."""
+    comm = enum_value(COMM_STATES, msg.get("device_status"), "device status", DeviceCommState.NA)
+    session = field(msg, "device_session_id", str, optional=True)
+    device_inline = "device_info" in msg
+    device = None
+    if device_inline and msg["device_info"] is not None:
+        device = parse_device_info(msg["device_info"])
+    sfd_inline = "loaded_sfd" in msg
+    sfd = parse_sfd(msg["loaded_sfd"]) if sfd_inline else None
+    firmware_id = (
+        sfd.firmware_id if sfd else field(msg, "loaded_sfd_firmware_id", str, optional=True)
+    )
+    dl_raw = msg.get("device_datalogging_status", msg.get("datalogging_status"))
+    return StatusMessage(
+        comm_state=comm,
+        session_id=session if comm == DeviceCommState.ConnectedReady else None,
+        device=device,
+        device_inline=device_inline,
+        sfd_firmware_id=firmware_id,
+        sfd=sfd,
+        sfd_inline=sfd_inline,
+        datalogging=parse_datalogging(dl_raw),
+        link=parse_link(field(msg, "device_comm_link", dict)),
+    )
+
+
+def parse_value_updates(
+    msg: dict[str, Any],
+) -> list[tuple[str, float | int | bool | None, float | None]]:
+    """`(server_id, value, t)` of a `watchable_update`; `t` µs since welcome (0.16) or None."""
+    out = []
+    for item in field(msg, "updates", list):
+        server_id = field(item, "id", str)
+        value = item.get("v", item.get("value"))
+        if not (value is None or isinstance(value, int | float | bool)):
+            raise BadMessage(f"unexpected value type {type(value).__name__}")
+        stamp = field(item, "t", (int, float), optional=True)
+        out.append((server_id, value, None if stamp is None else float(stamp)))
+    return out
