@@ -1,0 +1,139 @@
+"""The download cache: `<cache_dir>/<key>` files plus bookkeeping under `<cache_dir>/.perda/`.
+
+- `index.json` records, per key, the ETag and size of the complete file and the
+  `LogEntry` seen at download time (for offline browsing).
+- `partial/<hash>.part` is an unfinished download; `<hash>.part.json` says which object
+  (ETag, size) and which chunks it holds, so a changed object restarts from zero.
+Files only appear at their final path by atomic rename, once complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from perda_tui.clients.dataserver.errors import UnsafeKeyError
+from perda_tui.clients.dataserver.keys import RESERVED_SEGMENT, check_key
+from perda_tui.clients.dataserver.models import LogEntry, entry_from_json
+
+
+@dataclass(frozen=True)
+class CacheRecord:
+    """What the index knows about one complete cached file."""
+
+    etag: str
+    size: int
+    entry: LogEntry | None
+
+
+def write_json_atomic(path: Path, doc: Any) -> None:
+    """Write JSON to a temporary file beside `path`, then rename over it."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(json.dumps(doc), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> Any:
+    """The JSON in `path`, or None when missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+class LogCache:
+    """Cached logs under one folder; every path is checked to stay inside it."""
+
+    def __init__(self, cache_dir: str | Path) -> None:
+        self.root = Path(cache_dir).expanduser().resolve()
+        self._meta = self.root / RESERVED_SEGMENT
+        self._index_path = self._meta / "index.json"
+        self.partial_dir = self._meta / "partial"
+        self._lock = threading.Lock()
+
+    def path_for(self, key: str) -> Path:
+        """Where `key` is (or would be) cached; `UnsafeKeyError` if it escapes the cache."""
+        path = self.root.joinpath(*check_key(key))
+        resolved = path.resolve()
+        if not resolved.is_relative_to(self.root) or resolved == self.root:
+            raise UnsafeKeyError(f"refusing log key {key!r}: it resolves outside {self.root}")
+        return path
+
+    def is_cached(self, key: str) -> bool:
+        """True when a complete file for `key` is recorded (no network check)."""
+        return self.record(key) is not None
+
+    def record(self, key: str) -> CacheRecord | None:
+        """The index record of a complete cached file still present with its size."""
+        path = self.path_for(key)
+        doc = self._index().get(key)
+        if not isinstance(doc, dict):
+            return None
+        etag, size = doc.get("etag"), doc.get("size")
+        if not isinstance(etag, str) or not isinstance(size, int):
+            return None
+        try:
+            if not path.is_file() or path.stat().st_size != size:
+                return None
+        except OSError:
+            return None
+        return CacheRecord(etag, size, entry_from_json(doc.get("entry")))
+
+    def cached_entries(self, prefix: str = "") -> list[LogEntry]:
+        """Folders and files directly under `prefix` among the cached logs (offline browsing)."""
+        folders: dict[str, LogEntry] = {}
+        files: list[LogEntry] = []
+        for key in sorted(self._index()):
+            if not key.startswith(prefix) or key == prefix:
+                continue
+            rest = key[len(prefix) :]
+            if "/" in rest:
+                name = rest.split("/", 1)[0]
+                folder_key = f"{prefix}{name}/"
+                folders.setdefault(folder_key, LogEntry(key=folder_key, name=name, is_folder=True))
+                continue
+            record = self.record(key)
+            if record is not None:
+                files.append(record.entry or LogEntry(key=key, name=rest, is_folder=False))
+        return [*folders.values(), *files]
+
+    def store(self, key: str, etag: str, size: int, entry: LogEntry | None) -> None:
+        """Record a complete file for `key` (after it was renamed into place)."""
+        doc = {"etag": etag, "size": size, "entry": entry.to_json() if entry else None}
+        with self._lock:
+            index = self._index()
+            index[key] = doc
+            self._write_index(index)
+
+    def forget(self, key: str) -> None:
+        """Drop the record of `key` (its file is about to be replaced or is gone)."""
+        with self._lock:
+            index = self._index()
+            if index.pop(key, None) is not None:
+                self._write_index(index)
+
+    def partial_paths(self, key: str) -> tuple[Path, Path]:
+        """(partial data file, its JSON state) for an unfinished download of `key`."""
+        check_key(key)
+        name = hashlib.sha256(key.encode()).hexdigest()[:32]
+        return self.partial_dir / f"{name}.part", self.partial_dir / f"{name}.part.json"
+
+    def discard_partial(self, key: str) -> None:
+        """Remove any partial download of `key`."""
+        for path in self.partial_paths(key):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    def _index(self) -> dict[str, Any]:
+        doc = read_json(self._index_path)
+        return doc if isinstance(doc, dict) else {}
+
+    def _write_index(self, index: dict[str, Any]) -> None:
+        self._meta.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(self._index_path, index)

@@ -1,0 +1,326 @@
+"""Downloading one S3 object: concurrent ranged GETs written in place, resumable, cancellable.
+
+The object is split in `CHUNK_BYTES` chunks fetched by `WORKERS` threads (like
+s3transfer's `download_file`) and written with `os.pwrite` into a pre-sized file. A JSON
+state file beside it lists the finished chunks and the object's ETag, so an interrupted
+or cancelled download resumes with the missing chunks only, and a changed object restarts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from perda_tui.clients.dataserver.cache import read_json, write_json_atomic
+from perda_tui.clients.dataserver.errors import (
+    AuthenticationError,
+    DataServerError,
+    DownloadCancelledError,
+    LogNotFoundError,
+    ServerError,
+    ServerUnreachableError,
+    TLSError,
+)
+from perda_tui.clients.dataserver.models import S3Credentials
+from perda_tui.clients.dataserver.progress import ThrottledProgress
+
+CHUNK_BYTES = 8 * 1024 * 1024
+READ_BYTES = 1024 * 1024
+WORKERS = 8
+CHUNK_ATTEMPTS = 3
+AUTH_ERROR_CODES = {
+    "AccessDenied",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
+    "InvalidToken",
+    "TokenRefreshRequired",
+    "403",
+}
+
+
+class CredentialsRejected(AuthenticationError):
+    """S3 refused the credentials (expired or revoked): fetch new ones from the gateway."""
+
+
+class ObjectChanged(DataServerError):
+    """The object's ETag changed during the download: start again."""
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    """Size and version of an S3 object."""
+
+    size: int
+    etag: str
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
+class TransferStats:
+    """What one `download` did: bytes fetched now versus already present."""
+
+    key: str
+    size: int
+    fetched_bytes: int
+    resumed_bytes: int
+    seconds: float
+    from_cache: bool
+
+
+class S3Reader:
+    """A boto3 S3 client for one set of gateway credentials, errors mapped to ours."""
+
+    def __init__(self, credentials: S3Credentials, *, verify: bool, timeout: float) -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.credentials = credentials
+        self.where = credentials.endpoint or "AWS S3"
+        self._s3 = boto3.session.Session().client(
+            "s3",
+            endpoint_url=credentials.endpoint or None,
+            aws_access_key_id=credentials.access_key,
+            aws_secret_access_key=credentials.secret_key,
+            region_name="us-east-1",
+            verify=verify,
+            config=Config(
+                connect_timeout=min(timeout, 5.0),
+                read_timeout=timeout,
+                retries={"max_attempts": 3, "mode": "standard"},
+                max_pool_connections=WORKERS + 2,
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+                s3={"addressing_style": "path" if credentials.endpoint else "auto"},
+            ),
+        )
+
+    def head(self, key: str) -> ObjectInfo:
+        """Size and ETag of `key`."""
+        with self.errors(key):
+            meta = self._s3.head_object(Bucket=self.credentials.bucket_name, Key=key)
+        modified = meta.get("LastModified")
+        return ObjectInfo(
+            size=int(meta["ContentLength"]),
+            etag=str(meta.get("ETag", "")),
+            last_modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ") if modified else None,
+        )
+
+    def read_range(self, key: str, start: int, end: int, etag: str) -> Iterator[bytes]:
+        """The bytes [start, end) of `key` in pieces, if its ETag is still `etag`."""
+        with self.errors(key):
+            extra = {"IfMatch": etag} if etag else {}
+            response = self._s3.get_object(
+                Bucket=self.credentials.bucket_name,
+                Key=key,
+                Range=f"bytes={start}-{end - 1}",
+                **extra,
+            )
+            body = response["Body"]
+            try:
+                while piece := body.read(READ_BYTES):
+                    yield piece
+            finally:
+                body.close()
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self._s3.close()
+
+    @contextlib.contextmanager
+    def errors(self, key: str) -> Iterator[None]:
+        """Turn botocore/urllib3 failures into data-server errors that say what to do."""
+        from botocore.exceptions import (
+            BotoCoreError,
+            ClientError,
+            SSLError,
+        )
+        from botocore.exceptions import (
+            ConnectionError as BotoConnectionError,
+        )
+        from urllib3.exceptions import HTTPError
+
+        try:
+            yield
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = str(error.get("Code", ""))
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if code in ("NoSuchKey", "404", "NotFound"):
+                raise LogNotFoundError(f"no log {key!r} in the bucket (any more)") from exc
+            if code in ("PreconditionFailed", "412"):
+                raise ObjectChanged(f"{key!r} changed on the server during the download") from exc
+            if code in AUTH_ERROR_CODES or status == 403:
+                raise CredentialsRejected(
+                    f"S3 at {self.where} rejected the credentials from the data server ({code})"
+                ) from exc
+            raise ServerError(
+                f"S3 at {self.where} failed on {key!r}: {code} {exc}", status
+            ) from exc
+        except SSLError as exc:
+            raise TLSError(
+                f"the TLS certificate of S3 at {self.where} is not valid: {exc}"
+            ) from exc
+        except (BotoConnectionError, HTTPError, OSError) as exc:
+            raise ServerUnreachableError(
+                f"lost S3 at {self.where} while reading {key!r}: {exc}"
+            ) from exc
+        except BotoCoreError as exc:
+            raise ServerUnreachableError(f"S3 at {self.where} failed on {key!r}: {exc}") from exc
+
+
+@dataclass
+class PartState:
+    """Which object a partial file belongs to and which of its chunks are complete."""
+
+    etag: str
+    size: int
+    chunk: int
+    done: set[int]
+
+    def matches(self, info: ObjectInfo, chunk: int) -> bool:
+        return (self.etag, self.size, self.chunk) == (info.etag, info.size, chunk)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "etag": self.etag,
+            "size": self.size,
+            "chunk": self.chunk,
+            "done": sorted(self.done),
+        }
+
+    @classmethod
+    def load(cls, path: Path | None) -> PartState | None:
+        doc = read_json(path) if path is not None else None
+        if not isinstance(doc, dict):
+            return None
+        try:
+            return cls(
+                str(doc["etag"]), int(doc["size"]), int(doc["chunk"]), set(map(int, doc["done"]))
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+class ChunkedDownload:
+    """Fetch `info`'s missing chunks of `key` into `part`, recording progress in `state_path`."""
+
+    def __init__(
+        self,
+        reader: S3Reader,
+        key: str,
+        info: ObjectInfo,
+        part: Path,
+        state_path: Path | None,
+        *,
+        chunk: int = CHUNK_BYTES,
+        workers: int = WORKERS,
+    ) -> None:
+        self.reader, self.key, self.info = reader, key, info
+        self.part, self.state_path = part, state_path
+        self.chunk, self.workers = chunk, workers
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._cancel: threading.Event | None = None
+        state = PartState.load(state_path)
+        if state is None or not state.matches(info, chunk) or not self._part_has_size():
+            state = PartState(info.etag, info.size, chunk, set())
+        self.state = state
+        self.fetched = 0
+
+    @property
+    def present_bytes(self) -> int:
+        """Bytes already on disk from an earlier attempt."""
+        return sum(self._span(i)[1] - self._span(i)[0] for i in self.state.done)
+
+    def run(self, progress: ThrottledProgress, cancel: threading.Event | None) -> None:
+        """Fetch every missing chunk; on any failure or cancel keep what is done and raise."""
+        self.part.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
+        fd = os.open(self.part, flags, 0o600)
+        try:
+            os.ftruncate(fd, self.info.size)
+            self._save()
+            progress.start(self.present_bytes, self.info.size)
+            pending = [i for i in range(self._count()) if i not in self.state.done]
+            self._fetch_all(fd, pending, progress, cancel)
+        finally:
+            os.close(fd)
+        if cancel is not None and cancel.is_set():
+            raise DownloadCancelledError(f"download of {self.key!r} cancelled; it will resume")
+
+    def _fetch_all(
+        self,
+        fd: int,
+        pending: list[int],
+        progress: ThrottledProgress,
+        cancel: threading.Event | None,
+    ) -> None:
+        self._cancel = cancel
+        with ThreadPoolExecutor(max(1, min(self.workers, len(pending))), "perda-s3") as pool:
+            futures = [pool.submit(self._fetch_chunk, fd, i, progress) for i in pending]
+            wait(futures, return_when=FIRST_EXCEPTION)
+            self._stop.set()
+            for future in futures:
+                future.cancel()
+        for future in futures:
+            if not future.cancelled() and (error := future.exception()) is not None:
+                raise error
+
+    def _stopping(self) -> bool:
+        return self._stop.is_set() or (self._cancel is not None and self._cancel.is_set())
+
+    def _fetch_chunk(self, fd: int, index: int, progress: ThrottledProgress) -> None:
+        if self._stopping():
+            return
+        start, end = self._span(index)
+        for attempt in range(CHUNK_ATTEMPTS):
+            offset = start
+            try:
+                for piece in self.reader.read_range(self.key, start, end, self.info.etag):
+                    _write_all(fd, piece, offset)
+                    offset += len(piece)
+                    progress.advance(len(piece))
+                    with self._lock:
+                        self.fetched += len(piece)
+                    if self._stopping():
+                        return
+                break
+            except ServerUnreachableError:
+                progress.advance(start - offset)
+                if attempt + 1 == CHUNK_ATTEMPTS or self._stopping():
+                    raise
+        if offset != end:
+            raise ServerError(f"S3 sent {offset - start} bytes for a {end - start}-byte range")
+        with self._lock:
+            self.state.done.add(index)
+            self._save()
+
+    def _save(self) -> None:
+        if self.state_path is not None:
+            write_json_atomic(self.state_path, self.state.to_json())
+
+    def _count(self) -> int:
+        return -(-self.info.size // self.chunk)
+
+    def _span(self, index: int) -> tuple[int, int]:
+        return index * self.chunk, min((index + 1) * self.chunk, self.info.size)
+
+    def _part_has_size(self) -> bool:
+        try:
+            return self.part.stat().st_size == self.info.size
+        except OSError:
+            return False
+
+
+def _write_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view, offset = view[written:], offset + written
