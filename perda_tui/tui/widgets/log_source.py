@@ -1,0 +1,109 @@
+"""Where the browser's listings and files come from: the server, the local cache, or one file.
+
+The screens talk to a `LogSource` so that browsing online, browsing the cache offline and
+opening a local file share the same browser and download modal. Every method blocks and
+is called from a worker thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+Progress = Callable[[int, int], None]
+
+
+def cached_files(cache: Any, prefix: str) -> frozenset[str]:
+    """Keys of the cached files directly under `prefix` (one pass over the cache index)."""
+    return frozenset(e.key for e in cache.cached_entries(prefix) if not e.is_folder)
+
+
+class LogSource(Protocol):
+    """A listing of log entries and a way to get a local file for one of them."""
+
+    offline: bool
+
+    def list_logs(self, prefix: str) -> list[Any]:
+        """Direct children of `prefix` as `LogEntry` objects (folders and files)."""
+        ...
+
+    def is_cached(self, key: str) -> bool:
+        """Whether `key` is complete on disk, so opening it needs no download."""
+        ...
+
+    def cached_keys(self, prefix: str) -> frozenset[str]:
+        """Keys of the complete files directly under `prefix` in the local cache."""
+        ...
+
+    def fetch(self, key: str, progress: Progress, cancel: threading.Event) -> Path:
+        """A complete local copy of `key` (downloading it if needed)."""
+        ...
+
+
+class ServerSource:
+    """The data server through a logged-in `ServerClient`."""
+
+    offline = False
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def list_logs(self, prefix: str) -> list[Any]:
+        return list(self.client.list_logs(prefix))
+
+    def is_cached(self, key: str) -> bool:
+        return self.client.cache is not None and self.client.cache.is_cached(key)
+
+    def cached_keys(self, prefix: str) -> frozenset[str]:
+        return cached_files(self.client.cache, prefix) if self.client.cache else frozenset()
+
+    def fetch(self, key: str, progress: Progress, cancel: threading.Event) -> Path:
+        if self.is_cached(key):
+            return Path(self.client.cache.path_for(key))
+        return Path(self.client.download(key, progress=progress, cancel=cancel))
+
+
+class CacheSource:
+    """The logs already downloaded, browsable with no server (`LogCache.cached_entries`)."""
+
+    offline = True
+
+    def __init__(self, cache: Any) -> None:
+        self.cache = cache
+
+    def list_logs(self, prefix: str) -> list[Any]:
+        return list(self.cache.cached_entries(prefix))
+
+    def cached_keys(self, prefix: str) -> frozenset[str]:
+        return cached_files(self.cache, prefix)
+
+    def is_cached(self, key: str) -> bool:
+        return bool(self.cache.is_cached(key))
+
+    def fetch(self, key: str, progress: Progress, cancel: threading.Event) -> Path:
+        if not self.cache.is_cached(key):
+            raise FileNotFoundError(f"{key} is not in the local cache")
+        return Path(self.cache.path_for(key))
+
+
+class LocalFileSource:
+    """One log file on disk (`perda-tui open FILE`)."""
+
+    offline = True
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def list_logs(self, prefix: str) -> list[Any]:
+        return []
+
+    def cached_keys(self, prefix: str) -> frozenset[str]:
+        return frozenset()
+
+    def is_cached(self, key: str) -> bool:
+        return True
+
+    def fetch(self, key: str, progress: Progress, cancel: threading.Event) -> Path:
+        return self.path

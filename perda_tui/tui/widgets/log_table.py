@@ -1,0 +1,227 @@
+"""A virtual table of log entries: renders only the visible rows, so 10,000 entries stay smooth.
+
+Textual's `DataTable` re-measures every cell when its rows are replaced (about two
+seconds for 10,000 rows, see `bench/bench_browser.py`), which makes filter-as-you-type
+sluggish. This widget keeps a list of entries and draws the rows on screen with the
+Line API; replacing the list costs nothing until a frame is drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any, ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from perda_tui.tui.widgets.text import clean, human_size, short_time
+
+#: Column titles; the first column holds the cache mark.
+HEADERS = ("", "Name", "Title", "Size", "Modified", "Tags")
+CACHED_MARK = "✓"
+_FIXED = {0: 1, 3: 9, 4: 16}  # mark, size, modified
+_FLEX = {1: 4, 2: 4, 5: 3}  # name, title, tags share the rest in these proportions
+_GAP = 1
+
+
+def column_widths(width: int) -> list[int]:
+    """Cell widths of the six columns for a table `width` cells wide (flex columns >= 4)."""
+    spare = width - sum(_FIXED.values()) - _GAP * (len(HEADERS) - 1)
+    total = sum(_FLEX.values())
+    widths = [_FIXED.get(i, 0) for i in range(len(HEADERS))]
+    for index, share in _FLEX.items():
+        widths[index] = max(4, spare * share // total)
+    widths[1] += max(0, spare - sum(widths[i] for i in _FLEX))
+    return widths
+
+
+def fit(text: str, width: int, *, right: bool = False) -> str:
+    """`text` padded or cut to exactly `width` cells; a cut ends with an ellipsis."""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
+    padding = " " * (width - cell_len(text))
+    return padding + text if right else text + padding
+
+
+def entry_cells(entry: Any, cached: bool) -> tuple[str, ...]:
+    """The six display strings of one entry (control characters removed)."""
+    if entry.is_folder:
+        return ("", clean(entry.name) + "/", "", "", "", "")
+    return (
+        CACHED_MARK if cached else "",
+        clean(entry.name),
+        clean(entry.title),
+        human_size(entry.size),
+        short_time(entry.last_modified),
+        ", ".join(clean(tag) for tag in entry.tags),
+    )
+
+
+class LogTable(ScrollView, can_focus=True):
+    """Folders and files with a row cursor; posts `Highlighted` and `Selected`."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "log-table--header",
+        "log-table--cursor",
+        "log-table--folder",
+    }
+    DEFAULT_CSS = """
+    LogTable {
+        background: $surface;
+        overflow-x: hidden;
+        & > .log-table--header { text-style: bold; background: $panel; color: $foreground; }
+        &:ansi > .log-table--header { text-style: bold underline; }
+        & > .log-table--folder { text-style: bold; }
+        & > .log-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .log-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("home,g", "first", "Top", show=False, id="table.top"),
+        Binding("end,G", "last", "Bottom", show=False, id="table.bottom"),
+        Binding("enter", "select", "Open", id="table.open"),
+    ]
+
+    class Highlighted(Message):
+        """The cursor moved to `entry` (None when the table is empty)."""
+
+        def __init__(self, entry: Any | None) -> None:
+            super().__init__()
+            self.entry = entry
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, LogTable.Highlighted)
+
+    class Selected(Message):
+        """The user opened `entry` (Enter or a double click)."""
+
+        def __init__(self, entry: Any) -> None:
+            super().__init__()
+            self.entry = entry
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._entries: Sequence[Any] = ()
+        self._cached: Collection[str] = frozenset()
+        self.cursor = 0
+
+    @property
+    def entries(self) -> Sequence[Any]:
+        """The entries shown, in display order."""
+        return self._entries
+
+    @property
+    def highlighted(self) -> Any | None:
+        """The entry under the cursor."""
+        return self._entries[self.cursor] if self._entries else None
+
+    def show(self, entries: Sequence[Any], cached: Collection[str], cursor: int = 0) -> None:
+        """Replace the rows (cheap: nothing is rendered until drawn) and place the cursor."""
+        self._entries = entries
+        self._cached = cached
+        self.virtual_size = Size(0, len(entries) + 1)
+        self.cursor = -1
+        self.move_to(cursor)
+        self.refresh()
+
+    def set_cached(self, cached: Collection[str]) -> None:
+        """Update the cache marks (after a download)."""
+        self._cached = cached
+        self.refresh()
+
+    def move_to(self, index: int) -> None:
+        """Move the cursor (clamped), scroll it into view and post `Highlighted`."""
+        index = max(0, min(index, len(self._entries) - 1)) if self._entries else 0
+        changed = index != self.cursor
+        self.cursor = index
+        page = self._page
+        top = self.scroll_offset.y
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+        elif index >= top + page:
+            self.scroll_to(y=index - page + 1, animate=False, immediate=True)
+        self.refresh()
+        if changed:
+            self.post_message(self.Highlighted(self.highlighted))
+
+    @property
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor - self._page)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor + self._page)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(len(self._entries) - 1)
+
+    def action_select(self) -> None:
+        if self._entries:
+            self.post_message(self.Selected(self.highlighted))
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y + self.scroll_offset.y - 1
+        if event.y >= 1 and 0 <= index < len(self._entries):
+            self.move_to(index)
+            if event.chain >= 2:
+                self.action_select()
+
+    def on_resize(self) -> None:
+        self.move_to(self.cursor)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            style = base + self.get_component_rich_style("log-table--header")
+            return self._strip(HEADERS, width, style)
+        index = self.scroll_offset.y + y - 1
+        if index >= len(self._entries):
+            return Strip.blank(width, base)
+        entry = self._entries[index]
+        style = base
+        if entry.is_folder:
+            style += self.get_component_rich_style("log-table--folder")
+        if index == self.cursor:
+            style += self.get_component_rich_style("log-table--cursor")
+        return self._strip(entry_cells(entry, entry.key in self._cached), width, style)
+
+    @staticmethod
+    def _strip(cells: Sequence[str], width: int, style: Style) -> Strip:
+        widths = column_widths(width)
+        parts = [
+            fit(cell, w, right=i == 3)
+            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        line = fit((" " * _GAP).join(parts), width)
+        return Strip([Segment(line, style)], width)
