@@ -1,0 +1,304 @@
+"""Export lifecycle: request → poll with backoff → file list → download into the cache.
+
+The latest status answer is always kept (`ExportJob.status`) with its request id, so a stuck
+export can be followed up on the server's web page or by mail.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+import httpx
+
+from perda_tui.clients.drms.client import HttpJsonClient
+from perda_tui.clients.drms.errors import (
+    DownloadCancelledError,
+    DrmsDownloadError,
+    DrmsExportError,
+    ExportTimeoutError,
+)
+from perda_tui.clients.drms.models import items, text
+
+STATUS_DONE = 0
+STATUS_NOT_FOUND = 6
+PENDING_STATUSES = frozenset({1, 2, STATUS_NOT_FOUND})
+STATUS_MEANING = {
+    0: "done",
+    1: "processing",
+    2: "queued",
+    3: "too large",
+    4: "error",
+    5: "deleted",
+    6: "not found yet",
+    7: "too many pending requests",
+    25: "waiting for an operator",
+    -1: "interrupted",
+}
+NO_DATA_FILE = "NoDataFile"
+#: Progress callbacks are throttled to this interval (plus one final call per file).
+PROGRESS_INTERVAL = 0.1
+_UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._+-]")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One downloadable file of a finished export."""
+
+    record: str
+    filename: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ExportStatus:
+    """One `exp_request`/`exp_status` answer."""
+
+    status: int | None
+    requestid: str | None
+    method: str = ""
+    protocol: str = ""
+    wait: float = 0.0
+    error: str = ""
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ExportStatus:
+        """Parse an answer; a missing or empty request id (url_quick) is None."""
+        status = data.get("status")
+        try:
+            wait = float(data.get("wait") or 0)
+        except (TypeError, ValueError):
+            wait = 0.0
+        return cls(
+            status=status if isinstance(status, int) else None,
+            requestid=text(data, "requestid") or text(data, "reqid") or None,
+            method=text(data, "method"),
+            protocol=text(data, "protocol"),
+            wait=max(wait, 0.0),
+            error=text(data, "error").strip(),
+            raw=dict(data),
+        )
+
+    @property
+    def pending(self) -> bool:
+        """Still queued or processing (1, 2, or 6: not registered yet)."""
+        return self.status in PENDING_STATUSES
+
+    @property
+    def done(self) -> bool:
+        """Finished successfully."""
+        return self.status == STATUS_DONE
+
+    @property
+    def failed(self) -> bool:
+        """Finished with an error."""
+        return not self.pending and not self.done
+
+    def describe(self) -> str:
+        """One line for the user: request id, status code and its meaning, server message."""
+        ident = self.requestid or "(immediate)"
+        meaning = STATUS_MEANING.get(self.status, "unknown") if self.status is not None else "?"
+        line = f"{ident}: status {self.status} ({meaning})"
+        return f"{line}: {self.error}" if self.error else line
+
+
+@dataclass(frozen=True)
+class DownloadProgress:
+    """Where a multi-file download stands."""
+
+    index: int
+    count: int
+    filename: str
+    done_bytes: int
+    total_bytes: int | None
+
+
+def safe_filename(name: str) -> str:
+    """A server-supplied file name reduced to one safe path component."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = _UNSAFE_CHARS.sub("_", base).lstrip(".")[:200]
+    return base or "file"
+
+
+class ExportJob:
+    """One export request on a server; `wait()` then `download()`."""
+
+    def __init__(
+        self, client: HttpJsonClient, answer: Mapping[str, Any], requestid: str | None = None
+    ) -> None:
+        self.client = client
+        self._update(answer, requestid)
+
+    @classmethod
+    def submit(cls, client: HttpJsonClient, ds: str, notify: str, **options: Any) -> ExportJob:
+        """Send `exp_request` (options as `HttpJsonClient.exp_request`); raises if it failed."""
+        return cls(client, client.exp_request(ds, notify, **options))
+
+    @classmethod
+    def from_id(cls, client: HttpJsonClient, requestid: str) -> ExportJob:
+        """Follow up an existing request by its id."""
+        return cls(client, client.exp_status(requestid), requestid)
+
+    @property
+    def requestid(self) -> str | None:
+        """The server's request id (None for an immediate url_quick answer)."""
+        return self.status.requestid
+
+    def poll(self) -> ExportStatus:
+        """Ask for the current status once (a finished job is not asked again)."""
+        if self.status.pending and self.requestid:
+            self._update(self.client.exp_status(self.requestid), self.requestid)
+        return self.status
+
+    def wait(
+        self,
+        *,
+        timeout: float = 600.0,
+        first_delay: float = 1.0,
+        max_delay: float = 30.0,
+        factor: float = 1.5,
+        retries_notfound: int = 5,
+        on_status: Callable[[ExportStatus], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ExportStatus:
+        """Poll until done, with growing delays (at least the server's `wait`, at most
+        `max_delay`); `DrmsExportError` on failure, `ExportTimeoutError` after `timeout` s."""
+        deadline = time.monotonic() + timeout
+        delay = first_delay
+        stop = cancel if cancel is not None else threading.Event()
+        while self.status.pending:
+            if not self.requestid:
+                raise DrmsExportError(self.status.raw, "pending export without a request id")
+            pause = min(max(delay, self.status.wait), max_delay)
+            if time.monotonic() + pause > deadline:
+                raise ExportTimeoutError(
+                    f"export still pending after {timeout:g} s; last {self.status.describe()}",
+                    requestid=self.requestid,
+                    status=self.status.status,
+                )
+            if stop.wait(pause):
+                raise DownloadCancelledError(f"stopped waiting for {self.requestid}")
+            self.poll()
+            if self.status.status == STATUS_NOT_FOUND:
+                retries_notfound -= 1
+                if retries_notfound < 0:
+                    raise DrmsExportError(self.status.raw, "export request not found")
+            if on_status is not None:
+                on_status(self.status)
+            delay *= factor
+        return self.status
+
+    def files(self) -> list[ExportFile]:
+        """The files of a finished export, with download URLs (missing-data rows dropped)."""
+        if not self.status.done:
+            raise DrmsExportError(self.status.raw, f"export not finished: {self.status.describe()}")
+        base = self.client.server.http_download_baseurl
+        if not base:
+            error = f"{self.client.server.name} has no download URL"
+            raise DrmsExportError({"error": error}, error)
+        raw = self.status.raw
+        tarfile = text(raw, "tarfile")
+        folder = text(raw, "dir")
+        if tarfile:
+            return [ExportFile(record="", filename=tarfile, url=_file_url(base, tarfile))]
+        files = []
+        for row in items(raw, "data"):
+            name = text(row, "filename")
+            if not name or name == NO_DATA_FILE:
+                continue
+            path = f"{folder}/{name}" if folder else name
+            url = _file_url(base, path)
+            files.append(ExportFile(record=text(row, "record"), filename=name, url=url))
+        return files
+
+    def download(
+        self,
+        cache_dir: Path,
+        *,
+        progress: Callable[[DownloadProgress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[Path]:
+        """Download every file into `cache_dir/<request id>/`; all failures raise together."""
+        folder = Path(cache_dir) / safe_filename(self.requestid or "url_quick")
+        folder.mkdir(parents=True, exist_ok=True)
+        files = self.files()
+        paths: list[Path] = []
+        failures: list[tuple[str, str]] = []
+        for index, item in enumerate(files):
+            target = _free_path(folder, safe_filename(item.filename))
+            try:
+                self._fetch(item, target, index, len(files), progress, cancel)
+            except httpx.HTTPError as exc:
+                failures.append((item.filename, str(exc) or type(exc).__name__))
+            else:
+                paths.append(target)
+        if failures:
+            raise DrmsDownloadError(failures)
+        return paths
+
+    def _fetch(
+        self,
+        item: ExportFile,
+        target: Path,
+        index: int,
+        count: int,
+        progress: Callable[[DownloadProgress], None] | None,
+        cancel: threading.Event | None,
+    ) -> None:
+        partial = target.with_name(target.name + ".part")
+        try:
+            with self.client.http.stream("GET", item.url) as response, partial.open("wb") as out:
+                response.raise_for_status()
+                length = response.headers.get("content-length", "")
+                total = int(length) if length.isdigit() else None
+                done, reported, last = 0, -1, 0.0
+                for chunk in response.iter_bytes(64 * 1024):
+                    if cancel is not None and cancel.is_set():
+                        raise DownloadCancelledError(f"download of {item.filename} cancelled")
+                    out.write(chunk)
+                    done += len(chunk)
+                    now = time.monotonic()
+                    if progress is not None and now - last >= PROGRESS_INTERVAL:
+                        last, reported = now, done
+                        progress(DownloadProgress(index, count, target.name, done, total))
+            if total is not None and done != total:
+                raise httpx.ReadError(f"got {done} of {total} bytes")
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        partial.replace(target)
+        if progress is not None and reported != done:
+            progress(DownloadProgress(index, count, target.name, done, total))
+
+    def _update(self, answer: Mapping[str, Any], requestid: str | None) -> None:
+        """Keep the latest answer (with the known id if it names none); raise if it failed."""
+        self.status = ExportStatus.from_json(answer)
+        if self.status.requestid is None and requestid:
+            self.status = replace(self.status, requestid=requestid)
+        if self.status.failed:
+            raise DrmsExportError(self.status.raw, "DRMS export request failed.")
+
+
+def _file_url(base: str, path: str) -> str:
+    """Download URL of a server path, always under `base` (never another host)."""
+    url = urljoin(base, quote(path.lstrip("/"), safe="/._-+~"))
+    if urlsplit(url).netloc != urlsplit(base).netloc:
+        raise DrmsExportError({"error": f"refusing file outside the server: {path!r}"}, "bad path")
+    return url
+
+
+def _free_path(folder: Path, name: str) -> Path:
+    """`folder/name`, or `name.1`, `name.2`, ... when taken (as drms)."""
+    candidate = folder / name
+    number = 1
+    while candidate.exists():
+        candidate = folder / f"{name}.{number}"
+        number += 1
+    return candidate
