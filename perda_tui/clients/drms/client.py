@@ -12,10 +12,8 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus, urlencode
-
-import httpx
 
 from perda_tui import __version__
 from perda_tui.clients.drms.config import ServerConfig, resolve_server
@@ -25,6 +23,9 @@ from perda_tui.clients.drms.errors import (
     DrmsResponseError,
     DrmsTimeoutError,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger("perda_tui.clients.drms")
 
@@ -71,6 +72,8 @@ class HttpJsonClient:
         timeout: float = 30.0,
         verify: bool = True,
     ) -> None:
+        import httpx  # lazily: httpx pulls in rich, which the core must not load at import
+
         self._server = resolve_server(server)
         self.debug = debug
         self._timeout = timeout
@@ -116,6 +119,8 @@ class HttpJsonClient:
     # -- transport ---------------------------------------------------------------------------
 
     def _request(self, cgi_field: str, params: Mapping[str, str] | None) -> dict[str, Any]:
+        import httpx
+
         url = self._server.url(cgi_field)
         if params:
             url += "?" + urlencode(params)

@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-import httpx
-
 from perda_tui.clients.drms.client import HttpJsonClient
 from perda_tui.clients.drms.errors import (
     DownloadCancelledError,
@@ -228,6 +226,8 @@ class ExportJob:
         """Download every file into `cache_dir/<request id>/`; all failures raise together."""
         folder = Path(cache_dir) / safe_filename(self.requestid or "url_quick")
         folder.mkdir(parents=True, exist_ok=True)
+        import httpx
+
         files = self.files()
         paths: list[Path] = []
         failures: list[tuple[str, str]] = []
@@ -252,6 +252,8 @@ class ExportJob:
         progress: Callable[[DownloadProgress], None] | None,
         cancel: threading.Event | None,
     ) -> None:
+        import httpx
+
         partial = target.with_name(target.name + ".part")
         try:
             with self.client.http.stream("GET", item.url) as response, partial.open("wb") as out:
