@@ -177,39 +177,41 @@ class S3Reader:
 
 @dataclass
 class PartState:
-    """Which object a partial file belongs to and which of its chunks are complete."""
+    """Which object a partial file belongs to and how many bytes of each chunk it holds."""
 
     etag: str
     size: int
     chunk: int
-    done: set[int]
+    have: dict[int, int]
 
     def matches(self, info: ObjectInfo, chunk: int) -> bool:
+        """True if this state describes `info` split in `chunk`-byte chunks."""
         return (self.etag, self.size, self.chunk) == (info.etag, info.size, chunk)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "etag": self.etag,
-            "size": self.size,
-            "chunk": self.chunk,
-            "done": sorted(self.done),
-        }
+        """The JSON kept beside the partial file."""
+        have = {str(i): n for i, n in sorted(self.have.items()) if n}
+        return {"etag": self.etag, "size": self.size, "chunk": self.chunk, "have": have}
 
     @classmethod
     def load(cls, path: Path | None) -> PartState | None:
+        """The state saved in `path`; None if missing or not understood."""
         doc = read_json(path) if path is not None else None
-        if not isinstance(doc, dict):
+        if not isinstance(doc, dict) or not isinstance(doc.get("have"), dict):
             return None
         try:
-            return cls(
-                str(doc["etag"]), int(doc["size"]), int(doc["chunk"]), set(map(int, doc["done"]))
-            )
+            have = {int(i): int(n) for i, n in doc["have"].items()}
+            return cls(str(doc["etag"]), int(doc["size"]), int(doc["chunk"]), have)
         except (KeyError, TypeError, ValueError):
             return None
 
 
 class ChunkedDownload:
-    """Fetch `info`'s missing chunks of `key` into `part`, recording progress in `state_path`."""
+    """Fetch the missing bytes of `key` into `part`, recording progress in `state_path`.
+
+    Each chunk is written front to back, so "bytes held" per chunk is one number and a
+    stopped chunk resumes at its own offset.
+    """
 
     def __init__(
         self,
@@ -230,17 +232,27 @@ class ChunkedDownload:
         self._cancel: threading.Event | None = None
         state = PartState.load(state_path)
         if state is None or not state.matches(info, chunk) or not self._part_has_size():
-            state = PartState(info.etag, info.size, chunk, set())
+            state = PartState(info.etag, info.size, chunk, {})
+        state.have = {
+            i: n
+            for i, n in state.have.items()
+            if 0 <= i < self._count() and 0 < n <= self._length(i)
+        }
         self.state = state
         self.fetched = 0
 
     @property
     def present_bytes(self) -> int:
-        """Bytes already on disk from an earlier attempt."""
-        return sum(self._span(i)[1] - self._span(i)[0] for i in self.state.done)
+        """Bytes already on disk from an earlier attempt (or this one so far)."""
+        return sum(self.state.have.values())
+
+    @property
+    def complete(self) -> bool:
+        """True once every chunk is fully on disk."""
+        return all(self.state.have.get(i, 0) == self._length(i) for i in range(self._count()))
 
     def run(self, progress: ThrottledProgress, cancel: threading.Event | None) -> None:
-        """Fetch every missing chunk; on any failure or cancel keep what is done and raise."""
+        """Fetch every missing byte; on failure or cancel, save what is held and raise."""
         self.part.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
         fd = os.open(self.part, flags, 0o600)
@@ -248,12 +260,15 @@ class ChunkedDownload:
             os.ftruncate(fd, self.info.size)
             self._save()
             progress.start(self.present_bytes, self.info.size)
-            pending = [i for i in range(self._count()) if i not in self.state.done]
+            pending = [
+                i for i in range(self._count()) if self.state.have.get(i, 0) < self._length(i)
+            ]
             self._fetch_all(fd, pending, progress, cancel)
         finally:
             os.close(fd)
-        if cancel is not None and cancel.is_set():
-            raise DownloadCancelledError(f"download of {self.key!r} cancelled; it will resume")
+            self._save()
+        if not self.complete:  # stopped early without an error: only a cancel does that
+            raise DownloadCancelledError(f"download of {self.key!r} cancelled")
 
     def _fetch_all(
         self,
@@ -263,12 +278,13 @@ class ChunkedDownload:
         cancel: threading.Event | None,
     ) -> None:
         self._cancel = cancel
-        with ThreadPoolExecutor(max(1, min(self.workers, len(pending))), "perda-s3") as pool:
+        pool = ThreadPoolExecutor(max(1, min(self.workers, len(pending))), "perda-s3")
+        try:
             futures = [pool.submit(self._fetch_chunk, fd, i, progress) for i in pending]
             wait(futures, return_when=FIRST_EXCEPTION)
+        finally:  # also on KeyboardInterrupt: running chunks stop at their next piece
             self._stop.set()
-            for future in futures:
-                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
         for future in futures:
             if not future.cancelled() and (error := future.exception()) is not None:
                 raise error
@@ -277,30 +293,33 @@ class ChunkedDownload:
         return self._stop.is_set() or (self._cancel is not None and self._cancel.is_set())
 
     def _fetch_chunk(self, fd: int, index: int, progress: ThrottledProgress) -> None:
-        if self._stopping():
-            return
-        start, end = self._span(index)
+        start = index * self.chunk
+        end = start + self._length(index)
         for attempt in range(CHUNK_ATTEMPTS):
-            offset = start
+            if self._stopping():
+                return
+            offset = start + self.state.have.get(index, 0)
             try:
-                for piece in self.reader.read_range(self.key, start, end, self.info.etag):
+                for piece in self.reader.read_range(self.key, offset, end, self.info.etag):
+                    if offset + len(piece) > end:
+                        raise ServerError(f"S3 sent more than the {end - start}-byte range asked")
                     _write_all(fd, piece, offset)
                     offset += len(piece)
-                    progress.advance(len(piece))
                     with self._lock:
+                        self.state.have[index] = offset - start
                         self.fetched += len(piece)
+                    progress.advance(len(piece))
                     if self._stopping():
                         return
-                break
             except ServerUnreachableError:
-                progress.advance(start - offset)
                 if attempt + 1 == CHUNK_ATTEMPTS or self._stopping():
                     raise
-        if offset != end:
-            raise ServerError(f"S3 sent {offset - start} bytes for a {end - start}-byte range")
-        with self._lock:
-            self.state.done.add(index)
-            self._save()
+                continue
+            if offset != end:
+                raise ServerError(f"S3 sent {offset - start} bytes for a {end - start}-byte range")
+            with self._lock:
+                self._save()
+            return
 
     def _save(self) -> None:
         if self.state_path is not None:
@@ -309,8 +328,8 @@ class ChunkedDownload:
     def _count(self) -> int:
         return -(-self.info.size // self.chunk)
 
-    def _span(self, index: int) -> tuple[int, int]:
-        return index * self.chunk, min((index + 1) * self.chunk, self.info.size)
+    def _length(self, index: int) -> int:
+        return min(self.chunk, self.info.size - index * self.chunk)
 
     def _part_has_size(self) -> bool:
         try:
