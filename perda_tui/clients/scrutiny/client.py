@@ -186,6 +186,8 @@ class ScrutinyClient:
         self._status_count = 0
         self._changed = threading.Condition()
         self._handles: dict[str, WatchableHandle] = {}
+        self._watch_session: str | None = None  # device session the watches are subscribed in
+        self._background: set[asyncio.Task[None]] = set()
         self._session: Session | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -331,7 +333,7 @@ class ScrutinyClient:
                 reasons.append(f"{kind}: {exc or type(exc).__name__}")
                 continue
             self._session, self._transport_name = session, kind
-            await self._restore_watches(session)
+            self._watch_session = None
             return
         where = f"{target.host}:{target.port}"
         raise ConnectionError(
@@ -339,6 +341,7 @@ class ScrutinyClient:
         )
 
     async def _restore_watches(self, session: Session) -> None:
+        """Subscribe again after a reconnect or a new device session (the server forgets)."""
         for handle in list(self._handles.values()):
             try:
                 await session.subscribe(handle.path, handle.rate)
@@ -356,6 +359,11 @@ class ScrutinyClient:
             if self._info is None:
                 raise InvalidValueError("no server status received yet")
             return self._info
+
+    @property
+    def last_server_status(self) -> ServerInfo | None:
+        """The latest status received, even after the connection was lost (None if none)."""
+        return self._info
 
     def wait_server_status_update(self, timeout: float = 2.5) -> None:
         """Wait for the next status (push or poll reply).
@@ -504,6 +512,13 @@ class ScrutinyClient:
             self._info = info
             self._status_count += 1
             self._changed.notify_all()
+        session_id = info.device_session_id
+        if session_id and session_id != self._watch_session and self._session is not None:
+            self._watch_session = session_id
+            if self._handles:
+                task = asyncio.get_running_loop().create_task(self._restore_watches(self._session))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
         self._emit()
 
     def _values_received(self, updates: list[ValueUpdate]) -> None:

@@ -1,0 +1,153 @@
+"""Faults a real server cannot be made to produce, from a scripted TCP peer on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from perda_tui.clients.scrutiny import ConnectionError, DeviceCommState, ScrutinyClient, ServerState
+from perda_tui.clients.scrutiny.framing import FrameDecoder, encode_frame
+from perda_tui.server.scrutiny_launcher import free_port
+
+WELCOME = {"cmd": "welcome", "reqid": None, "server_time_zero_timestamp": 1.0}
+
+
+def status(reqid: int | None, device_status: str = "disconnected") -> dict[str, Any]:
+    return {
+        "cmd": "inform_server_status",
+        "reqid": reqid,
+        "device_status": device_status,
+        "device_session_id": None,
+        "loaded_sfd_firmware_id": None,
+        "datalogging_status": {"datalogging_state": "unavailable", "completion_ratio": None},
+        "device_comm_link": {"link_type": "none", "link_config": {}, "link_operational": False},
+    }
+
+
+class ScriptedPeer:
+    """Accepts one client, runs `script(conn, requests)`; records the requests it receives."""
+
+    def __init__(self, script: Callable[[socket.socket, list[dict[str, Any]]], None]) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.requests: list[dict[str, Any]] = []
+        self._thread = threading.Thread(target=self._serve, args=(script,), daemon=True)
+        self._thread.start()
+
+    def _serve(self, script: Callable[[socket.socket, list[dict[str, Any]]], None]) -> None:
+        conn, _ = self.listener.accept()
+        with conn:
+            script(conn, self.requests)
+
+    def close(self) -> None:
+        self.listener.close()
+        self._thread.join(timeout=5)
+
+
+def read_requests(
+    conn: socket.socket, into: list[dict[str, Any]], seconds: float, device_status: str
+) -> None:
+    """Collect framed requests for a while, answering every status request."""
+    decoder = FrameDecoder()
+    conn.settimeout(0.1)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            data = conn.recv(65536)
+        except TimeoutError:
+            continue
+        except OSError:  # the client closes abortively (RST), like the official SDK
+            return
+        if not data:
+            return
+        for request in decoder.feed(data):
+            into.append(request)
+            if request.get("cmd") == "get_server_status":
+                conn.sendall(encode_frame(status(request["reqid"], device_status)))
+
+
+@pytest.fixture
+def peer_factory() -> Iterator[Callable[..., ScriptedPeer]]:
+    peers: list[ScriptedPeer] = []
+
+    def make(script: Callable[[socket.socket, list[dict[str, Any]]], None]) -> ScriptedPeer:
+        peers.append(ScriptedPeer(script))
+        return peers[-1]
+
+    yield make
+    for peer in peers:
+        peer.close()
+
+
+def test_silent_server_fails_within_the_connect_timeout(
+    peer_factory: Callable[..., ScriptedPeer],
+) -> None:
+    peer = peer_factory(lambda conn, _: time.sleep(3))
+    start = time.monotonic()
+    with pytest.raises(ConnectionError, match="no welcome"):
+        ScrutinyClient(connect_timeout=0.5).connect("127.0.0.1", peer.port)
+    assert time.monotonic() - start < 2.5
+
+
+def test_refused_port_raises_connection_error_quickly() -> None:
+    start = time.monotonic()
+    with pytest.raises(ConnectionError, match="cannot connect"):
+        ScrutinyClient().connect("127.0.0.1", free_port(), transport="auto")
+    assert time.monotonic() - start < 2.5
+
+
+def test_bad_frames_are_dropped_and_the_connection_survives(
+    peer_factory: Callable[..., ScriptedPeer],
+) -> None:
+    def script(conn: socket.socket, requests: list[dict[str, Any]]) -> None:
+        conn.sendall(encode_frame(WELCOME))
+        good = encode_frame(status(None, "connecting"))
+        corrupted = good[:-1] + bytes([good[-1] ^ 0xFF])  # MD5 mismatch
+        conn.sendall(b"garbage" + corrupted + b"<SCRUTINY size=3 flags=>{x}")
+        conn.sendall(
+            encode_frame({"cmd": "inform_server_status", "reqid": None, "device_status": 3})
+        )
+        conn.sendall(good[:20])
+        time.sleep(0.2)  # the rest of a split frame arrives later
+        conn.sendall(good[20:])
+        read_requests(conn, requests, 2.0, "connecting")
+
+    peer = peer_factory(script)
+    with ScrutinyClient(poll_interval=0.3).connect(
+        "127.0.0.1", peer.port, wait_status=False
+    ) as client:
+        deadline = time.monotonic() + 3
+        while (info := client.last_server_status) is None or (
+            info.device_comm_state != DeviceCommState.Connecting
+        ):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        client.wait_server_status_update(2)  # polls keep working after the bad frames
+        assert client.server_state == ServerState.Connected
+    reqids = [r["reqid"] for r in peer.requests]
+    assert reqids and all(type(r) is int for r in reqids)
+    assert reqids == sorted(set(reqids))  # counted per connection, never reused
+
+
+def test_connection_dropped_by_the_peer_is_reported(
+    peer_factory: Callable[..., ScriptedPeer],
+) -> None:
+    def script(conn: socket.socket, requests: list[dict[str, Any]]) -> None:
+        conn.sendall(encode_frame(WELCOME) + encode_frame(status(None)))
+        time.sleep(0.3)
+
+    peer = peer_factory(script)
+    client = ScrutinyClient().connect("127.0.0.1", peer.port)
+    try:
+        deadline = time.monotonic() + 3
+        while client.server_state != ServerState.Disconnected:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert (client.last_error or "").startswith("connection lost")
+    finally:
+        client.disconnect()
