@@ -6,7 +6,11 @@ The fault applies to connections accepted after it is set:
 - ``REFUSE``: accept, then close at once (the server "died");
 - ``STALL``: accept and never forward or answer (a black hole);
 - ``RESET``: forward the server's first ``after_bytes`` bytes, then reset both sides;
-- ``DELAY``: forward, sleeping ``delay`` seconds before each chunk from the server.
+- ``DELAY``: forward, sleeping ``delay`` seconds before each chunk from the server;
+- ``HTTP_ERROR``: answer ``HTTP/1.1 <status>`` and close, as a load balancer in front of a
+  dead backend does.
+
+A fault set with ``times=N`` applies to the next N connections, then the proxy passes again.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ class Fault(enum.Enum):
     STALL = "stall"
     RESET = "reset"
     DELAY = "delay"
+    HTTP_ERROR = "http_error"
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class FaultPlan:
     fault: Fault = Fault.PASS
     after_bytes: int = 0
     delay: float = 0.0
+    status: int = 503
 
 
 def _abort(sock: socket.socket) -> None:
@@ -52,6 +58,7 @@ class FaultProxy:
         self.target = (target_host, target_port)
         self.plan = FaultPlan()
         self.connections = 0
+        self._remaining: int | None = None
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.2)
         self._stopped = threading.Event()
@@ -67,8 +74,28 @@ class FaultProxy:
     def url(self, scheme: str = "http") -> str:
         return f"{scheme}://127.0.0.1:{self.port}"
 
-    def set_fault(self, fault: Fault, *, after_bytes: int = 0, delay: float = 0.0) -> None:
-        self.plan = FaultPlan(fault, after_bytes, delay)
+    def set_fault(
+        self,
+        fault: Fault,
+        *,
+        after_bytes: int = 0,
+        delay: float = 0.0,
+        status: int = 503,
+        times: int | None = None,
+    ) -> None:
+        """Apply `fault` to new connections (the next `times` of them, or all)."""
+        with self._lock:
+            self.plan = FaultPlan(fault, after_bytes, delay, status)
+            self._remaining = times
+
+    def _next_plan(self) -> FaultPlan:
+        with self._lock:
+            plan = self.plan
+            if self._remaining is not None:
+                self._remaining -= 1
+                if self._remaining <= 0:
+                    self.plan, self._remaining = FaultPlan(), None
+            return plan
 
     def cut_all(self) -> None:
         """Reset every connection currently open (a link going down mid-transfer)."""
@@ -96,7 +123,8 @@ class FaultProxy:
             except (TimeoutError, OSError):
                 continue
             self.connections += 1
-            threading.Thread(target=self._serve, args=(client, self.plan), daemon=True).start()
+            plan = self._next_plan()
+            threading.Thread(target=self._serve, args=(client, plan), daemon=True).start()
 
     def _track(self, *sockets: socket.socket) -> None:
         with self._lock:
@@ -107,6 +135,18 @@ class FaultProxy:
             _abort(client)
             return
         self._track(client)
+        if plan.fault is Fault.HTTP_ERROR:
+            client.settimeout(2)
+            with contextlib.suppress(OSError):
+                client.recv(CHUNK)
+                body = f"upstream unavailable ({plan.status})".encode()
+                client.sendall(
+                    f"HTTP/1.1 {plan.status} Fault\r\nContent-Type: text/plain\r\n"
+                    f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+                    + body
+                )
+            client.close()
+            return
         if plan.fault is Fault.STALL:
             self._stopped.wait()
             return
@@ -141,7 +181,7 @@ class FaultProxy:
                             return
                         sent_down += len(data)
                     peers[sock].sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: cut_all closed a socket under select
             _abort(client)
             _abort(upstream)
             return
