@@ -78,7 +78,7 @@ class Log:
             progress,
             hint,
         )
-        if block.timestamps.size == 0:
+        if not block.arrays:
             found = (
                 f"{block.bad_rows} malformed rows (first at lines "
                 f"{', '.join(map(str, block.bad_lines))})"
@@ -87,7 +87,8 @@ class Log:
             )
             raise LogParseError(f"{path.name}: no valid data points: {found}. {hint}".rstrip())
         if ts_offset:
-            block.timestamps += np.int64(ts_offset)
+            for times, _ in block.arrays.values():
+                times += np.int64(ts_offset)
         warnings = list(prelude.warnings)
         if block.bad_rows:
             warnings.append(
@@ -96,15 +97,10 @@ class Log:
             )
             if _ends_mid_row(path):
                 warnings.append("the file ends in the middle of a row (truncated download?)")
-        runs = {
-            int(i): (int(lo), int(hi))
-            for i, lo, hi in zip(block.ids, block.bounds[:-1], block.bounds[1:], strict=True)
-        }
         empty = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
 
         def arrays(ident: int) -> tuple[np.ndarray, np.ndarray]:
-            lo, hi = runs.get(ident, (0, 0))
-            return (block.timestamps[lo:hi], block.values[lo:hi]) if hi > lo else empty
+            return block.arrays.get(ident, empty)
 
         signals = [
             Signal(
@@ -116,7 +112,7 @@ class Log:
             )
             for m in prelude.mappings.values()
         ]
-        undeclared = sorted(set(runs) - set(prelude.mappings))
+        undeclared = sorted(set(block.arrays) - set(prelude.mappings))
         if undeclared:
             shown = ", ".join(map(str, undeclared[:10])) + (", …" if len(undeclared) > 10 else "")
             warnings.append(

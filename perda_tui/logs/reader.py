@@ -1,17 +1,20 @@
-"""Data rows `timestamp,var_id,value` → arrays grouped by id, streamed in blocks.
+"""Data rows `timestamp,var_id,value` → per-id arrays, read in blocks by parallel threads.
 
-pyarrow's streaming CSV reader converts each block to typed columns; rows with the wrong
-number of fields go to an invalid-row handler (counted), rows with an unparseable field
-become nulls (counted, dropped). Each block is grouped by id right away (stable radix
-argsort), and the pieces are copied into one final timestamp array and one value array,
-so peak memory stays close to the size of the result. A conversion error that pyarrow
-cannot turn into nulls makes the read start again in a slower text mode.
+The file is cut into newline-aligned blocks. Helper threads parse each block with
+pyarrow's CSV reader into typed columns (rows with the wrong number of fields go to an
+invalid-row handler and are counted; unparseable fields become nulls, counted and
+dropped) and group it by id (stable radix argsort). The main thread appends each block's
+groups, in file order, to one growable buffer per id, so memory stays close to the size
+of the result. A block with a value pyarrow refuses outright is parsed again as text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,92 +26,76 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 BLOCK_BYTES = 4 << 20
+PARSERS = 2
+PATTERNS = {
+    "t": r"^[+-]?[0-9]{1,18}$",
+    "id": r"^[+-]?[0-9]{1,10}$",
+    "v": r"^[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|inf|infinity|nan)$",
+}
 KEEP_LINES = 10
+COLUMN_TYPES = {"t": "int64", "id": "int32", "v": "double"}
 Progress = Callable[[int, int], None]
 
 
 @dataclass
 class DataBlock:
-    """Every valid row, grouped: `timestamps[bounds[i]:bounds[i+1]]` belong to `ids[i]`."""
+    """Every valid row grouped by id: `arrays[id] = (timestamps, values)`, sorted by time."""
 
-    timestamps: np.ndarray
-    values: np.ndarray
-    ids: np.ndarray
-    bounds: np.ndarray
+    arrays: dict[int, tuple[np.ndarray, np.ndarray]]
     bad_rows: int
     bad_lines: list[int]
 
 
 class _Grouper:
-    """Groups each block by id as it arrives; `assemble` lays the groups out contiguously."""
+    """Groups each block by id as it arrives, appending to one growable buffer per id.
+
+    Buffers are sized from the id's share of the file read so far (with headroom) and are
+    allocated with `np.empty`: pages never written cost no memory, so over-allocating is
+    free while copying everything a second time (and holding it twice) is avoided.
+    """
 
     def __init__(self) -> None:
-        self.pieces: list[tuple[np.ndarray, np.ndarray, list[int], list[int], list[int]]] = []
-        self.totals: dict[int, int] = {}
+        self.buffers: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.fill: dict[int, int] = {}
 
-    def add(self, t: np.ndarray, ids: np.ndarray, v: np.ndarray) -> None:
+    def add(self, block: _Parsed, done: float) -> None:
+        """Append one block's groups; `done` is the fraction of the file read so far (0..1]."""
+        for uid, start, count in zip(block.uids, block.starts, block.counts, strict=True):
+            at = self.fill.get(uid, 0)
+            times, values = self._room(uid, at + count, done)
+            times[at : at + count] = block.times[start : start + count]
+            values[at : at + count] = block.values[start : start + count]
+            self.fill[uid] = at + count
+
+    def _room(self, uid: int, needed: int, done: float) -> tuple[np.ndarray, np.ndarray]:
         import numpy as np
 
-        if ids.size == 0:
-            return
-        low, high = int(ids.min()), int(ids.max())
-        if low == high:
-            starts, uids, counts = [0], [low], [ids.size]
-            self.pieces.append((t.copy(), v.copy(), uids, starts, counts))
-        else:
-            keys = (ids - low).astype(np.uint16) if high - low < 1 << 16 else ids
-            order = np.argsort(keys, kind="stable")
-            sorted_ids = ids[order]
-            edges = np.flatnonzero(sorted_ids[1:] != sorted_ids[:-1]) + 1
-            first = np.concatenate(([0], edges))
-            size = np.diff(np.append(first, ids.size))
-            starts, uids, counts = first.tolist(), sorted_ids[first].tolist(), size.tolist()
-            self.pieces.append((t[order], v[order], uids, starts, counts))
-        for uid, count in zip(uids, counts, strict=True):
-            self.totals[uid] = self.totals.get(uid, 0) + count
+        current = self.buffers.get(uid)
+        if current is not None and current[0].size >= needed:
+            return current
+        capacity = max(int(needed / max(done, 1e-3) * 1.15) + 4096, needed * 3 // 2)
+        grown = np.empty(capacity, dtype=np.int64), np.empty(capacity, dtype=np.float64)
+        if current is not None:
+            filled = self.fill[uid]
+            grown[0][:filled] = current[0][:filled]
+            grown[1][:filled] = current[1][:filled]
+        self.buffers[uid] = grown
+        return grown
 
-    def assemble(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(timestamps, values, ids, bounds), each id's run sorted by time (stable)."""
+    def result(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Per id (ascending), views of the filled part, each sorted by time (stable)."""
         import numpy as np
 
-        ids = np.array(sorted(self.totals), dtype=np.int64)
-        bounds = np.zeros(ids.size + 1, dtype=np.int64)
-        np.cumsum([self.totals[i] for i in ids.tolist()], out=bounds[1:])
-        position = dict(zip(ids.tolist(), bounds[:-1].tolist(), strict=True))
-        times = np.empty(int(bounds[-1]), dtype=np.int64)
-        values = np.empty(int(bounds[-1]), dtype=np.float64)
-        self.pieces.reverse()
-        while self.pieces:  # pop as we go: each block is freed once copied
-            t, v, uids, starts, counts = self.pieces.pop()
-            for uid, start, count in zip(uids, starts, counts, strict=True):
-                at = position[uid]
-                times[at : at + count] = t[start : start + count]
-                values[at : at + count] = v[start : start + count]
-                position[uid] = at + count
-        _sort_runs(times, values, bounds)
-        return times, values, ids, bounds
-
-
-def _sort_runs(times: np.ndarray, values: np.ndarray, bounds: np.ndarray) -> None:
-    """Sort, in place, each id's run that is not already in time order."""
-    import numpy as np
-
-    if times.size < 2:
-        return
-    drops = np.flatnonzero(times[1:] < times[:-1]) + 1
-    if drops.size == 0:
-        return
-    runs = np.unique(np.searchsorted(bounds, drops, side="right") - 1)
-    for run in runs.tolist():
-        lo, hi = int(bounds[run]), int(bounds[run + 1])
-        if np.any(times[lo + 1 : hi] < times[lo : hi - 1]):
-            order = np.argsort(times[lo:hi], kind="stable")
-            times[lo:hi] = times[lo:hi][order]
-            values[lo:hi] = values[lo:hi][order]
-
-
-class _NeedsTextMode(Exception):
-    """pyarrow refused a value outright: read again with text columns."""
+        out = {}
+        for uid in sorted(self.buffers):
+            times, values = self.buffers[uid]
+            n = self.fill[uid]
+            times, values = times[:n], values[:n]
+            if n > 1 and bool(np.any(times[1:] < times[:-1])):
+                order = np.argsort(times, kind="stable")
+                times[:], values[:] = times[order], values[order]
+            out[uid] = times, values
+        return out
 
 
 def read_rows(
@@ -120,120 +107,189 @@ def read_rows(
     hint: str = "",
 ) -> DataBlock:
     """Read the data rows from byte `offset` (line `first_line`) to the end of the file."""
-    try:
-        return _read(path, offset, first_line, errors_limit, progress, hint, text_mode=False)
-    except _NeedsTextMode:
-        return _read(path, offset, first_line, errors_limit, progress, hint, text_mode=True)
+    size = path.stat().st_size
+    grouper = _Grouper()
+    null_rows: list[int] = []
+    bad_total = rows_seen = 0
+    with ThreadPoolExecutor(PARSERS, thread_name_prefix="perda-parse") as pool:
+        blocks = _blocks(path, offset)
+        pending = deque(pool.submit(_parse, b) for b in islice(blocks, PARSERS))
+        while pending:
+            block = pending.popleft().result()
+            pending.extend(pool.submit(_parse, b) for b in islice(blocks, 1))
+            bad_total += block.invalid + block.null_count
+            null_rows += [rows_seen + i for i in block.null_rows[: KEEP_LINES - len(null_rows)]]
+            rows_seen += block.rows
+            grouper.add(block, done=(block.end - offset) / (size - offset))
+            if 0 < errors_limit <= bad_total:
+                for future in pending:
+                    future.cancel()
+                lines = locate_bad_lines(path, offset, first_line, null_rows)
+                raise TooManyParseErrors(
+                    f"{path.name}: stopped after {bad_total} malformed data rows "
+                    f"(limit {errors_limit}); first at lines {', '.join(map(str, lines))}. "
+                    f"{hint}".rstrip(),
+                    bad_total,
+                    lines,
+                )
+            if progress is not None:
+                progress(block.end, size)
+    lines = locate_bad_lines(path, offset, first_line, null_rows) if bad_total else []
+    if progress is not None:
+        progress(size, size)
+    return DataBlock(grouper.result(), bad_total, lines)
 
 
-def _read(
-    path: Path,
-    offset: int,
-    first_line: int,
-    errors_limit: int,
-    progress: Progress | None,
-    hint: str,
-    *,
-    text_mode: bool,
-) -> DataBlock:
+def _blocks(path: Path, offset: int) -> Iterator[tuple[bytes, int]]:
+    """Newline-aligned pieces of the file from `offset`, with the byte position they end at."""
+    with path.open("rb") as stream:
+        stream.seek(offset)
+        position, carry = offset, b""
+        while True:
+            data = stream.read(BLOCK_BYTES)
+            if not data:
+                if carry:
+                    yield carry, position + len(carry)
+                return
+            data = carry + data if carry else data
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                carry = data
+                continue
+            carry = data[cut:]
+            position += cut
+            yield data[:cut], position
+
+
+@dataclass
+class _Parsed:
+    """One block, parsed and grouped: `times[starts[i]:starts[i]+counts[i]]` are `uids[i]`'s."""
+
+    times: np.ndarray
+    values: np.ndarray
+    uids: list[int]
+    starts: list[int]
+    counts: list[int]
+    rows: int
+    invalid: int
+    null_count: int
+    null_rows: list[int]
+    end: int
+
+
+def _parse(block: tuple[bytes, int]) -> _Parsed:
+    """Parse one block (in a helper thread) and group its valid rows by id."""
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
+
+    data, end = block
+    columns, invalid = _read_block(data)
+    rows, null_count, null_rows = len(columns[0]), 0, []
+    if any(c.null_count for c in columns):
+        valid = pc.and_(
+            pc.and_(pc.is_valid(columns[0]), pc.is_valid(columns[1])), pc.is_valid(columns[2])
+        )
+        bad = pc.indices_nonzero(pc.invert(valid))
+        null_count, null_rows = len(bad), bad.slice(0, KEEP_LINES).to_pylist()
+        columns = [pc.filter(c, valid) for c in columns]
+    t, ids, v = (_numpy(c) for c in columns)
+    if ids.size == 0:
+        return _Parsed(t, v, [], [], [], rows, invalid, null_count, null_rows, end)
+    low, high = int(ids.min()), int(ids.max())
+    if low == high:
+        return _Parsed(t, v, [low], [0], [ids.size], rows, invalid, null_count, null_rows, end)
+    keys = (ids - low).astype(np.uint16) if high - low < 1 << 16 else ids
+    order = np.argsort(keys, kind="stable")
+    sorted_ids = ids[order]
+    first = np.concatenate(([0], np.flatnonzero(sorted_ids[1:] != sorted_ids[:-1]) + 1))
+    counts = np.diff(np.append(first, ids.size))
+    return _Parsed(
+        t[order],
+        v[order],
+        sorted_ids[first].tolist(),
+        first.tolist(),
+        counts.tolist(),
+        rows,
+        invalid,
+        null_count,
+        null_rows,
+        end,
+    )
+
+
+def _read_block(data: bytes) -> tuple[list[pa.ChunkedArray], int]:
+    """Typed columns (null where a field is not a number) and the count of invalid rows."""
+    import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    size = path.stat().st_size
+    types = _types()
     invalid = [0]
 
     def on_invalid(_row: object) -> str:
         invalid[0] += 1
         return "skip"
 
-    grouper = _Grouper()
-    null_rows: list[int] = []
-    null_count = rows_seen = 0
-    numeric = {"t": pa.int64(), "id": pa.int32(), "v": pa.float64()}
-    with pa.OSFile(str(path)) as source:
-        source.seek(offset)
-        if offset < size:
-            reader = pacsv.open_csv(
-                source,
-                read_options=pacsv.ReadOptions(column_names=list(numeric), block_size=BLOCK_BYTES),
-                parse_options=pacsv.ParseOptions(
-                    invalid_row_handler=on_invalid, ignore_empty_lines=False
-                ),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={k: pa.string() for k in numeric} if text_mode else numeric,
-                    null_values=[""],
-                    quoted_strings_can_be_null=True,
-                ),
-            )
-            for batch in _batches(reader, text_mode):
-                columns = _typed(batch, numeric) if text_mode else batch.columns
-                if any(c.null_count for c in columns):
-                    valid = pc.and_(
-                        pc.and_(pc.is_valid(columns[0]), pc.is_valid(columns[1])),
-                        pc.is_valid(columns[2]),
-                    )
-                    bad = np.flatnonzero(~valid.to_numpy(zero_copy_only=False))
-                    null_count += bad.size
-                    null_rows.extend((bad[:KEEP_LINES] + rows_seen).tolist()[:KEEP_LINES])
-                    columns = [pc.filter(c, valid) for c in columns]
-                rows_seen += batch.num_rows
-                grouper.add(*(np.asarray(c.to_numpy()) for c in columns))
-                bad_total = invalid[0] + null_count
-                if 0 < errors_limit <= bad_total:
-                    lines = locate_bad_lines(path, offset, first_line, null_rows[:KEEP_LINES])
-                    raise TooManyParseErrors(
-                        f"{path.name}: stopped after {bad_total} malformed data rows "
-                        f"(limit {errors_limit}); first at lines "
-                        f"{', '.join(map(str, lines))}. {hint}".rstrip(),
-                        bad_total,
-                        lines,
-                    )
-                if progress is not None:
-                    progress(min(source.tell(), size), size)
-    bad_total = invalid[0] + null_count
-    lines = locate_bad_lines(path, offset, first_line, null_rows[:KEEP_LINES]) if bad_total else []
-    times, values, ids, bounds = grouper.assemble()
-    if progress is not None:
-        progress(size, size)
-    return DataBlock(times, values, ids, bounds, bad_total, lines)
+    def read(types: dict[str, pa.DataType]) -> pa.Table:
+        invalid[0] = 0
+        return pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(
+                column_names=list(COLUMN_TYPES), block_size=len(data) + 1, use_threads=False
+            ),
+            parse_options=pacsv.ParseOptions(
+                invalid_row_handler=on_invalid, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(column_types=types, null_values=[""]),
+        )
+
+    try:
+        columns = read(types).columns
+    except pa.ArrowInvalid:  # a value pyarrow refuses outright: parse as text, then check
+        try:
+            columns = _typed(read(dict.fromkeys(types, pa.string())))
+        except pa.ArrowInvalid as exc:
+            raise LogParseError(f"cannot read the data rows: {exc}") from exc
+    return columns, invalid[0]
 
 
-def _batches(reader: pa.RecordBatchReader, text_mode: bool):
-    """Iterate the reader's batches, turning pyarrow's refusals into clear outcomes."""
+def _types() -> dict[str, pa.DataType]:
     import pyarrow as pa
 
-    while True:
-        try:
-            batch = reader.read_next_batch()
-        except StopIteration:
-            return
-        except pa.ArrowInvalid as exc:
-            if not text_mode:
-                raise _NeedsTextMode from exc
-            raise LogParseError(f"cannot read the data rows: {exc}") from exc
-        yield batch
+    return {name: pa.type_for_alias(alias) for name, alias in COLUMN_TYPES.items()}
 
 
-def _typed(batch: pa.RecordBatch, types: dict[str, pa.DataType]) -> list[pa.Array]:
+def _numpy(column: pa.ChunkedArray) -> np.ndarray:
+    """A null-free numeric column as numpy, straight from its buffers: zero-copy for one
+    chunk, and without pyarrow's `to_numpy`, whose first call imports pandas (~0.3 s)."""
+    import numpy as np
+
+    dtype = np.dtype(column.type.to_pandas_dtype())
+    chunks = [
+        np.frombuffer(
+            chunk.buffers()[1], dtype=dtype, count=len(chunk), offset=chunk.offset * dtype.itemsize
+        )
+        for chunk in column.chunks
+    ]
+    if len(chunks) == 1:
+        return chunks[0]
+    return np.concatenate(chunks) if chunks else np.empty(0, dtype)
+
+
+def _typed(table: pa.Table) -> list[pa.ChunkedArray]:
     """Text columns → typed columns, with null wherever a field is not a valid number."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    patterns = {
-        "t": r"^[+-]?[0-9]{1,18}$",
-        "id": r"^[+-]?[0-9]{1,10}$",
-        "v": r"^[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|inf|infinity|nan)$",
-    }
+    types = _types()
     out = []
-    for name, column in zip(types, batch.columns, strict=True):
+    for name, column in zip(types, table.columns, strict=True):
         text = pc.utf8_trim_whitespace(column)
-        ok = pc.fill_null(pc.match_substring_regex(text, patterns[name], ignore_case=True), False)
+        ok = pc.fill_null(pc.match_substring_regex(text, PATTERNS[name], ignore_case=True), False)
         wide = pa.int64() if name == "id" else types[name]
         number = pc.cast(pc.if_else(ok, text, "0"), wide)
         if name == "id":
-            ok = pc.and_(ok, pc.and_(pc.greater_equal(number, -(2**31)), pc.less(number, 2**31)))
+            in_range = pc.and_(pc.greater_equal(number, -(2**31)), pc.less(number, 2**31))
+            ok = pc.and_(ok, in_range)
             number = pc.cast(pc.if_else(ok, number, 0), types[name])
         out.append(pc.if_else(ok, number, pa.scalar(None, types[name])))
     return out

@@ -1,0 +1,180 @@
+"""Log engine benchmark: whole-process parse time against pyarrow's CSV reader, peak memory,
+import time and decimation time.
+
+The logs are generated once by the vectorised sample generator and cached under
+`bench/.data/` (gitignored). Every parse runs in a fresh interpreter (whole process, start
+to `Log` ready, timed from outside); the pyarrow reference reads the same data rows into
+three typed columns in the same run. Each figure is the best of a few alternating runs.
+
+`python -m bench logs` runs only this module; `python -m bench.bench_logs` prints a table.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.common import BenchResult
+
+DATA = Path(__file__).with_name(".data")
+ROWS, BIG_ROWS, SIGNALS = 5_000_000, 20_000_000, 200
+REPEAT = 3
+GENERATOR_VERSION = 1
+
+PARSE = """
+import resource, sys, time
+from perda_tui.logs import Log
+log = Log.load(sys.argv[1])
+arrays = sum(s.timestamps.nbytes + s.values.nbytes for s in log)
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(f'{{"rows": {log.sample_count}, "arrays": {arrays}, "rss": {rss}}}')
+"""
+
+REFERENCE = """
+import json, sys, time
+import pyarrow as pa, pyarrow.csv as pacsv
+path, skip = sys.argv[1], int(sys.argv[2])
+start = time.perf_counter()
+table = pacsv.read_csv(
+    path,
+    read_options=pacsv.ReadOptions(skip_rows=skip, column_names=["t", "id", "v"]),
+    convert_options=pacsv.ConvertOptions(
+        column_types={"t": pa.int64(), "id": pa.int32(), "v": pa.float64()}
+    ),
+)
+print(json.dumps({"rows": table.num_rows, "seconds": time.perf_counter() - start}))
+"""
+
+IMPORT = """
+import json, time
+start = time.perf_counter()
+import perda_tui.logs
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+
+def sample_log(rows: int) -> Path:
+    """The cached benchmark log of `rows` rows over SIGNALS signals (generated if missing)."""
+    from perda_tui.server.samples import write_sample_log
+
+    path = DATA / f"log_{rows}_{SIGNALS}_v{GENERATOR_VERSION}.csv"
+    if not path.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        write_sample_log(partial, rows, signals=SIGNALS)
+        partial.rename(path)
+    return path
+
+
+def _child(code: str, *args: str) -> tuple[float, dict]:
+    """Run `code` in a fresh interpreter; (wall seconds, the JSON it printed)."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
+    return time.perf_counter() - start, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _header_lines(path: Path) -> int:
+    with path.open("rb") as stream:
+        count = 1
+        stream.readline()
+        while stream.readline().startswith(b"Value "):
+            count += 1
+    return count
+
+
+def measure_parse(path: Path) -> dict[str, float]:
+    """Best-of-REPEAT whole-process parse and pyarrow reference, alternating."""
+    skip = str(_header_lines(path))
+    parse, reference, rss, arrays = [], [], [], 0
+    for _ in range(REPEAT):
+        wall, out = _child(PARSE, str(path))
+        parse.append(wall)
+        rss.append(out["rss"])
+        arrays = out["arrays"]
+        _, ref = _child(REFERENCE, str(path), skip)
+        reference.append(ref["seconds"])
+        if ref["rows"] != out["rows"]:
+            raise RuntimeError(f"row counts differ: pyarrow {ref['rows']}, Log {out['rows']}")
+    return {"parse": min(parse), "reference": min(reference), "rss": min(rss), "arrays": arrays}
+
+
+def measure_import() -> float:
+    return min(_child(IMPORT)[1]["seconds"] for _ in range(REPEAT))
+
+
+def measure_decimate(samples: int = 10_000_000, columns: int = 200) -> float:
+    import numpy as np
+
+    from perda_tui.logs import Signal, decimate
+
+    rng = np.random.default_rng(1)
+    times = np.cumsum(rng.integers(50, 150, samples))
+    signal = Signal(times, rng.normal(size=samples), name="bench")
+    best = float("inf")
+    for _ in range(7):
+        start = time.perf_counter()
+        decimate(signal, int(times[0]), int(times[-1]), columns)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run() -> list[BenchResult]:
+    """Measure every log-engine figure of issue #3."""
+    mb = 1024 * 1024
+    small = measure_parse(sample_log(ROWS))
+    ratio = small["parse"] / small["reference"]
+    size = sample_log(ROWS).stat().st_size / mb
+    big = measure_parse(sample_log(BIG_ROWS))
+    big_ratio = big["rss"] / big["arrays"]
+    import_s = measure_import()
+    decimate_s = measure_decimate()
+    return [
+        BenchResult(
+            "parse 5M rows / 200 signals (whole process)",
+            small["parse"],
+            "s",
+            "aim < 1.2 s",
+            small["parse"] < 1.2,
+            f"{size:.0f} MB file",
+        ),
+        BenchResult("pyarrow read_csv, same rows (reference)", small["reference"], "s", "-", True),
+        BenchResult("parse / pyarrow", ratio, "x", "<= 2.5x", ratio <= 2.5, "same run"),
+        BenchResult(
+            "peak RSS, 5M-row parse", small["rss"] / mb, "MB", "<= 400 MB", small["rss"] <= 400 * mb
+        ),
+        BenchResult(
+            "parse 20M rows (whole process)",
+            big["parse"],
+            "s",
+            "-",
+            True,
+            f"pyarrow {big['reference']:.2f} s",
+        ),
+        BenchResult(
+            "peak RSS / final arrays, 20M rows",
+            big_ratio,
+            "x",
+            "<= 3x",
+            big_ratio <= 3,
+            f"{big['rss'] / mb:.0f} MB for {big['arrays'] / mb:.0f} MB of arrays",
+        ),
+        BenchResult("import perda_tui.logs", import_s, "s", "<= 0.3 s", import_s <= 0.3),
+        BenchResult(
+            "decimate 10M samples to 200 columns",
+            decimate_s * 1000,
+            "ms",
+            "<= 30 ms",
+            decimate_s <= 0.03,
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    from bench.suite import markdown
+
+    print(markdown(run()))
