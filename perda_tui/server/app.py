@@ -151,7 +151,7 @@ def create_app(config: GatewayConfig) -> Starlette:
     def requires_session(endpoint: Endpoint) -> Endpoint:
         async def guarded(request: Request) -> Response:
             if not sessions.valid(request.cookies.get(SESSION_COOKIE)):
-                return error(401, "not logged in or session expired: log in again")
+                return error(401, "not logged in or session expired")
             return await endpoint(request)
 
         return guarded
@@ -169,7 +169,7 @@ def create_app(config: GatewayConfig) -> Starlette:
         response.set_cookie(
             SESSION_COOKIE,
             sessions.create(),
-            max_age=int(config.session_ttl),
+            max_age=max(1, int(config.session_ttl)),
             path="/",
             httponly=True,
             samesite="strict",

@@ -42,6 +42,7 @@ class RunningDataServer:
         session_ttl: float,
         login_delay: float,
         log_level: str,
+        tls: tuple[str, str] | None = None,
     ) -> None:
         import uvicorn
 
@@ -62,13 +63,15 @@ class RunningDataServer:
         self._socket = socket.create_server((host, port))
         bound_host, bound_port = self._socket.getsockname()[:2]
         shown_host = f"[{bound_host}]" if ":" in bound_host else bound_host
-        self.url = f"http://{shown_host}:{bound_port}"
+        self.url = f"{'https' if tls else 'http'}://{shown_host}:{bound_port}"
         config = uvicorn.Config(
             self.app,
             log_level=log_level,
             access_log=log_level in ("info", "debug"),
             lifespan="off",
             timeout_graceful_shutdown=1,
+            ssl_certfile=tls[0] if tls else None,
+            ssl_keyfile=tls[1] if tls else None,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -174,12 +177,14 @@ def start_data_server(
     session_ttl: float = 12 * 3600.0,
     login_delay: float = 0.25,
     log_level: str = "warning",
+    tls: tuple[str, str] | None = None,
 ) -> RunningDataServer:
     """Start S3 (embedded moto unless `s3_endpoint`), the metadata DB and the gateway.
 
     With `s3_endpoint`, credentials come from `PERDA_S3_ACCESS_KEY`/`PERDA_S3_SECRET_KEY`
     (or `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`) and are also what clients receive.
     `db=None` keeps metadata in memory. `logs_dir` is uploaded before this returns.
+    `tls=(certfile, keyfile)` serves the gateway over HTTPS.
     """
     if not password:
         raise ValueError("the data server needs a password")
@@ -218,6 +223,7 @@ def start_data_server(
             session_ttl=session_ttl,
             login_delay=login_delay,
             log_level=log_level,
+            tls=tls,
         )
     except BaseException:
         storage.close()

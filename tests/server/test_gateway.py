@@ -69,7 +69,7 @@ def test_every_endpoint_but_login_needs_the_session(
 ) -> None:
     response = http.request(method, path, json=body)
     assert response.status_code == 401
-    assert "log in" in response.json()["detail"]
+    assert response.json()["detail"] == "not logged in or session expired"
 
 
 def test_listing_puts_folders_first_and_describes_files(session: httpx.Client) -> None:

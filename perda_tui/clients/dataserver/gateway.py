@@ -73,6 +73,8 @@ class Gateway:
         self.url = normalise_url(url)
         self.logged_in = False
         self._httpx = httpx
+        #: the connection broke after the request went out: safe to retry idempotent calls
+        self._dropped = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
         self._http = httpx.Client(
             base_url=self.url,
             verify=verify,
@@ -108,7 +110,7 @@ class Gateway:
             try:
                 response = self._send(method, path, body)
             except ServerUnreachableError as exc:
-                if delay is None or not isinstance(exc.__cause__, self._httpx.RemoteProtocolError):
+                if delay is None or not isinstance(exc.__cause__, self._dropped):
                     raise
             else:
                 if response.status_code < 500 or delay is None:
@@ -143,7 +145,9 @@ class Gateway:
         message = server_message(response)
         if status == 401:
             if self.logged_in:
-                raise SessionExpiredError(f"session expired ({message}); log in again")
+                raise SessionExpiredError(
+                    f"the data server ended the session ({message}); log in again"
+                )
             raise AuthenticationError(f"not logged in: {message}")
         if status >= 500:
             raise ServerError(f"{path} failed on the server (HTTP {status}): {message}", status)

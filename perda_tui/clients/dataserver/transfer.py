@@ -31,7 +31,7 @@ from perda_tui.clients.dataserver.models import S3Credentials
 from perda_tui.clients.dataserver.progress import ThrottledProgress
 
 CHUNK_BYTES = 8 * 1024 * 1024
-READ_BYTES = 1024 * 1024
+READ_BYTES = 256 * 1024
 WORKERS = 8
 CHUNK_ATTEMPTS = 3
 AUTH_ERROR_CODES = {
@@ -136,14 +136,8 @@ class S3Reader:
     @contextlib.contextmanager
     def errors(self, key: str) -> Iterator[None]:
         """Turn botocore/urllib3 failures into data-server errors that say what to do."""
-        from botocore.exceptions import (
-            BotoCoreError,
-            ClientError,
-            SSLError,
-        )
-        from botocore.exceptions import (
-            ConnectionError as BotoConnectionError,
-        )
+        from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError, SSLError
+        from botocore.exceptions import ConnectionError as BotoConnectionError
         from urllib3.exceptions import HTTPError
 
         try:
@@ -167,12 +161,13 @@ class S3Reader:
             raise TLSError(
                 f"the TLS certificate of S3 at {self.where} is not valid: {exc}"
             ) from exc
-        except (BotoConnectionError, HTTPError, OSError) as exc:
+        except (BotoConnectionError, HTTPClientError, HTTPError, OSError) as exc:
             raise ServerUnreachableError(
-                f"lost S3 at {self.where} while reading {key!r}: {exc}"
+                f"cannot reach S3 at {self.where} (reading {key!r}): {exc}; "
+                "download again to resume"
             ) from exc
         except BotoCoreError as exc:
-            raise ServerUnreachableError(f"S3 at {self.where} failed on {key!r}: {exc}") from exc
+            raise ServerError(f"S3 at {self.where} failed on {key!r}: {exc}") from exc
 
 
 @dataclass

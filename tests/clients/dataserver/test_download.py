@@ -1,0 +1,249 @@
+"""Downloads from the embedded S3: progress, cache reuse and invalidation, cancel, resume."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from perda_tui.clients.dataserver import (
+    AuthenticationError,
+    DownloadCancelledError,
+    LogNotFoundError,
+    ServerClient,
+    ServerUnreachableError,
+    transfer,
+)
+from perda_tui.server.embedded_s3 import ACCESS_KEY, SECRET_KEY, EmbeddedS3
+from perda_tui.server.runner import RunningDataServer, start_data_server
+from tests.faults.proxy import Fault, FaultProxy
+from tests.fixtures.dataserver import PASSWORD, SAMPLE_TREE
+
+MIB = 1024 * 1024
+ENDURANCE = "REV 11/endurance.csv"
+
+
+def logged_in(server: RunningDataServer, cache_dir: Path | None) -> ServerClient:
+    client = ServerClient(server.url, cache_dir)
+    client.login(server.password)
+    return client
+
+
+@pytest.fixture
+def client(data_server: RunningDataServer, tmp_path: Path) -> Iterator[ServerClient]:
+    with logged_in(data_server, tmp_path / "cache") as server_client:
+        yield server_client
+
+
+def test_download_reports_progress_and_lands_in_the_cache(
+    client: ServerClient, tmp_path: Path
+) -> None:
+    calls: list[tuple[int, int]] = []
+    path = client.download(ENDURANCE, progress=lambda done, total: calls.append((done, total)))
+    expected = SAMPLE_TREE[ENDURANCE][0]
+    assert path == tmp_path / "cache" / "REV 11" / "endurance.csv"
+    assert path.read_bytes() == expected
+    assert calls[0] == (0, len(expected))
+    assert calls[-1] == (len(expected), len(expected))
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert client.cache is not None and client.cache.is_cached(ENDURANCE)
+
+
+def test_a_cached_log_is_reused_while_it_matches(client: ServerClient) -> None:
+    first = client.download(ENDURANCE)
+    calls: list[tuple[int, int]] = []
+    again = client.download(ENDURANCE, progress=lambda d, t: calls.append((d, t)))
+    size = len(SAMPLE_TREE[ENDURANCE][0])
+    assert again == first
+    assert client.last_transfer is not None
+    assert client.last_transfer.from_cache
+    assert client.last_transfer.fetched_bytes == 0
+    assert calls == [(size, size)]
+    assert again.read_bytes() == SAMPLE_TREE[ENDURANCE][0]
+
+
+def test_a_changed_object_is_downloaded_again(
+    fresh_data_server: RunningDataServer, tmp_path: Path
+) -> None:
+    with logged_in(fresh_data_server, tmp_path) as client:
+        assert client.download(ENDURANCE).read_bytes() == SAMPLE_TREE[ENDURANCE][0]
+        fresh_data_server.put_log(ENDURANCE, b"PER Log: new v2.0\n")
+        path = client.download(ENDURANCE)
+        assert path.read_bytes() == b"PER Log: new v2.0\n"
+        assert client.last_transfer is not None and not client.last_transfer.from_cache
+
+
+def test_a_file_edited_locally_is_not_trusted(client: ServerClient) -> None:
+    path = client.download(ENDURANCE)
+    path.write_bytes(b"truncated")
+    assert client.cache is not None and not client.cache.is_cached(ENDURANCE)
+    assert client.download(ENDURANCE).read_bytes() == SAMPLE_TREE[ENDURANCE][0]
+
+
+@pytest.fixture
+def big_log(fresh_data_server: RunningDataServer) -> bytes:
+    data = os.urandom(48 * MIB)
+    fresh_data_server.put_log("REV 11/big.csv", data)
+    return data
+
+
+def cancel_midway(client: ServerClient, key: str) -> None:
+    cancel = threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        if 0 < done < total:
+            cancel.set()
+
+    with pytest.raises(DownloadCancelledError, match="cancelled"):
+        client.download(key, progress=progress, cancel=cancel)
+
+
+def test_cancel_stops_and_leaves_no_complete_looking_file(
+    fresh_data_server: RunningDataServer, big_log: bytes, tmp_path: Path
+) -> None:
+    with logged_in(fresh_data_server, tmp_path) as client:
+        cancel_midway(client, "REV 11/big.csv")
+        assert client.cache is not None
+        assert not (tmp_path / "REV 11" / "big.csv").exists()
+        assert not client.cache.is_cached("REV 11/big.csv")
+        assert client.cache.partial_paths("REV 11/big.csv")[0].exists()
+        stats = client.last_transfer
+        assert stats is not None and 0 < stats.fetched_bytes < len(big_log)
+
+
+def test_a_cancelled_download_resumes_where_it_stopped(
+    fresh_data_server: RunningDataServer, big_log: bytes, tmp_path: Path
+) -> None:
+    with logged_in(fresh_data_server, tmp_path) as client:
+        cancel_midway(client, "REV 11/big.csv")
+    with logged_in(fresh_data_server, tmp_path) as client:
+        path = client.download("REV 11/big.csv")
+        stats = client.last_transfer
+    assert path.read_bytes() == big_log
+    assert stats is not None
+    assert stats.resumed_bytes > 0
+    assert stats.fetched_bytes == len(big_log) - stats.resumed_bytes
+
+
+def test_a_partial_of_an_object_that_changed_is_thrown_away(
+    fresh_data_server: RunningDataServer, big_log: bytes, tmp_path: Path
+) -> None:
+    with logged_in(fresh_data_server, tmp_path) as client:
+        cancel_midway(client, "REV 11/big.csv")
+        replacement = os.urandom(9 * MIB)
+        fresh_data_server.put_log("REV 11/big.csv", replacement)
+        assert client.download("REV 11/big.csv").read_bytes() == replacement
+        assert client.last_transfer is not None
+        assert client.last_transfer.resumed_bytes == 0
+
+
+def test_a_cancel_set_before_starting_fetches_nothing(client: ServerClient) -> None:
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(DownloadCancelledError):
+        client.download(ENDURANCE, cancel=cancel)
+    assert client.last_transfer is None
+
+
+def test_a_missing_key_says_so(client: ServerClient) -> None:
+    with pytest.raises(LogNotFoundError, match=r"no log 'REV 11/nope\.csv'"):
+        client.download("REV 11/nope.csv")
+
+
+@pytest.fixture
+def proxied(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[RunningDataServer, FaultProxy]]:
+    """A data server whose S3 endpoint (as handed to clients) is a fault proxy."""
+    monkeypatch.setenv("PERDA_S3_ACCESS_KEY", ACCESS_KEY)
+    monkeypatch.setenv("PERDA_S3_SECRET_KEY", SECRET_KEY)
+    with EmbeddedS3() as s3:
+        host, port = s3.endpoint.removeprefix("http://").split(":")
+        with FaultProxy(host, int(port)) as proxy:
+            server = start_data_server(
+                password=PASSWORD, s3_endpoint=proxy.url(), bucket=f"px-{secrets.token_hex(4)}"
+            )
+            with server:
+                yield server, proxy
+                proxy.set_fault(Fault.PASS)
+                server.storage.clear()
+
+
+def test_a_link_that_keeps_dropping_fails_clearly_then_resumes(
+    proxied: tuple[RunningDataServer, FaultProxy], tmp_path: Path
+) -> None:
+    server, proxy = proxied
+    data = os.urandom(20 * MIB)
+    server.put_log("drop.csv", data)
+    with logged_in(server, tmp_path) as client:
+        proxy.set_fault(Fault.RESET, after_bytes=3 * MIB)
+        with pytest.raises(ServerUnreachableError, match=f"cannot reach S3 at {proxy.url()}"):
+            client.download("drop.csv")
+        assert not (tmp_path / "drop.csv").exists()
+        proxy.set_fault(Fault.PASS)
+        assert client.download("drop.csv").read_bytes() == data
+        stats = client.last_transfer
+    assert stats is not None
+    assert stats.resumed_bytes >= MIB
+    assert stats.fetched_bytes == len(data) - stats.resumed_bytes
+
+
+def test_a_dropped_connection_is_resumed_within_the_same_download(
+    proxied: tuple[RunningDataServer, FaultProxy], tmp_path: Path
+) -> None:
+    server, proxy = proxied
+    data = os.urandom(20 * MIB)
+    server.put_log("flaky.csv", data)
+    with logged_in(server, tmp_path) as client:
+        proxy.set_fault(Fault.RESET, after_bytes=6 * MIB)
+        assert client.download("flaky.csv").read_bytes() == data
+
+
+def test_no_cache_means_a_temporary_file_removed_after_load(
+    data_server: RunningDataServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with logged_in(data_server, None) as client:
+        path = client.download(ENDURANCE)
+        assert path.parent == tmp_path and path.name.startswith("perda_")
+        assert path.read_bytes() == SAMPLE_TREE[ENDURANCE][0]
+        path.unlink()
+        log = client.load(ENDURANCE)
+    assert "ams.pack.voltage" in log
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_load_parses_the_cached_file(client: ServerClient) -> None:
+    log = client.load("REV 10/skidpad.csv")
+    assert "pcm.wheelSpeeds.frontRight" in log
+    assert client.cache is not None and client.cache.is_cached("REV 10/skidpad.csv")
+
+
+def test_rejected_s3_credentials_are_fetched_again_once(
+    client: ServerClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """S3 refusing credentials cannot be provoked on moto: the refusal is injected."""
+    real_head = transfer.S3Reader.head
+    readers: list[transfer.S3Reader] = []
+    rejections = {"left": 1}
+
+    def head(self: transfer.S3Reader, key: str) -> transfer.ObjectInfo:
+        readers.append(self)
+        if rejections["left"]:
+            rejections["left"] -= 1
+            raise transfer.CredentialsRejected("S3 rejected the credentials (ExpiredToken)")
+        return real_head(self, key)
+
+    monkeypatch.setattr(transfer.S3Reader, "head", head)
+    assert client.download(ENDURANCE).read_bytes() == SAMPLE_TREE[ENDURANCE][0]
+    assert (
+        len({id(reader) for reader in readers}) == 2
+    )  # a new reader, with newly fetched credentials
+
+    rejections["left"] = 2
+    with pytest.raises(AuthenticationError, match="even with freshly fetched ones"):
+        client.download("REV 10/skidpad.csv")

@@ -1,0 +1,169 @@
+"""Login, session expiry and every way the gateway can fail, against real servers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from perda_tui.clients.dataserver import (
+    AuthenticationError,
+    DataServerError,
+    ServerClient,
+    ServerError,
+    ServerUnreachableError,
+    SessionExpiredError,
+    TLSError,
+)
+from perda_tui.server.runner import RunningDataServer
+from tests.faults.proxy import Fault, FaultProxy
+from tests.fixtures.dataserver import PASSWORD, start_test_server
+
+
+@pytest.fixture
+def client(data_server: RunningDataServer) -> Iterator[ServerClient]:
+    with ServerClient(data_server.url) as server_client:
+        yield server_client
+
+
+def test_good_password_logs_in(client: ServerClient) -> None:
+    client.login(PASSWORD)
+    assert [e.key for e in client.list_logs()] == ["REV 10/", "REV 11/"]
+
+
+def test_wrong_password_says_so(client: ServerClient) -> None:
+    with pytest.raises(AuthenticationError, match="login failed: invalid password"):
+        client.login("wrong")
+    assert isinstance(AuthenticationError("x"), ConnectionError)
+
+
+def test_listing_before_login_is_refused(client: ServerClient) -> None:
+    with pytest.raises(AuthenticationError, match="not logged in"):
+        client.list_logs()
+
+
+def test_session_expiry_is_its_own_error(fresh_data_server: RunningDataServer) -> None:
+    with ServerClient(fresh_data_server.url) as client:
+        client.login(PASSWORD)
+        client.list_logs()
+        fresh_data_server.expire_sessions()
+        with pytest.raises(SessionExpiredError, match=r"ended the session .*log in again"):
+            client.list_logs("REV 11/")
+        client.login(PASSWORD)
+        assert len(client.list_logs("REV 11/")) == 2
+
+
+def test_short_session_ttl_expires_by_itself() -> None:
+    with start_test_server(session_ttl=0.3) as server, ServerClient(server.url) as client:
+        client.login(PASSWORD)
+        client.list_logs()
+        time.sleep(0.4)
+        with pytest.raises(SessionExpiredError):
+            client.list_logs()
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_unreachable_server_names_the_url() -> None:
+    url = f"http://127.0.0.1:{closed_port()}"
+    with ServerClient(url) as client, pytest.raises(ServerUnreachableError) as caught:
+        client.login(PASSWORD)
+    assert f"cannot reach the data server at {url}" in str(caught.value)
+
+
+def test_a_server_that_never_answers_times_out(data_server: RunningDataServer) -> None:
+    host, port = data_server.url.removeprefix("http://").split(":")
+    with FaultProxy(host, int(port)) as proxy:
+        proxy.set_fault(Fault.STALL)
+        started = time.monotonic()
+        with (
+            ServerClient(proxy.url(), timeout=0.5) as client,
+            pytest.raises(ServerUnreachableError, match="did not answer in time"),
+        ):
+            client.login(PASSWORD)
+        assert time.monotonic() - started < 5
+
+
+def test_dropped_connections_are_retried_then_reported(data_server: RunningDataServer) -> None:
+    host, port = data_server.url.removeprefix("http://").split(":")
+    with FaultProxy(host, int(port)) as proxy, ServerClient(proxy.url()) as client:
+        proxy.set_fault(Fault.REFUSE)
+        with pytest.raises(ServerUnreachableError, match=proxy.url()):
+            client.list_logs()
+        assert proxy.connections == 3  # first try and two retries
+
+
+def test_500_from_the_gateway_is_a_server_error(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "metadata.sqlite"
+    with start_test_server(db=db) as server, ServerClient(server.url) as client:
+        client.login(PASSWORD)
+        with sqlite3.connect(db) as other:
+            other.execute("DROP TABLE log_metadata")
+        started = time.monotonic()
+        with pytest.raises(ServerError) as caught:
+            client.list_logs("REV 11/")
+        assert time.monotonic() - started >= 0.8  # retried after 0.2 s and 0.6 s
+    assert caught.value.status_code == 500
+    assert str(caught.value) == (
+        "/api/v1/metadata/page failed on the server (HTTP 500): "
+        "internal server error; see the server log"
+    )
+
+
+def self_signed(tmp_path: Path) -> tuple[str, str]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_path), str(key_path)
+
+
+def test_an_untrusted_certificate_is_refused_by_default(tmp_path: Path) -> None:
+    with start_test_server(tls=self_signed(tmp_path)) as server:
+        assert server.url.startswith("https://")
+        with ServerClient(server.url) as client, pytest.raises(TLSError) as caught:
+            client.login(PASSWORD)
+        assert "could not be verified" in str(caught.value)
+        assert isinstance(caught.value, ServerUnreachableError)
+        with ServerClient(server.url, verify=False) as insecure:
+            insecure.login(PASSWORD)
+            assert len(insecure.list_logs()) == 2
+
+
+def test_all_errors_are_connection_errors() -> None:
+    for error in (AuthenticationError, ServerError, ServerUnreachableError, SessionExpiredError):
+        assert issubclass(error, DataServerError)
+        assert issubclass(error, ConnectionError)
