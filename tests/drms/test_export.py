@@ -86,14 +86,15 @@ def test_unknown_request_id_gives_up_after_retries(client, drms_server) -> None:
     assert len(drms_server.requests_to("jsoc_fetch")) == 4
 
 
-def test_quick_export_downloads_full_paths(client, tmp_path: Path) -> None:
+def test_quick_export_names_files_after_records(client, tmp_path: Path) -> None:
     job = ExportJob.submit(client, QUERY, EMAIL)
     assert job.status.done and job.requestid is None
     assert job.files()[0].url.endswith("/S00000/magnetogram.fits")
     paths = job.download(tmp_path)
     assert [p.name for p in paths] == [
-        "magnetogram.fits", "magnetogram.fits.1", "magnetogram.fits.2", "magnetogram.fits.3",
-    ]  # fmt: skip
+        f"hmi.m_45s.20240101_{t}_TAI.magnetogram.fits"
+        for t in ("000000", "000045", "000130", "000215")
+    ]
     assert paths[0].parent.name == "url_quick"
 
 

@@ -116,8 +116,12 @@ def test_drms_export_and_ours_download_the_same_files(
     assert [f.record for f in job.files()] == list(request.urls.record)
 
 
-def test_quick_export_urls_match(theirs, client) -> None:
+def test_quick_export_urls_and_names_match(theirs, client, tmp_path: Path) -> None:
     request = theirs.export(QUERY)
     job = ExportJob.submit(client, QUERY, EMAIL)
     assert job.requestid is None and request.id is None
     assert [f.url for f in job.files()] == list(request.urls.url)
+    (tmp_path / "drms").mkdir()
+    reference = request.download(str(tmp_path / "drms"))
+    ours = job.download(tmp_path / "ours")
+    assert [p.name for p in ours] == [Path(p).name for p in reference.download]

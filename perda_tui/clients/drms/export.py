@@ -43,6 +43,8 @@ NO_DATA_FILE = "NoDataFile"
 #: Progress callbacks are throttled to this interval (plus one final call per file).
 PROGRESS_INTERVAL = 0.1
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._+-]")
+_RECORD = re.compile(r"^\s*([\w.]+)\s*((?:\[[^\]]*\])*)\s*(?:\{([^}]*)\})?\s*$")
+KNOWN_SUFFIXES = (".fits", ".txt", ".jpg", ".mpg", ".mp4", ".tar")
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,20 @@ class DownloadProgress:
     filename: str
     done_bytes: int
     total_bytes: int | None
+
+
+def record_filename(record: str, server_path: str) -> str:
+    """A file name from a record (`hmi.m_45s[2024.01.01_00:00:00_TAI]{magnetogram}` →
+    `hmi.m_45s.20240101_000000_TAI.magnetogram` + the server file's extension)."""
+    match = _RECORD.match(record)
+    if not match:
+        return server_path
+    series, keys, segments = match.groups()
+    parts = [series]
+    parts += [re.sub(r"[.:-]", "", key) for key in re.findall(r"\[([^\]]*)\]", keys) if key.strip()]
+    parts += [seg for seg in re.split(r"[\s,]+", segments or "") if seg]
+    suffix = Path(server_path).suffix
+    return ".".join(parts) + (suffix if suffix in KNOWN_SUFFIXES else "")
 
 
 def safe_filename(name: str) -> str:
@@ -211,9 +227,11 @@ class ExportJob:
             name = text(row, "filename")
             if not name or name == NO_DATA_FILE:
                 continue
-            path = f"{folder}/{name}" if folder else name
-            url = _file_url(base, path)
-            files.append(ExportFile(record=text(row, "record"), filename=name, url=url))
+            record = text(row, "record")
+            url = _file_url(base, f"{folder}/{name}" if folder else name)
+            if not folder:  # url_quick: bare server paths, named after the record (as drms)
+                name = record_filename(record, name)
+            files.append(ExportFile(record=record, filename=name, url=url))
         return files
 
     def download(
