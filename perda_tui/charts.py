@@ -73,6 +73,23 @@ class ChartTheme:
         """Colour of series slot `slot`."""
         return self.palette[slot % len(self.palette)]
 
+    def rich_color(self, slot: int) -> str | None:
+        """Colour of series slot `slot` for Rich (legends drawn outside the chart)."""
+        return rich_color(self.color(slot))
+
+
+def rich_color(color: Color) -> str | None:
+    """A plotext colour as a Rich colour string; None for "default"."""
+    if isinstance(color, tuple):
+        return "rgb({},{},{})".format(*color)
+    if isinstance(color, int):
+        return f"color({color})"
+    if color == "default":
+        return None
+    from plotext._dict import color_codes
+
+    return f"color({color_codes[color]})"
+
 
 @dataclass(frozen=True)
 class Series:
@@ -167,15 +184,20 @@ def envelope_series(
 ) -> Series:
     """A series from a min/max decimation (one column per x, NaN where a column is empty).
 
-    Each column is drawn as a stroke from its min to its max and joined to the next
-    column; columns further apart than `gap` (and than one empty column) are not joined.
+    Each column is drawn as a stroke between its min and max, alternately upwards and
+    downwards so that neighbouring columns join max-to-max and min-to-min (half the ink
+    and drawing time of joining each max to the next min); columns further apart than
+    `gap` (and than one empty column) are not joined.
     """
     times = np.asarray(times, dtype=np.float64)
+    mins = np.asarray(mins, dtype=np.float64)
+    maxs = np.asarray(maxs, dtype=np.float64)
     width = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
+    upwards = np.arange(len(times)) % 2 == 0
     x = np.repeat(times, 2)
     y = np.empty(len(x))
-    y[0::2] = mins
-    y[1::2] = maxs
+    y[0::2] = np.where(upwards, mins, maxs)
+    y[1::2] = np.where(upwards, maxs, mins)
     return Series(label, *break_gaps(x, y, max(gap, 1.5 * width)), slot=slot, right_axis=right_axis)
 
 
@@ -334,21 +356,68 @@ def new_figure() -> Any:
     return _figure_class()
 
 
+@dataclass(frozen=True)
+class Cells:
+    """A drawn chart as a grid, top row first; each row is runs of (text, foreground,
+    background) with plotext colours ("default": the terminal's or widget's own)."""
+
+    width: int
+    height: int
+    rows: list[list[tuple[str, Color, Color]]]
+
+    def plain(self) -> str:
+        """The characters only, one line per row."""
+        return "\n".join("".join(text for text, _, _ in row) for row in self.rows)
+
+
+def draw(
+    chart: Chart, width: int, height: int, *, theme: ChartTheme | None = None, figure: Any = None
+) -> Cells:
+    """Draw `chart` at `width` by `height` cells into a grid (no ANSI text is built).
+
+    `figure` is the plotext figure to draw into (a `PlotextPlot.plt`); a new one if None.
+    """
+    fig = _prepare(chart, width, height, theme or ChartTheme.ansi16(), figure)
+    fig._set_sizes()  # what plotext's build() does, minus assembling an ANSI string
+    fig._build_matrix()
+    matrix = fig.monitor.matrix
+    rows = []
+    for chars, fgs, bgs in zip(
+        reversed(matrix.marker),
+        reversed(matrix.fullground),
+        reversed(matrix.background),
+        strict=True,
+    ):
+        runs: list[tuple[str, Color, Color]] = []
+        start = 0
+        for col in range(1, len(chars) + 1):
+            if col == len(chars) or fgs[col] != fgs[start] or bgs[col] != bgs[start]:
+                runs.append(("".join(chars[start:col]), fgs[start], bgs[start]))
+                start = col
+        rows.append(runs)
+    return Cells(width, height, rows)
+
+
 def render(
     chart: Chart,
     width: int,
     height: int,
     *,
     theme: ChartTheme | None = None,
-    figure: Any = None,
     color: bool = True,
 ) -> str:
-    """Draw `chart` at `width` by `height` cells and return the text (ANSI-coloured if `color`).
+    """Draw `chart` at `width` by `height` cells as text, ANSI-coloured if `color`."""
+    fig = _prepare(chart, width, height, theme or ChartTheme.ansi16(), None)
+    text = fig.build()
+    if not color:
+        from plotext._utility import uncolorize
 
-    `figure` is the plotext figure to draw into (a `PlotextPlot.plt`); a new one if None.
-    The figure is cleared first, so a widget can reuse its own figure for every frame.
-    """
-    theme = theme or ChartTheme.ansi16()
+        text = uncolorize(text)
+    return text
+
+
+def _prepare(chart: Chart, width: int, height: int, theme: ChartTheme, figure: Any) -> Any:
+    """Clear `figure` (or make one) and give it everything in `chart`; returns the figure."""
     fig = figure if figure is not None else new_figure()
     fig.clear_figure()
     fig._limit_size(False, False)  # plotext would otherwise clamp to the terminal size
@@ -406,9 +475,4 @@ def render(
         fig.plot([xlim[0], xlim[1]], [math.nan, math.nan])
     if chart.cursor is not None and xlim[0] <= chart.cursor <= xlim[1]:
         fig.vertical_line(chart.cursor, color=theme.cursor)
-    text = fig.build()
-    if not color:
-        from plotext._utility import uncolorize
-
-        text = uncolorize(text)
-    return text
+    return fig

@@ -1,0 +1,162 @@
+"""Plot screen redraw: key press to frame with 4 signals of 10,000,000 samples on a 200x50 chart.
+
+Headless Textual app with the real `PlotScreen`; each figure is the median over several
+presses of the time from sending the key event until the last row of the requested
+chart has been painted by the compositor (decimation + plotext build + render). The key
+goes straight to the driver rather than through `pilot.press`, which waits for the whole
+process to go idle and would add its own polling delay. Also reported: the first
+draw after selecting the signals (builds each signal's decimation pyramid once) and the
+raw cost of the log engine's exact `decimate` over the whole window, for comparison.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from datetime import datetime
+
+import numpy as np
+
+from bench.common import BenchResult
+
+SAMPLES = 10_000_000
+SIGNALS = ("ams.pack.voltage", "ams.pack.current", "pcm.wheelSpeeds.frontRight", "pcm.motor.torque")
+CHART_SIZE = (200, 50)
+TARGET_MS = 100.0
+#: Starting terminal size; adjusted so the chart itself is CHART_SIZE.
+TERMINAL = (245, 61)
+
+
+def make_log():
+    """Four 10-million-sample signals at 10 kHz (1000 s) shaped like car data, with noise."""
+    from perda_tui.logs import Log, Signal
+
+    rng = np.random.default_rng(7)
+    t = np.arange(SAMPLES, dtype=np.int64) * 100  # µs
+    seconds = t * 1e-6
+    lap = 2 * np.pi * seconds / 62.0
+    shapes = (
+        560 - 20 * np.sin(lap) - 0.01 * seconds,
+        120 * np.sin(3 * lap) + 40,
+        50 + 25 * np.sin(3 * lap + 1.0),
+        80 * np.sin(3 * lap + 0.5),
+    )
+    signals = [
+        Signal(t, shape + rng.normal(0, 1.5, SAMPLES), name=name, id=i, time_unit="us")
+        for i, (name, shape) in enumerate(zip(SIGNALS, shapes, strict=True))
+    ]
+    return Log(signals, recording_time=datetime(2026, 4, 1, 17, 6, 37), source="bench")
+
+
+async def _measure(log) -> dict[str, list[float]]:
+    from textual import events
+    from textual.app import App
+
+    from perda_tui.tui.screens.plot import PlotScreen
+    from perda_tui.tui.widgets.chart import ChartView
+
+    class BenchApp(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(PlotScreen(log, "bench"))
+
+    painted: dict[int, float] = {}
+    render_line = ChartView.render_line
+
+    def spy(chart: ChartView, y: int):
+        painted[chart.drawn_generation] = time.perf_counter()  # last row painted wins
+        return render_line(chart, y)
+
+    ChartView.render_line = spy  # type: ignore[method-assign]
+    results: dict[str, list[float]] = {}
+    app = BenchApp()
+    try:
+        async with app.run_test(size=TERMINAL) as pilot:
+            screen = app.screen
+            chart = screen.query_one(ChartView)
+
+            async def frame(generation: int) -> float:
+                """Time at which the chart of request `generation` was fully painted."""
+                while generation not in painted:
+                    await asyncio.sleep(0.001)
+                await pilot.pause()
+                return painted[generation]
+
+            screen.query_one("#signal-list").focus()
+            started = time.perf_counter()
+            for name in SIGNALS:
+                screen.selection.toggle(name)
+            screen.refresh_view(selection=True)
+            results["first draw"] = [await frame(chart.generation) - started]
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            width = TERMINAL[0] + CHART_SIZE[0] - chart.size.width
+            height = TERMINAL[1] + CHART_SIZE[1] - chart.size.height
+            await pilot.resize_terminal(width, height)
+            await frame(chart.generation)
+            assert (chart.size.width, chart.size.height) == CHART_SIZE, chart.size
+            for label, keys in (
+                ("zoom in (+)", ["plus"] * 8),
+                ("pan (Right/Left)", ["right", "left"] * 4),
+                ("zoom out (-)", ["minus"] * 8),
+                ("reset (0) and redraw", ["0"] * 8),
+            ):
+                for key in keys:
+                    before = chart.generation
+                    started = time.perf_counter()
+                    app._driver.send_message(events.Key(key, "+" if key == "plus" else None))
+                    while chart.generation == before:
+                        await asyncio.sleep(0.0005)
+                    results.setdefault(label, []).append(await frame(chart.generation) - started)
+                    await app.workers.wait_for_complete()
+    finally:
+        ChartView.render_line = render_line  # type: ignore[method-assign]
+    return results
+
+
+def _exact_decimate_ms(log) -> float:
+    from perda_tui.logs import decimate
+
+    started = time.perf_counter()
+    for signal in log:
+        decimate(signal, int(signal.timestamps[0]), int(signal.timestamps[-1]), CHART_SIZE[0])
+    return (time.perf_counter() - started) * 1000
+
+
+def run() -> list[BenchResult]:
+    """Median key-press-to-frame time for zoom, pan and reset; first draw for reference."""
+    log = make_log()
+    results = asyncio.run(_measure(log))
+    rows = []
+    for label, seconds in results.items():
+        ms = statistics.median(seconds) * 1000
+        first = label == "first draw"
+        rows.append(
+            BenchResult(
+                name=f"plot 4x10M @200x50: {label}",
+                value=ms,
+                unit="ms",
+                target="reference" if first else f"<= {TARGET_MS:.0f} ms",
+                ok=first or ms <= TARGET_MS,
+                note="builds the decimation pyramids"
+                if first
+                else f"max {max(seconds) * 1000:.0f} ms",
+            )
+        )
+    exact = _exact_decimate_ms(log)
+    rows.append(
+        BenchResult(
+            name="plot: exact decimate of 4x10M, whole window",
+            value=exact,
+            unit="ms",
+            target="reference",
+            ok=True,
+            note="what the pyramid avoids",
+        )
+    )
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row.cells())
