@@ -123,7 +123,10 @@ def _command(flavour: Flavour, exe: Path, host: str, port: int, workdir: Path) -
             "--options", f"api.client_interface_config.host={host}",
         ]  # fmt: skip
     config = workdir / "server.json"
-    api = {"client_interface_type": "websocket", "client_interface_config": {"host": host, "port": port}}
+    api = {
+        "client_interface_type": "websocket",
+        "client_interface_config": {"host": host, "port": port},
+    }
     config.write_text(json.dumps({"name": "perda-tui test server", "api_config": api}), "utf-8")
     return [str(exe), "launch-server", "--config", str(config)]
 
@@ -131,15 +134,18 @@ def _command(flavour: Flavour, exe: Path, host: str, port: int, workdir: Path) -
 def _wait_accepting(server: RunningScrutinyServer, deadline: float) -> None:
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
+            code = server.process.returncode
             raise ScrutinyStartError(
-                f"Scrutiny server exited with code {server.process.returncode}:\n{server.log_text()}"
+                f"Scrutiny server exited with code {code}:\n{server.log_text()}"
             )
         try:
             with socket.create_connection((server.host, server.port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.1)
-    raise ScrutinyStartError(f"Scrutiny server did not accept connections in time:\n{server.log_text()}")
+    raise ScrutinyStartError(
+        f"Scrutiny server did not accept connections in time:\n{server.log_text()}"
+    )
 
 
 def start_scrutiny_server(
