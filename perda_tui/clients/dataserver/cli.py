@@ -36,7 +36,7 @@ def connect(args: argparse.Namespace) -> ServerClient:
     """A logged-in client for the configured server and cache."""
     settings = load_settings(args)
     if not settings.url:
-        raise ValueError("no data server URL: pass --url, set PERDA_URL ")
+        raise ValueError("no data server URL: pass --url or set PERDA_URL")
     client = ServerClient(settings.url, settings.cache_dir, verify=not settings.insecure)
     try:
         client.login(read_password(args))
@@ -65,10 +65,10 @@ def human_bytes(count: float) -> str:
 class ProgressLine:
     """One self-overwriting status line on a terminal; silent when not a terminal."""
 
-    def __init__(self, label: str, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
         self.label = label
-        self.stream = stream
-        self.live = stream.isatty()
+        self.stream = stream if stream is not None else sys.stderr
+        self.live = self.stream.isatty()
         self.started = time.monotonic()
 
     def __call__(self, done: int, total: int) -> None:

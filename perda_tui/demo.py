@@ -1,0 +1,66 @@
+"""`perda-tui demo`: sample logs (generated once), a local data server, and the app on it."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import shutil
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from perda_tui.config import Settings, load_settings
+
+#: Sample logs live in the cache's bookkeeping folder, which no log key can reach.
+SAMPLES_FOLDER = Path(".perda") / "demo-logs"
+COMPLETE_MARKER = ".complete"
+
+
+def sample_logs(cache_dir: Path) -> Path:
+    """The demo's sample-log folder, generated on first use (atomically, by rename)."""
+    folder = cache_dir / SAMPLES_FOLDER
+    if (folder / COMPLETE_MARKER).exists():
+        return folder
+    from perda_tui.server.samples import generate_sample_tree
+
+    print("generating sample logs (once)...", file=sys.stderr, flush=True)
+    scratch = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(scratch, ignore_errors=True)
+    generate_sample_tree(scratch)
+    (scratch / COMPLETE_MARKER).touch()
+    shutil.rmtree(folder, ignore_errors=True)
+    scratch.rename(folder)
+    return folder
+
+
+def print_tree(settings: Settings, password: str) -> None:
+    """Log in and print every folder's listing, depth first."""
+    from perda_tui.clients.dataserver import ServerClient
+
+    with ServerClient(settings.url, settings.cache_dir) as client:
+        client.login(password)
+        prefixes = [""]
+        while prefixes:
+            prefix = prefixes.pop(0)
+            entries = client.list_logs(prefix)
+            client.print_logs(prefix)
+            print()
+            prefixes[:0] = [e.key for e in entries if e.is_folder]
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    """Serve the sample logs on 127.0.0.1 and open the app logged in (or print the listing)."""
+    from perda_tui.server.runner import start_data_server
+
+    settings = load_settings(args)
+    logs = sample_logs(settings.cache_dir)
+    password = secrets.token_urlsafe(12)
+    with start_data_server(logs, password=password) as server:
+        settings = replace(settings, url=server.url)
+        print(f"demo data server on {server.url}", file=sys.stderr, flush=True)
+        if args.no_tui:
+            print_tree(settings, password)
+            return 0
+        from perda_tui.tui.launch import launch_app
+
+        return launch_app(settings, password=password, screen="login")
