@@ -45,7 +45,7 @@ class _Run:
             duration=d,
             change=(0.48 * d, 0.55 * d),
             fault=(0.8 * d, 0.8 * d + min(1.5, 0.01 * d)),
-            dropout=(0.3 * d, 0.3 * d + min(4.0, 0.02 * d)),
+            dropout=(0.3 * d, 0.3 * d + min(4.0, max(1.5, 0.02 * d))),
         )
 
     def driving(self, t: np.ndarray) -> np.ndarray:
