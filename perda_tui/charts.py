@@ -138,7 +138,8 @@ def typical_step(x: np.ndarray, sample: int = 100_000) -> float:
 
 
 def break_gaps(x: np.ndarray, y: np.ndarray, max_step: float) -> tuple[np.ndarray, np.ndarray]:
-    """Drop points whose y is NaN, then insert a NaN wherever x jumps by more than `max_step`.
+    """Drop points whose y is NaN, then insert a point with y NaN (x halfway) wherever x
+    jumps by more than `max_step`.
 
     The result draws as connected runs separated by gaps: a gap appears exactly where
     the data pauses longer than `max_step`, however the points were thinned.
@@ -152,7 +153,8 @@ def break_gaps(x: np.ndarray, y: np.ndarray, max_step: float) -> tuple[np.ndarra
     cuts = np.flatnonzero(np.diff(x) > max_step) + 1
     if not len(cuts):
         return x, y
-    return np.insert(x, cuts, np.nan), np.insert(y, cuts, np.nan)
+    middles = (x[cuts - 1] + x[cuts]) / 2  # x stays sorted, so windows can be searched
+    return np.insert(x, cuts, middles), np.insert(y, cuts, np.nan)
 
 
 def line_series(
@@ -164,11 +166,15 @@ def line_series(
     right_axis: bool = False,
     max_step: float | None = None,
 ) -> Series:
-    """A series of plain points; a pause longer than `max_step` (default: `GAP_PERIODS`
-    typical steps) is a gap."""
+    """A series of plain points (sorted by x here); a pause longer than `max_step`
+    (default: `GAP_PERIODS` typical steps) is a gap."""
     xs = np.asarray(x, dtype=np.float64)
+    ys = np.asarray(y, dtype=np.float64)
+    if len(xs) > 1 and bool(np.any(xs[1:] < xs[:-1])):
+        order = np.argsort(xs, kind="stable")
+        xs, ys = xs[order], ys[order]
     step = GAP_PERIODS * typical_step(xs) if max_step is None else max_step
-    xs, ys = break_gaps(xs, np.asarray(y, dtype=np.float64), step if step > 0 else math.inf)
+    xs, ys = break_gaps(xs, ys, step if step > 0 else math.inf)
     return Series(label, xs, ys, slot=slot, right_axis=right_axis)
 
 
@@ -193,7 +199,7 @@ def envelope_series(
     mins = np.asarray(mins, dtype=np.float64)
     maxs = np.asarray(maxs, dtype=np.float64)
     width = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
-    upwards = np.arange(len(times)) % 2 == 0
+    upwards = (np.cumsum(~np.isnan(mins)) % 2) == 1  # alternate over non-empty columns
     x = np.repeat(times, 2)
     y = np.empty(len(x))
     y[0::2] = np.where(upwards, mins, maxs)
@@ -408,7 +414,7 @@ def render(
 ) -> str:
     """Draw `chart` at `width` by `height` cells as text, ANSI-coloured if `color`."""
     fig = _prepare(chart, width, height, theme or ChartTheme.ansi16(), None)
-    text = fig.build()
+    text = fig.build().removesuffix("\n")  # plotext ends every row, the last too, with \n
     if not color:
         from plotext._utility import uncolorize
 

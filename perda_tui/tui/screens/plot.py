@@ -206,10 +206,7 @@ class PlotScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="plot-stats", exit_on_error=False)
     def _compute_stats(self, window: Window, items: list[Selected]) -> None:
-        # integer bounds: the same samples as the float window, without numpy converting
-        # every timestamp to float to compare
-        t0 = math.ceil(raw_time(window.start, self.origin, self.seconds_per_unit))
-        t1 = math.floor(raw_time(window.end, self.origin, self.seconds_per_unit))
+        t0, t1 = self._raw_bounds(window)
         rows = [(item.name, self.source_log[item.name].stats(t0, t1)) for item in items]
         self.app.call_from_thread(self.query_one(StatsTable).show, rows)
 
@@ -351,17 +348,26 @@ class PlotScreen(Screen[None]):
         from perda_tui.logs import export_csv, export_parquet
 
         signals: list[Signal] = [self.source_log[name] for name in names]
-        start = raw_time(window.start, self.origin, self.seconds_per_unit)
-        end = raw_time(window.end, self.origin, self.seconds_per_unit)
-        writer = export_parquet if path.suffix.lower() in PARQUET_SUFFIXES else export_csv
+        start, end = self._raw_bounds(window)
         try:
-            writer(signals, path, start=start, end=end)
+            if path.suffix.lower() in PARQUET_SUFFIXES:
+                export_parquet(signals, path, start=start, end=end)
+            else:
+                recorded = self.source_log.recording_time
+                export_csv(signals, path, start=start, end=end, recording_time=recorded)
         except (OSError, ValueError) as exc:
             self.app.call_from_thread(
                 self.notify, f"export failed: {describe(exc)}", severity="error"
             )
             return
         self.app.call_from_thread(self.notify, f"exported {len(signals)} signals to {path}")
+
+    def _raw_bounds(self, window: Window) -> tuple[int, int]:
+        """The window in raw units as integers: the same samples as the float bounds,
+        without numpy converting every timestamp to float to compare."""
+        start = math.ceil(raw_time(window.start, self.origin, self.seconds_per_unit))
+        end = math.floor(raw_time(window.end, self.origin, self.seconds_per_unit))
+        return start, end
 
 
 def _axis_label(names: list[str], width: int) -> str:

@@ -44,16 +44,21 @@ class Window:
         return self.start <= t <= self.end
 
 
+def _span(span: float, bounds: Window) -> float:
+    """`span` limited to [MIN_SPAN, the whole log]."""
+    return min(max(span, min(MIN_SPAN, bounds.span)), bounds.span)
+
+
 def _fit(start: float, span: float, bounds: Window) -> Window:
     """A window of `span` starting near `start`, moved (not shrunk) to lie inside `bounds`."""
-    span = min(max(span, min(MIN_SPAN, bounds.span)), bounds.span)
+    span = _span(span, bounds)
     start = min(max(start, bounds.start), bounds.end - span)
     return Window(start, start + span)
 
 
 def zoom(window: Window, factor: float, bounds: Window) -> Window:
     """Zoom around the centre: the span is divided by `factor` (>1 zooms in)."""
-    span = window.span / factor
+    span = _span(window.span / factor, bounds)
     return _fit(window.centre - span / 2, span, bounds)
 
 
