@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,14 +26,18 @@ def decimate(
     if not t1 > t0:
         raise ValueError(f"empty window: t1 ({t1}) must be greater than t0 ({t0})")
     edges = np.linspace(float(t0), float(t1), columns + 1)
-    index = np.searchsorted(signal.timestamps, edges, side="left")
-    index[-1] = np.searchsorted(signal.timestamps, edges[-1], side="right")
+    # Integer bounds so searchsorted does not convert every timestamp to float:
+    # t >= edge  <=>  t >= ceil(edge), and t <= t1  <=>  t <= floor(t1).
+    index = np.searchsorted(signal.timestamps, np.ceil(edges).astype(np.int64), side="left")
+    index[-1] = np.searchsorted(signal.timestamps, np.int64(np.floor(edges[-1])), side="right")
+    index = np.maximum(index, index[0])
     mins = np.full(columns, np.nan)
     maxs = np.full(columns, np.nan)
-    filled = index[1:] > index[:-1]
-    if filled.any():
-        window = signal.values[index[0] : index[-1]]
-        starts = index[:-1][filled] - index[0]
-        mins[filled] = np.fmin.reduceat(window, starts)
-        maxs[filled] = np.fmax.reduceat(window, starts)
+    values = signal.values
+    for column in np.flatnonzero(index[1:] > index[:-1]).tolist():
+        chunk = values[index[column] : index[column + 1]]
+        low, high = chunk.min(), chunk.max()  # fast path; NaN only when a sample is NaN
+        if math.isnan(low) or math.isnan(high):
+            low, high = np.fmin.reduce(chunk), np.fmax.reduce(chunk)  # all NaN stays NaN
+        mins[column], maxs[column] = low, high
     return (edges[:-1] + edges[1:]) / 2, mins, maxs
