@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.fixtures.dataserver", "tests.drms.fixtures"]
+pytest_plugins = ["tests.fixtures.dataserver", "tests.drms.fixtures", "tests.scrutiny.fixtures"]
 
 
 @pytest.fixture(autouse=True)

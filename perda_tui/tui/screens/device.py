@@ -40,11 +40,13 @@ from perda_tui.errors import describe
 from perda_tui.tui.stylesheets import stylesheet
 from perda_tui.tui.widgets.device_chart import LiveChart
 from perda_tui.tui.widgets.device_link_dialog import LinkChoice, LinkDialog
-from perda_tui.tui.widgets.device_panels import DataloggerPanel, Panel, show_status
+from perda_tui.tui.widgets.device_panels import DataloggerPanel, Panel, show_nothing, show_status
 from perda_tui.tui.widgets.device_status import DeviceStatusBar
 
 #: Paths watched automatically when the server's demo device is attached.
 DEMO_WATCHES = ("/rpv/x1000",)
+#: The status panels by name (widget id `panel-NAME`).
+PANELS = ("identity", "features", "sfd", "link")
 #: Watched values are sent by the server at most this often (Hz).
 WATCH_RATE = 10.0
 
@@ -136,6 +138,7 @@ class DeviceScreen(Screen[None]):
         return str(getattr(settings, "scrutiny_url", "") or "")
 
     def on_mount(self) -> None:
+        show_nothing(self._panels(), self.query_one(DataloggerPanel))
         self.query_one("#device-url", Input).focus()
         if self.query_one("#device-url", Input).value:
             self.connect()
@@ -175,9 +178,10 @@ class DeviceScreen(Screen[None]):
             on_status=self._status_from_thread, on_values=self._values_from_thread
         )
         client.target = target
-        self.client, self.info = client, None
+        self.client, self.info, self.link_answer = client, None, ""
         self.backoff.reset()
         self.query_one(LiveChart).clear()
+        show_nothing(self._panels(), self.query_one(DataloggerPanel))
         self._show_connection(None, f"connecting to {target.url}…")
         self._connect(client, old, first=True)
 
@@ -256,15 +260,15 @@ class DeviceScreen(Screen[None]):
         transport = self.client.transport if self.client is not None else None
         with self.app.batch_update():
             self._show_connection(info, f"connected over {transport or 'tcp'}", received_at)
-            panels = {
-                name: self.query_one(f"#panel-{name}", Panel)
-                for name in ("identity", "features", "sfd", "link")
-            }
-            show_status(panels, self.query_one(DataloggerPanel), info, self.link_answer)
-        if info.device_link.demo_mode and info.device_session_id:
+            show_status(self._panels(), self.query_one(DataloggerPanel), info, self.link_answer)
+        connected = self.client is not None and self.client.server_state == ServerState.Connected
+        if connected and info.device_link.demo_mode and info.device_session_id:
             for path in DEMO_WATCHES:
                 if path not in self.query_one(LiveChart).history:
                     self.watch_path(path)
+
+    def _panels(self) -> dict[str, Panel]:
+        return {name: self.query_one(f"#panel-{name}", Panel) for name in PANELS}
 
     def _show_connection(
         self, info: ServerInfo | None, text: str, received_at: float | None = None

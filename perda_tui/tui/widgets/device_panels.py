@@ -228,6 +228,15 @@ class DataloggerPanel(Vertical):
             bar.update(progress=round(info.completion_ratio * 100))
 
 
+def show_nothing(panels: dict[str, Panel], datalogger: DataloggerPanel) -> None:
+    """Every panel as it is before any status arrived."""
+    panels["identity"].show(identity_text(None))
+    panels["features"].show(features_text(None))
+    panels["sfd"].show(sfd_text(None))
+    panels["link"].show(Text("—", style="dim"))
+    datalogger.show(DataloggingInfo(DataloggerState.NA, None), None)
+
+
 def show_status(
     panels: dict[str, Panel], datalogger: DataloggerPanel, info: ServerInfo, answer: str
 ) -> None:

@@ -1,0 +1,178 @@
+"""Device screen against real Scrutiny servers (0.16 over TCP, 0.1.0 over WebSocket)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Select
+
+from perda_tui.clients.scrutiny import DeviceLinkType
+from perda_tui.config import Settings, read_file_settings
+from perda_tui.server.scrutiny_launcher import RunningScrutinyServer, start_scrutiny_server
+from perda_tui.tui.app import PerdaApp
+from perda_tui.tui.screens.device import DeviceScreen
+from perda_tui.tui.widgets.device_chart import LiveChart
+from perda_tui.tui.widgets.device_link_dialog import LinkDialog
+from tests.tui.conftest import screen_name, static_text, wait_for
+from tests.tui.device_app import DeviceApp
+
+pytestmark = [pytest.mark.anyio, pytest.mark.scrutiny]
+
+
+def badge(pilot) -> str:  # type: ignore[no-untyped-def]
+    return static_text(pilot, "#device-badge").strip()
+
+
+def connection(pilot) -> str:  # type: ignore[no-untyped-def]
+    return static_text(pilot, "#device-connection")
+
+
+async def test_without_a_server_the_screen_says_offline() -> None:
+    app = DeviceApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert badge(pilot) == "OFFLINE"
+        assert "not connected" in connection(pilot)
+        assert "No device connected" in static_text(pilot, "#panel-identity")
+        await pilot.press("ctrl+t")  # demo mode needs a server: told, nothing breaks
+        await wait_for(
+            pilot, lambda: any("Not connected" in str(n.message) for n in app._notifications)
+        )
+
+
+async def test_invalid_address_is_reported_in_the_status_bar() -> None:
+    app = DeviceApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#device-url")
+        await pilot.press(*"http://x:1", "enter")
+        await wait_for(pilot, lambda: "Invalid address" in connection(pilot))
+        assert "unsupported scheme" in connection(pilot)
+
+
+async def test_connect_form_then_demo_device_fills_every_panel(
+    tcp_server: RunningScrutinyServer,
+) -> None:
+    app = DeviceApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.click("#device-url")
+        await pilot.press(*f"127.0.0.1:{tcp_server.port}", "enter")  # transport auto → tcp
+        await wait_for(pilot, lambda: badge(pilot) == "NO DEVICE")
+        assert "connected over tcp" in connection(pilot)
+        assert read_file_settings()["scrutiny_url"] == f"127.0.0.1:{tcp_server.port}"
+
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: badge(pilot) == "READY")
+        await wait_for(pilot, lambda: "Scrutiny Demo Device" in static_text(pilot, "#panel-sfd"))
+        assert "EmulatedDevice" in static_text(pilot, "#panel-identity")
+        assert "0x0-0xFFF 4 KiB" in static_text(pilot, "#panel-features")
+        link = static_text(pilot, "#panel-link")
+        assert "emulated" in link and "demo mode   yes" in link
+        await wait_for(pilot, lambda: "standby" in static_text(pilot, "#datalogger-text"))
+        assert "updated" in connection(pilot)
+
+        chart = app.screen.query_one(LiveChart)
+        await wait_for(pilot, lambda: len(chart.history.get("/rpv/x1000", ())) >= 5)
+        values = {value for _, value in chart.history["/rpv/x1000"]}
+        assert len(values) >= 3  # live, changing values
+
+
+async def test_watch_path_typed_by_the_user(tcp_server: RunningScrutinyServer) -> None:
+    app = DeviceApp(tcp_server.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: badge(pilot) == "NO DEVICE")
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: badge(pilot) == "READY")
+        await pilot.click("#watch-path")
+        await pilot.press(*"/rpv/x2000", "enter")
+        chart = app.screen.query_one(LiveChart)
+        await wait_for(pilot, lambda: len(chart.history.get("/rpv/x2000", ())) >= 2)
+        await pilot.press(*"/no/such/path", "enter")
+        await wait_for(
+            pilot, lambda: any("Unknown watchable" in str(n.message) for n in app._notifications)
+        )
+
+
+async def test_lost_server_shows_reconnecting_then_recovers(
+    tcp_server: RunningScrutinyServer,
+) -> None:
+    app = DeviceApp(tcp_server.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "connected over tcp" in connection(pilot))
+        tcp_server.kill()
+        await wait_for(pilot, lambda: "reconnecting" in connection(pilot))
+        restarted = start_scrutiny_server("tcp", port=tcp_server.port)
+        try:
+            await wait_for(pilot, lambda: "connected over tcp" in connection(pilot), timeout=20)
+            assert badge(pilot) == "NO DEVICE"
+        finally:
+            restarted.stop()
+
+
+async def test_link_dialog_validates_then_sends_and_shows_the_answer(
+    ws_server: RunningScrutinyServer,
+) -> None:
+    app = DeviceApp(ws_server.url)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await wait_for(pilot, lambda: "connected over ws" in connection(pilot))
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinkDialog))
+        dialog = app.screen
+        dialog.query_one("#link-type", Select).value = DeviceLinkType.UDP
+        dialog.query_one("#link-host", Input).value = "127.0.0.1"
+        dialog.query_one("#link-port", Input).value = "port"
+        await pilot.pause()
+        await pilot.click("#link-apply")
+        await wait_for(pilot, lambda: "port must be a number" in static_text(pilot, "#link-error"))
+        assert app.screen is dialog  # nothing sent
+
+        dialog.query_one("#link-port", Input).value = "50123"
+        await pilot.pause()
+        await pilot.click("#link-apply")
+        await wait_for(pilot, lambda: isinstance(app.screen, DeviceScreen))
+        await wait_for(pilot, lambda: "127.0.0.1:50123" in static_text(pilot, "#panel-link"))
+        assert "accepted by the server" in static_text(pilot, "#panel-link")
+
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinkDialog))
+        app.screen.query_one("#link-type", Select).value = DeviceLinkType.TCP
+        await pilot.pause()
+        await pilot.click("#link-apply")  # host/port kept from the current UDP config
+        await wait_for(pilot, lambda: "refused" in static_text(pilot, "#panel-link"))
+        assert "Unknown link type tcp" in static_text(pilot, "#panel-link")
+
+
+async def test_serial_fields_are_validated_before_sending(ws_server: RunningScrutinyServer) -> None:
+    app = DeviceApp(ws_server.url)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await wait_for(pilot, lambda: "connected over ws" in connection(pilot))
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinkDialog))
+        dialog = app.screen
+        dialog.query_one("#link-type", Select).value = DeviceLinkType.Serial
+        await pilot.pause()
+        assert (
+            dialog.query_one("#link-serial").display and not dialog.query_one("#link-net").display
+        )
+        dialog.query_one("#serial-path", Input).value = ""
+        await pilot.pause()
+        await pilot.click("#link-apply")
+        await wait_for(
+            pilot, lambda: "invalid serial port name" in static_text(pilot, "#link-error")
+        )
+        dialog.query_one("#serial-path", Input).value = "/dev/perda-test-port"
+        dialog.query_one("#serial-parity", Select).value = "odd"
+        await pilot.pause()
+        await pilot.click("#link-apply")
+        await wait_for(
+            pilot, lambda: "/dev/perda-test-port 115200 8O1" in static_text(pilot, "#panel-link")
+        )
+
+
+async def test_f3_in_the_full_app_opens_the_device_screen(
+    tcp_server: RunningScrutinyServer, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    app = PerdaApp(
+        Settings(url="http://127.0.0.1:9", cache_dir=tmp_path, scrutiny_url=tcp_server.url)
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: screen_name(pilot) == "DeviceScreen")
+        await wait_for(pilot, lambda: "connected over tcp" in connection(pilot))
