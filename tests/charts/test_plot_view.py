@@ -102,7 +102,9 @@ def test_sample_at_matches_numpy_on_random_times() -> None:
     signal = Signal(t, rng.normal(size=len(t)), name="r")
     for query in rng.uniform(t[0], t[-1], 200):
         index = np.flatnonzero(t <= query)[-1]
-        assert sample_at(signal, float(query), 0, 1e-6) == Sample(t[index] * 1e-6, signal.values[index])
+        assert sample_at(signal, float(query), 0, 1e-6) == Sample(
+            t[index] * 1e-6, signal.values[index]
+        )
 
 
 def test_selection_slots_and_limits() -> None:
