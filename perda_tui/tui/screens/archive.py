@@ -255,8 +255,12 @@ class ArchiveScreen(Screen[None]):
     def _filter_submitted(self) -> None:
         options = self.query_one("#series-list", OptionList)
         options.focus()
-        if options.option_count and options.highlighted is None:
-            options.highlighted = 0
+        if not options.option_count:
+            return
+        if options.highlighted is None:
+            options.highlighted = 0  # posts OptionHighlighted, which reads the structure
+        else:
+            self._read_structure(options.get_option_at_index(options.highlighted).id)
 
     def _show_series(self) -> None:
         pattern = self.query_one("#series-filter", Input).value.strip()
@@ -279,9 +283,12 @@ class ArchiveScreen(Screen[None]):
 
     @on(OptionList.OptionHighlighted, "#series-list")
     def _series_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if self.archive is not None and event.option.id:
-            self.query_one("#structure", StructurePanel).show_text(f"Reading {event.option.id}…")
-            self._load_structure(self.archive, self.generation, event.option.id)
+        self._read_structure(event.option.id)
+
+    def _read_structure(self, name: str | None) -> None:
+        if self.archive is not None and name:
+            self.query_one("#structure", StructurePanel).show_text(f"Reading {name}…")
+            self._load_structure(self.archive, self.generation, name)
 
     @on(OptionList.OptionSelected, "#series-list")
     def _series_selected(self, event: OptionList.OptionSelected) -> None:
@@ -463,10 +470,10 @@ class ArchiveScreen(Screen[None]):
             return
         server = self.archive.server
         if isinstance(message.error, DrmsConnectionError):
+            cause = message.error.__cause__ or message.error
             self._say(
                 f"Cannot reach the DRMS server {server.name} at {server.cgi_baseurl} "
-                f"({describe(message.error)}). Press s to pick another server (JSOC, KIS) "
-                "or choose Custom URL and enter a CGI base URL; r retries.",
+                f"({describe(cause)}). Press s to pick another server or a custom URL; r retries.",
                 error=True,
             )
         else:
