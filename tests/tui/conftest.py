@@ -1,0 +1,64 @@
+"""Helpers for pilot tests: app construction and waiting for what the user sees."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from perda_tui.config import Settings
+from perda_tui.tui.app import PerdaApp
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Pilot tests run on asyncio (through anyio's pytest plugin)."""
+    return "asyncio"
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path) -> Path:
+    """An empty cache folder for one test."""
+    return tmp_path / "cache"
+
+
+def make_app(url: str, cache_dir: Path, **options: object) -> PerdaApp:
+    """The app as `perda-tui --url URL --cache-dir DIR` would start it."""
+    return PerdaApp(Settings(url=url, cache_dir=cache_dir), **options)  # type: ignore[arg-type]
+
+
+async def wait_for(
+    pilot: Pilot[object], condition: Callable[[], bool], timeout: float = 10.0
+) -> None:
+    """Let the app run until `condition()` holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {condition.__doc__ or condition}")
+        await pilot.pause(0.02)
+
+
+def screen_name(pilot: Pilot[object]) -> str:
+    """Class name of the active screen."""
+    return type(pilot.app.screen).__name__
+
+
+def static_text(pilot: Pilot[object], selector: str) -> str:
+    """Plain text shown by the `Static` matching `selector` on the active screen."""
+    widget = pilot.app.screen.query_one(selector, Static)
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()
+
+
+async def wait_screen(pilot: Pilot[object], *names: str, timeout: float = 10.0) -> None:
+    """Wait until the active screen is one of `names` and has finished mounting."""
+    await wait_for(pilot, lambda: screen_name(pilot) in names, timeout)
+    await wait_for(pilot, lambda: pilot.app.screen.is_mounted, timeout)
+    await pilot.pause(0.1)
