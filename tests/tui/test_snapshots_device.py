@@ -1,0 +1,95 @@
+"""Snapshots of the device screen, disconnected and showing the real demo device.
+
+Deterministic by construction: the connected snapshot shows a status captured from a real
+Scrutiny 0.16 demo device with the fields that depend on when and where the server runs
+(SFD generation time, Python version, system) fixed,
+a frozen clock for "updated … ago", fixed values in the chart, and no host or port.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from datetime import UTC, datetime
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from perda_tui.clients.scrutiny import ScrutinyClient, ServerInfo, ValueUpdate
+from perda_tui.server.scrutiny_launcher import RunningScrutinyServer
+from perda_tui.tui.screens.device import DeviceScreen
+from perda_tui.tui.widgets.chart import ChartView
+from perda_tui.tui.widgets.device_chart import LiveChart
+from tests.tui.conftest import wait_for
+from tests.tui.device_app import DeviceApp
+
+SIZES = [(80, 24), (120, 40)]
+FROZEN_AT = 1000.0
+GENERATED = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
+
+
+def demo_status(server: RunningScrutinyServer) -> ServerInfo:
+    """The complete status of the real demo device, generation details fixed."""
+    with ScrutinyClient.from_url(server.url).connect() as client:
+        client.request_demo_mode(True)
+        client.wait_device_ready(10)
+        deadline = time.monotonic() + 10
+        while (
+            info := client.get_server_status()
+        ).sfd is None or info.datalogging.state.name == "NA":
+            assert time.monotonic() < deadline
+            client.wait_server_status_update(5)
+    assert info.sfd is not None and info.sfd.metadata is not None
+    generation = info.sfd.metadata.generation_info
+    assert generation is not None
+    metadata = dataclasses.replace(
+        info.sfd.metadata,
+        generation_info=dataclasses.replace(
+            generation, timestamp=GENERATED, python_version="3.11", system_type="Linux"
+        ),
+    )
+    return dataclasses.replace(info, sfd=dataclasses.replace(info.sfd, metadata=metadata))
+
+
+def sine_values(path: str) -> list[ValueUpdate]:
+    """Thirty seconds of a 0.1 Hz sine at 2 Hz, ending at t = 100 s."""
+    return [
+        ValueUpdate(path, math.sin(2 * math.pi * 0.1 * t / 2), 40.0 + t / 2) for t in range(121)
+    ]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_disconnected(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    app = DeviceApp(clock=lambda: FROZEN_AT)
+
+    async def settle(pilot: Pilot[None]) -> None:
+        app.steady_cursor()
+        await wait_for(pilot, lambda: app.screen.query_one(ChartView).is_current)
+
+    assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
+@pytest.mark.scrutiny
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_connected_demo_device(
+    snap_compare, tcp_server: RunningScrutinyServer, size: tuple[int, int]
+) -> None:  # type: ignore[no-untyped-def]
+    info = demo_status(tcp_server)
+    app = DeviceApp(clock=lambda: FROZEN_AT)
+
+    async def show(pilot: Pilot[None]) -> None:
+        screen = app.screen
+        assert isinstance(screen, DeviceScreen)
+        app.steady_cursor()
+        screen.query_one("#device-url", Input).value = "tcp://scrutiny.local:8765"
+        screen.show_info(info, received_at=FROZEN_AT - 3)
+        chart = screen.query_one(LiveChart)
+        chart.track("/rpv/x1000")
+        chart.add(sine_values("/rpv/x1000"))
+        view = screen.query_one(ChartView)
+        await wait_for(pilot, lambda: view.is_current and chart._redraw is None, timeout=5)
+        await wait_for(pilot, lambda: view.is_current)
+
+    assert snap_compare(app, terminal_size=size, run_before=show)
