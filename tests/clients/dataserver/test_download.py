@@ -197,7 +197,7 @@ def test_a_dropped_connection_is_resumed_within_the_same_download(
     data = os.urandom(20 * MIB)
     server.put_log("flaky.csv", data)
     with logged_in(server, tmp_path) as client:
-        proxy.set_fault(Fault.RESET, after_bytes=6 * MIB)
+        proxy.set_fault(Fault.RESET, after_bytes=8 * MIB)
         assert client.download("flaky.csv").read_bytes() == data
 
 
