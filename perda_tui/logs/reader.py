@@ -223,16 +223,21 @@ def _parse(block: tuple[bytes, int]) -> _Parsed:
     low, high = int(ids.min()), int(ids.max())
     if low == high:
         return _Parsed(t, v, [low], [0], [ids.size], rows, invalid, null_count, null_rows, end)
-    keys = (ids - low).astype(np.uint16) if high - low < 1 << 16 else ids
-    order = np.argsort(keys, kind="stable")
-    sorted_ids = ids[order]
-    first = np.concatenate(([0], np.flatnonzero(sorted_ids[1:] != sorted_ids[:-1]) + 1))
-    counts = np.diff(np.append(first, ids.size))
+    if high - low < 1 << 16:  # the usual case: radix sort on 16-bit keys, counts by bincount
+        keys = (ids - low).astype(np.uint16)
+        order = np.argsort(keys, kind="stable")
+        per_key = np.bincount(keys, minlength=high - low + 1)
+        present = np.flatnonzero(per_key)
+        uids, counts = present + low, per_key[present]
+    else:
+        order = np.argsort(ids, kind="stable")
+        uids, counts = np.unique(ids, return_counts=True)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     return _Parsed(
         t[order],
         v[order],
-        sorted_ids[first].tolist(),
-        first.tolist(),
+        uids.tolist(),
+        starts.tolist(),
         counts.tolist(),
         rows,
         invalid,

@@ -185,3 +185,10 @@ def test_access_membership_and_summary(write_log) -> None:
     assert "time unit:   us" in summary and "signals:     3" in summary
     assert "recorded:    2026-06-11 17:06:37" in summary and "samples:     4" in summary
     assert "duration:    0.000 s" in summary
+
+
+def test_ids_far_apart_and_negative(write_log) -> None:
+    text = "PER Log v2.0\nValue low: -5\nValue high: 100000\n3,100000,1\n1,-5,2\n2,100000,3\n"
+    log = Log.load(write_log(text))
+    assert log["low"].timestamps.tolist() == [1] and log["low"].id == -5
+    assert log["high"].timestamps.tolist() == [2, 3] and log["high"].values.tolist() == [3.0, 1.0]
