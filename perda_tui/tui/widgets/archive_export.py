@@ -63,6 +63,9 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         self._paths: list[Path] | None = None
         self.running = False
 
+    def on_mount(self) -> None:
+        self.query_one("#export-progress", ProgressBar).display = False  # until files flow
+
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
             yield Label(literal(f"Export from {self._client.server.name}", "bold"))
@@ -171,6 +174,7 @@ class ExportDialog(ModalScreen[list[Path] | None]):
     def on_export_file_progress(self, message: ExportFileProgress) -> None:
         p = message.progress
         bar = self.query_one("#export-progress", ProgressBar)
+        bar.display = True
         bar.update(total=p.total_bytes, progress=p.done_bytes)
         total = human_size(p.total_bytes) or "?"
         self._set(
