@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from perda_tui.config import Settings
 from perda_tui.tui.app import PerdaApp
@@ -62,3 +62,21 @@ async def wait_screen(pilot: Pilot[object], *names: str, timeout: float = 10.0) 
     await wait_for(pilot, lambda: screen_name(pilot) in names, timeout)
     await wait_for(pilot, lambda: pilot.app.screen.is_mounted, timeout)
     await pilot.pause(0.1)
+
+
+#: Snapshot sizes: the smallest supported terminal and a common large one.
+SNAPSHOT_SIZES = [(80, 24), (120, 40)]
+#: A fixed URL so snapshots show no random port.
+SNAPSHOT_URL = "https://data.example.org"
+
+
+def snapshot_app(tmp_path: Path) -> PerdaApp:
+    """The app as snapshots see it: fixed URL, empty cache, no cursor blink."""
+    return make_app(SNAPSHOT_URL, tmp_path / "cache")
+
+
+async def no_blink(pilot: Pilot[object]) -> None:
+    """Stop text cursors blinking so the picture does not depend on timing."""
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause()

@@ -200,5 +200,5 @@ def test_open_missing_file_fails_before_starting(tmp_path: Path) -> None:
     args = argparse.Namespace(
         screen="open", file=str(tmp_path / "missing.csv"), password_stdin=False
     )
-    with pytest.raises(FileNotFoundError, match="missing.csv"):
+    with pytest.raises(FileNotFoundError, match=r"missing\.csv"):
         run_app(args)
