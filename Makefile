@@ -25,7 +25,7 @@ bench: install scrutiny-venvs
 	$(BIN)/python -m bench
 
 screenshots: install scrutiny-venvs
-	$(BIN)/python -m pytest tests/tui/test_snapshots.py --snapshot-update -q
+	$(BIN)/python -m pytest tests/tui/test_snapshots_*.py --snapshot-update -q
 	$(BIN)/python -m tests.tui.export_screenshots screenshots
 
 lint: install
