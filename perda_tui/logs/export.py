@@ -33,11 +33,12 @@ def _prepare(
     return chosen, ids, units.pop() if units else "us"
 
 
-def _rows(chosen: list[Signal], ids: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All samples merged in time order (ties keep signal order)."""
+def _rows(chosen: list[Signal]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All samples merged in time order (ties keep signal order): times, the index of each
+    sample's signal in `chosen`, values."""
     times = np.concatenate([s.timestamps for s in chosen] or [np.empty(0, np.int64)])
     values = np.concatenate([s.values for s in chosen] or [np.empty(0)])
-    which = np.repeat(np.array(ids, dtype=np.int32), [len(s) for s in chosen])
+    which = np.repeat(np.arange(len(chosen), dtype=np.int32), [len(s) for s in chosen])
     order = np.argsort(times, kind="stable")
     return times[order], which[order], values[order]
 
@@ -67,11 +68,11 @@ def export_csv(
             if signal.description
             else f"Value {name}: {ident}"
         )
-    times, which, values = _rows(chosen, ids)
+    times, which, values = _rows(chosen)
     path = Path(path)
     with path.open("wb") as out:
         out.write(("\n".join(lines) + "\n").encode())
-        table = pa.table({"t": times, "id": which, "v": values})
+        table = pa.table({"t": times, "id": np.array(ids, dtype=np.int32)[which], "v": values})
         pacsv.write_csv(table, out, pacsv.WriteOptions(include_header=False, quoting_style="none"))
     return path
 
@@ -91,10 +92,8 @@ def export_parquet(
 
     chosen, ids, unit = _prepare(signals, start, end)
     names = [s.name or f"signal.{i}" for s, i in zip(chosen, ids, strict=True)]
-    times, which, values = _rows(chosen, ids)
-    codes = np.searchsorted(np.array(ids), which, sorter=np.argsort(ids))
-    codes = np.argsort(ids)[codes] if ids else codes
-    signal = pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(names))
+    times, which, values = _rows(chosen)
+    signal = pa.DictionaryArray.from_arrays(pa.array(which), pa.array(names, pa.string()))
     meta = {
         "time_unit": unit,
         "signals": [

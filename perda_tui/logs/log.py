@@ -57,8 +57,8 @@ class Log:
 
         `ts_offset` (raw units) is added to every timestamp; `parsing_errors_limit` malformed
         rows raise `TooManyParseErrors` (0 or negative: no limit); `progress(done_bytes,
-        total_bytes)` is called as blocks are read. Files that are not PER logs raise
-        `LogParseError` saying what was found.
+        total_bytes)` is called from this thread as blocks are read (raise from it to
+        cancel). Files that are not PER logs raise `LogParseError` saying what was found.
         """
         path = Path(path)
         try:

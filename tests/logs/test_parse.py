@@ -192,3 +192,20 @@ def test_ids_far_apart_and_negative(write_log) -> None:
     log = Log.load(write_log(text))
     assert log["low"].timestamps.tolist() == [1] and log["low"].id == -5
     assert log["high"].timestamps.tolist() == [2, 3] and log["high"].values.tolist() == [3.0, 1.0]
+
+
+def test_raising_from_progress_cancels_and_leaves_no_thread(write_log, monkeypatch) -> None:
+    import threading
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel(done: int, total: int) -> None:
+        raise Cancelled
+
+    monkeypatch.setattr(reader_module, "BLOCK_BYTES", 128)
+    path = write_log(HEADER + "".join(f"{t},1,{t}\n" for t in range(2000)))
+    before = threading.active_count()
+    with pytest.raises(Cancelled):
+        Log.load(path, progress=cancel)
+    assert threading.active_count() == before
