@@ -161,6 +161,10 @@ class ChartView(PlotextPlot):
         self.refresh()
         self.post_message(self.Drawn(self, generation, seconds))
 
+    def plain_text(self) -> str:
+        """The characters of the chart on screen, one line per row."""
+        return "\n".join(strip.text for strip in self._strips)
+
     def render_line(self, y: int) -> Strip:
         """Row `y` of the last chart drawn (blank below it), fitted to the widget's width."""
         width = self.size.width

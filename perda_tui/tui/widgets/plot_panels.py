@@ -76,15 +76,13 @@ class SignalPicker(Vertical):
         return options.get_option_at_index(options.highlighted).id
 
     def show_matches(self) -> None:
-        """Refill the list from the search box, keeping the highlighted signal if still listed."""
+        """Refill the list from the search box, best match highlighted."""
         options = self.query_one("#signal-list", OptionList)
-        keep = self.highlighted
         signals = self.matches
         options.clear_options()
         options.add_options(Option(self._prompt(s), id=s.name) for s in signals)
-        names = [s.name for s in signals]
-        if names:
-            options.highlighted = names.index(keep) if keep in names else 0
+        if signals:
+            options.highlighted = 0
 
     def restyle(self) -> None:
         """Redraw the list's markers after the selection or theme changed."""

@@ -1,0 +1,42 @@
+"""A small app showing `PlotScreen` for pilot and snapshot tests, and a fixed sample log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.pilot import Pilot
+
+from perda_tui.logs import Log
+from perda_tui.server.samples import write_sample_log
+from perda_tui.tui.screens.plot import PlotScreen
+from perda_tui.tui.widgets.chart import ChartView
+from tests.tui.conftest import wait_for
+
+#: Rows of the fixed sample log (seed 11): about 31 s of a car run, 50 signals.
+ROWS = 30_000
+
+
+def sample_log(folder: Path) -> Log:
+    """The fixed sample log, written to `folder` and parsed."""
+    return Log.load(write_sample_log(folder / "endurance.csv", ROWS))
+
+
+class PlotApp(App[None]):
+    """Shows one log on the plot screen, as `PerdaApp.show_log` does."""
+
+    def __init__(self, log: Log, source_name: str = "endurance.csv") -> None:
+        super().__init__()
+        self.log_to_show = log
+        self.source_name = source_name
+
+    def on_mount(self) -> None:
+        self.push_screen(PlotScreen(self.log_to_show, self.source_name))
+
+
+async def drawn(pilot: Pilot[object]) -> ChartView:
+    """Wait until the plot screen's chart shows the latest request; return the chart."""
+    chart = pilot.app.screen.query_one(ChartView)
+    await wait_for(pilot, lambda: chart.is_current and chart.size.area > 0)
+    await pilot.pause()
+    return chart
