@@ -55,7 +55,7 @@ def test_wide_windows_keep_every_extreme() -> None:
 def test_nan_samples_are_ignored_like_decimate_does() -> None:
     signal = noisy(BLOCK * 64 * 16)
     signal.values[::3] = np.nan
-    times, mins, maxs = Envelope(signal).decimate(0, len(signal), 16)
+    _, mins, maxs = Envelope(signal).decimate(0, len(signal), 16)
     assert not np.isnan(mins).any() and not np.isnan(maxs).any()
 
 
