@@ -22,7 +22,7 @@ from bench.common import BenchResult
 DATA = Path(__file__).with_name(".data")
 ROWS, BIG_ROWS, SIGNALS = 5_000_000, 20_000_000, 200
 REPEAT = 3
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 PARSE = """
 import resource, sys, time

@@ -56,6 +56,29 @@ class _Run:
         on &= ~((t >= self.fault[0]) & (t < self.fault[1]))
         return on.astype(np.float64)
 
+    def pace(self, t: np.ndarray) -> np.ndarray:
+        """Fraction of lap speed: smooth launch, stop for the driver change, the fault's
+        loss of torque (the car coasts down) and smooth restarts, so accelerations stay
+        physical."""
+        import numpy as np
+
+        (c0, c1), (f0, f1) = self.change, self.fault
+        knots = sorted(
+            [
+                (0.0, 0.0),
+                (5.0, 0.0),
+                (11.0, 1.0),
+                (c0 - 6.0, 1.0),
+                (c0, 0.0),
+                (c1 + 5.0, 0.0),
+                (c1 + 11.0, 1.0),
+                (f0, 1.0),
+                (f1, 0.8),
+                (f1 + 5.0, 1.0),
+            ]
+        )
+        return np.interp(t, [k[0] for k in knots], [k[1] for k in knots])
+
     def drive_fraction(self, t: np.ndarray) -> np.ndarray:
         """Fraction of the run's driving done by time t (drives SOC and heating)."""
         import numpy as np
@@ -70,8 +93,7 @@ def _speed_kmh(run: _Run, t: np.ndarray) -> np.ndarray:
 
     phi = 2 * np.pi * (t % LAP_S) / LAP_S
     v = 48 + 22 * np.sin(3 * phi) + 10 * np.sin(7 * phi + 1.0) + 4 * np.sin(11 * phi + 2.0)
-    ramp = np.clip((t - 5.0) / 6.0, 0.0, 1.0)
-    return np.clip(v, 12.0, 95.0) * ramp * run.driving(t)
+    return np.clip(v, 12.0, 95.0) * run.pace(t)
 
 
 def _accel_ms2(run: _Run, t: np.ndarray) -> np.ndarray:
@@ -297,7 +319,7 @@ def _core_channels() -> list[_Channel]:
             0.01,
             lambda r, t: (
                 (_speed_kmh(r, t) / 3.6) ** 2
-                / 25.0
+                / 40.0
                 / 9.81
                 * np.sin(3 * 2 * np.pi * (t % LAP_S) / LAP_S + 0.5)
             ),
