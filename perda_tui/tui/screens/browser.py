@@ -82,12 +82,13 @@ class BrowserScreen(Screen[None]):
         self.prefix = prefix
         self._requested = prefix
         self._entries: list[Any] = []
-        self._haystacks: list[str] = []
+        self._sorted: list[tuple[Any, str]] = []  # entries in sort order with their haystack
         self._cached: set[str] = set()
         self._sort = SORTS[0]
         self._filter = ""
         self._error: str | None = None
         self._cursor_key: str | None = None
+        self._described: tuple[str, bool] | None = None  # what the sidebar shows now
 
     def compose(self) -> ComposeResult:
         yield Static(breadcrumb(self.prefix, self.source.offline), id="breadcrumb")
@@ -131,7 +132,8 @@ class BrowserScreen(Screen[None]):
             return
         self.prefix = message.prefix
         self._entries = message.entries
-        self._haystacks = [haystack(e) for e in message.entries]
+        self._described = None
+        self._resort()
         self._cached = set(message.cached)
         self._error = None
         self.query_one("#breadcrumb", Static).update(breadcrumb(self.prefix, self.source.offline))
@@ -154,13 +156,12 @@ class BrowserScreen(Screen[None]):
 
     # -- display ---------------------------------------------------------------------------
 
+    def _resort(self) -> None:
+        self._sorted = [(e, haystack(e)) for e in sort_entries(self._entries, self._sort)]
+
     def _visible(self) -> list[Any]:
         needle = self._filter.casefold()
-        if needle:
-            shown = [e for e, h in zip(self._entries, self._haystacks, strict=True) if needle in h]
-        else:
-            shown = list(self._entries)
-        return sort_entries(shown, self._sort)
+        return [e for e, text in self._sorted if needle in text]
 
     def _show(self) -> None:
         """Refill the table from entries, filter and sort, keeping the cursor on its entry."""
@@ -192,7 +193,10 @@ class BrowserScreen(Screen[None]):
 
     def _show_entry(self, entry: Any | None) -> None:
         cached = entry is not None and entry.key in self._cached
-        self.query_one(MetadataPanel).show(entry, cached)
+        shown = (entry.key if entry is not None else "", cached)
+        if shown != self._described:
+            self._described = shown
+            self.query_one(MetadataPanel).show(entry, cached)
 
     def on_log_table_highlighted(self, message: LogTable.Highlighted) -> None:
         self._show_entry(message.entry)
@@ -256,6 +260,7 @@ class BrowserScreen(Screen[None]):
     def action_sort(self) -> None:
         """Cycle the sort order: name, date, size."""
         self._sort = SORTS[(SORTS.index(self._sort) + 1) % len(SORTS)]
+        self._resort()
         self._show()
 
     def action_refresh(self) -> None:

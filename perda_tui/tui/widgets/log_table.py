@@ -9,6 +9,7 @@ Line API; replacing the list costs nothing until a frame is drawn.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -31,7 +32,8 @@ _FLEX = {1: 4, 2: 4, 5: 3}  # name, title, tags share the rest in these proporti
 _GAP = 1
 
 
-def column_widths(width: int) -> list[int]:
+@lru_cache(maxsize=16)
+def column_widths(width: int) -> tuple[int, ...]:
     """Cell widths of the six columns for a table `width` cells wide (flex columns >= 4)."""
     spare = width - sum(_FIXED.values()) - _GAP * (len(HEADERS) - 1)
     total = sum(_FLEX.values())
@@ -39,7 +41,7 @@ def column_widths(width: int) -> list[int]:
     for index, share in _FLEX.items():
         widths[index] = max(4, spare * share // total)
     widths[1] += max(0, spare - sum(widths[i] for i in _FLEX))
-    return widths
+    return tuple(widths)
 
 
 def fit(text: str, width: int, *, right: bool = False) -> str:
