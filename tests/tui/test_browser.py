@@ -8,7 +8,7 @@ import pytest
 
 from perda_tui.server.runner import RunningDataServer
 from perda_tui.tui.widgets.log_table import LogTable
-from tests.tui.conftest import make_app, screen_name, static_text, wait_for, wait_screen
+from tests.tui.conftest import make_app, screen_name, static_text, wait_for
 
 pytestmark = pytest.mark.anyio
 
