@@ -92,17 +92,24 @@ def _header_lines(path: Path) -> int:
 def measure_parse(path: Path) -> dict[str, float]:
     """Best-of-REPEAT whole-process parse and pyarrow reference, alternating."""
     skip = str(_header_lines(path))
-    parse, reference, rss, arrays = [], [], [], 0
+    parse, reference, reference_wall, rss, arrays = [], [], [], [], 0
     for _ in range(REPEAT):
         wall, out = _child(PARSE, str(path))
         parse.append(wall)
         rss.append(out["rss"])
         arrays = out["arrays"]
-        _, ref = _child(REFERENCE, str(path), skip)
+        wall, ref = _child(REFERENCE, str(path), skip)
         reference.append(ref["seconds"])
+        reference_wall.append(wall)
         if ref["rows"] != out["rows"]:
             raise RuntimeError(f"row counts differ: pyarrow {ref['rows']}, Log {out['rows']}")
-    return {"parse": min(parse), "reference": min(reference), "rss": min(rss), "arrays": arrays}
+    return {
+        "parse": min(parse),
+        "reference": min(reference),
+        "reference_wall": min(reference_wall),
+        "rss": min(rss),
+        "arrays": arrays,
+    }
 
 
 def measure_import() -> tuple[float, float]:
