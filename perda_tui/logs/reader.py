@@ -27,9 +27,11 @@ if TYPE_CHECKING:
 
 BLOCK_BYTES = 4 << 20
 PARSERS = 2
+# What the text fallback accepts: a subset of what pyarrow's cast parses (it refuses "+5"
+# for integers and accepts "0x1A"), so casting the matching fields never fails.
 PATTERNS = {
-    "t": r"^[+-]?[0-9]{1,18}$",
-    "id": r"^[+-]?[0-9]{1,10}$",
+    "t": r"^-?[0-9]{1,18}$",
+    "id": r"^-?[0-9]{1,10}$",
     "v": r"^[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|inf|infinity|nan)$",
 }
 KEEP_LINES = 10

@@ -209,3 +209,24 @@ def test_raising_from_progress_cancels_and_leaves_no_thread(write_log, monkeypat
     with pytest.raises(Cancelled):
         Log.load(path, progress=cancel)
     assert threading.active_count() == before
+
+
+def test_number_forms_in_the_text_fallback(write_log) -> None:
+    rows = [
+        "+5,1,1",  # explicit plus on an integer: bad
+        "-0,1,1.",
+        "7,1,.5",
+        "8,1,Infinity",
+        "10,1,-nan",
+        "11,1,x",  # forces the block through the text fallback
+        "12,1,1e5",
+        "99999999999999999999,1,1",  # beyond int64: bad
+        "14,1,0x1A",  # hex: bad
+        "15,1,+2.5E-1",
+    ]
+    log = Log.load(write_log(HEADER + "\n".join(rows) + "\n"))
+    signal = log["a.b"]
+    assert signal.timestamps.tolist() == [0, 7, 8, 10, 12, 15]
+    assert signal.values[[0, 1, 2, 4, 5]].tolist() == [1.0, 0.5, np.inf, 1e5, 0.25]
+    assert np.isnan(signal.values[3])
+    assert log.bad_lines == [3, 8, 10, 11]
