@@ -278,7 +278,7 @@ def _read_block(data: bytes) -> tuple[list[pa.ChunkedArray], int]:
         columns = read(types).columns
     except pa.ArrowInvalid:  # a value pyarrow refuses outright: parse as text, then check
         try:
-            columns = _typed(read(dict.fromkeys(types, pa.string())))
+            columns = _typed(read(dict.fromkeys(types, pa.binary())))
         except pa.ArrowInvalid as exc:
             raise LogParseError(f"cannot read the data rows: {exc}") from exc
     return columns, invalid[0]
@@ -308,17 +308,18 @@ def _numpy(column: pa.ChunkedArray) -> np.ndarray:
 
 
 def _typed(table: pa.Table) -> list[pa.ChunkedArray]:
-    """Text columns → typed columns, with null wherever a field is not a valid number."""
+    """Raw byte columns (any encoding) → typed columns, null wherever a field is not a
+    valid number."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     types = _types()
     out = []
     for name, column in zip(types, table.columns, strict=True):
-        text = pc.utf8_trim_whitespace(column)
+        text = pc.replace_substring_regex(column, r"^\s+|\s+$", b"")
         ok = pc.fill_null(pc.match_substring_regex(text, PATTERNS[name], ignore_case=True), False)
         wide = pa.int64() if name == "id" else types[name]
-        number = pc.cast(pc.if_else(ok, text, "0"), wide)
+        number = pc.cast(pc.cast(pc.if_else(ok, text, b"0"), pa.string()), wide)
         if name == "id":
             in_range = pc.and_(pc.greater_equal(number, -(2**31)), pc.less(number, 2**31))
             ok = pc.and_(ok, in_range)

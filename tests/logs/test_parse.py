@@ -230,3 +230,11 @@ def test_number_forms_in_the_text_fallback(write_log) -> None:
     assert signal.values[[0, 1, 2, 4, 5]].tolist() == [1.0, 0.5, np.inf, 1e5, 0.25]
     assert np.isnan(signal.values[3])
     assert log.bad_lines == [3, 8, 10, 11]
+
+
+def test_invalid_utf8_and_spaces_in_the_text_fallback(write_log) -> None:
+    data = HEADER.encode() + b"1,1,1\n2,1,\xff\xfe\n 3 , 1 , 3.5 \n4,x,4\n"
+    log = Log.load(write_log(data))
+    assert log["a.b"].timestamps.tolist() == [1, 3]
+    assert log["a.b"].values.tolist() == [1.0, 3.5]
+    assert log.bad_lines == [4, 6]
