@@ -42,6 +42,7 @@ class FaultPlan:
     after_bytes: int = 0
     delay: float = 0.0
     status: int = 503
+    body: bytes = b""
 
 
 def _abort(sock: socket.socket) -> None:
@@ -81,11 +82,12 @@ class FaultProxy:
         after_bytes: int = 0,
         delay: float = 0.0,
         status: int = 503,
+        body: bytes = b"",
         times: int | None = None,
     ) -> None:
         """Apply `fault` to new connections (the next `times` of them, or all)."""
         with self._lock:
-            self.plan = FaultPlan(fault, after_bytes, delay, status)
+            self.plan = FaultPlan(fault, after_bytes, delay, status, body)
             self._remaining = times
 
     def _next_plan(self) -> FaultPlan:
@@ -139,9 +141,10 @@ class FaultProxy:
             client.settimeout(2)
             with contextlib.suppress(OSError):
                 client.recv(CHUNK)
-                body = f"upstream unavailable ({plan.status})".encode()
+                body = plan.body or f"upstream unavailable ({plan.status})".encode()
+                kind = "application/xml" if body.startswith(b"<") else "text/plain"
                 client.sendall(
-                    f"HTTP/1.1 {plan.status} Fault\r\nContent-Type: text/plain\r\n"
+                    f"HTTP/1.1 {plan.status} Fault\r\nContent-Type: {kind}\r\n"
                     f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
                     + body
                 )
