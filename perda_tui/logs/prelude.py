@@ -51,8 +51,9 @@ def _describe_non_log(sample: bytes, name: str) -> str | None:
     for magic, what in MAGIC.items():
         if sample.startswith(magic):
             return f"{name} is {what}, not a PER log"
-    control = sum(b < 9 or 13 < b < 32 for b in sample)
-    if b"\x00" in sample or control > len(sample) // 10:
+    first = sample.split(b"\n", 1)[0]  # only the header: a zero-filled tail is still a log
+    control = sum(b < 9 or 13 < b < 32 for b in first)
+    if b"\x00" in first or control > len(first) // 10:
         return f"{name} holds binary data (starts with {sample[:8].hex(' ')}), not a PER log"
     text = sample.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body")):

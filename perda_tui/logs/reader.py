@@ -261,7 +261,7 @@ def _read_block(data: bytes) -> tuple[list[pa.ChunkedArray], int]:
         invalid[0] += 1
         return "skip"
 
-    def read(types: dict[str, pa.DataType]) -> pa.Table:
+    def read(types: dict[str, pa.DataType], data: bytes) -> pa.Table:
         invalid[0] = 0
         return pacsv.read_csv(
             pa.py_buffer(data),
@@ -274,11 +274,13 @@ def _read_block(data: bytes) -> tuple[list[pa.ChunkedArray], int]:
             convert_options=pacsv.ConvertOptions(column_types=types, null_values=[""]),
         )
 
+    if not data.isascii():  # the invalid-row handler cannot be called for a non-UTF-8 row
+        data = data.decode("utf-8", errors="replace").encode()
     try:
-        columns = read(types).columns
+        columns = read(types, data).columns
     except pa.ArrowInvalid:  # a value pyarrow refuses outright: parse as text, then check
         try:
-            columns = _typed(read(dict.fromkeys(types, pa.binary())))
+            columns = _typed(read(dict.fromkeys(types, pa.binary()), data))
         except pa.ArrowInvalid as exc:
             raise LogParseError(f"cannot read the data rows: {exc}") from exc
     return columns, invalid[0]

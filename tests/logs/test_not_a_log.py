@@ -69,3 +69,13 @@ def test_only_bad_rows_without_limit(write_log) -> None:
         LogParseError, match=r"no valid data points: 2 malformed rows \(first at lines 3, 4\)"
     ):
         Log.load(write_log("PER Log v2.0\nValue a: 1\nfoo\nbar\n"), parsing_errors_limit=0)
+
+
+def test_random_bytes_after_a_valid_start_are_bad_rows(write_log) -> None:
+    garbage = bytes(range(256)) * 40 + b"\x00" * 5000
+    log = Log.load(
+        write_log(b"PER Log v2.0\nValue a: 1\n1,1,1\n" + garbage), parsing_errors_limit=0
+    )
+    assert log["a"].timestamps.tolist() == [1]
+    assert log.parse_errors > 0 and log.bad_lines[0] == 4
+    assert any("ends in the middle of a row" in w for w in log.warnings)
