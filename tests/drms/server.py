@@ -5,7 +5,8 @@ jsoc_fetch (exp_request, exp_status), checkAddress.sh and the exported files, sh
 JSOC CGIs answer (see /work/shared/protocols/drms.md). Every request is recorded. Faults for
 tests: `delay` (sleep before answering), `http_error` (answer with that status and an HTML
 page), `html_body` (HTML with status 200), `export_failure` (pending exports end in that
-status/error), `missing_files`, `hostile_names`.
+status/error), `missing_files`, `hostile_names`, `ragged_lists` (rs_list value lists of
+different lengths).
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class DrmsTestServer:
         self.export_failure: tuple[int, str] | None = None
         self.missing_files: set[str] = set()
         self.hostile_names = False
+        self.ragged_lists = False
         self.file_size = 4 * 2880
         self.files: dict[str, bytes] = {}
         self._exports: dict[str, _Export] = {}
@@ -221,6 +223,8 @@ class DrmsTestServer:
                     "bscales": ["0.1" if valid else "1"] * len(indexes),
                 }
             )
+        if self.ragged_lists and answer["keywords"]:
+            answer["keywords"][-1]["values"].pop()
         if q.get("R") == "1":
             answer["recinfo"] = [
                 {"name": f"{series.name}[{series.t_rec(i)}]", "online": 1} for i in indexes

@@ -7,6 +7,7 @@ from perda_tui.clients.drms import (
     KIS,
     DrmsArchive,
     DrmsQueryError,
+    DrmsResponseError,
     UnsupportedOperationError,
     custom_server,
     parse_drms_times,
@@ -34,7 +35,8 @@ def test_series_with_show_series_has_primekeys(drms_server) -> None:
 
 def test_structure_is_typed_and_cached(archive, drms_server) -> None:
     structure = archive.structure("hmi.M_720s[2024.01.01_TAI]{magnetogram}")
-    assert structure.name == "hmi.m_720s"
+    assert structure.name == "hmi.M_720s"  # as asked; the request itself is lower case
+    assert drms_server.requests[-1].params == {"op": "series_struct", "ds": "hmi.m_720s"}
     assert structure.primekeys == ("T_REC",)
     assert structure.keyword("datamean").units == "Gauss"
     assert [k.name for k in structure.numeric_keywords] == [
@@ -107,3 +109,9 @@ def test_series_name() -> None:
     assert series_name(" hmi.M_45s[2024.01.01]{magnetogram}") == "hmi.M_45s"
     with pytest.raises(ValueError, match="not a record-set query"):
         series_name("[oops]")
+
+
+def test_inconsistent_record_list_is_a_response_error(archive, drms_server) -> None:
+    drms_server.ragged_lists = True
+    with pytest.raises(DrmsResponseError, match="inconsistent"):
+        archive.records("hmi.M_45s[2024.01.01_TAI/1h]", "T_REC,DATAMEAN")

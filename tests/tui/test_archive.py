@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, OptionList, ProgressBar, Select
+from textual.widgets import DataTable, Input, ProgressBar, Select
 
 from perda_tui.clients.drms import ServerConfig
 from perda_tui.config import Settings
 from perda_tui.tui.app import PerdaApp
 from perda_tui.tui.widgets.archive_export import ExportDialog
 from perda_tui.tui.widgets.archive_messages import CountReady, RecordsLoaded
+from perda_tui.tui.widgets.archive_series import SeriesList
 from perda_tui.tui.widgets.chart import ChartView
 from tests.drms.server import DrmsTestServer
 from tests.tui.archive_app import archive_app
@@ -23,8 +24,7 @@ QUERY = "hmi.V_45s[2024.01.01_00:00_TAI/2h]"
 
 
 def option_ids(pilot: Pilot[object]) -> list[str]:
-    options = pilot.app.screen.query_one("#series-list", OptionList)
-    return [options.get_option_at_index(i).id or "" for i in range(options.option_count)]
+    return [s.name for s in pilot.app.screen.query_one("#series-list", SeriesList).items]
 
 
 async def series_ready(pilot: Pilot[object], count: int = 5) -> None:

@@ -86,11 +86,12 @@ class DrmsArchive:
     def structure(self, series: str) -> SeriesStructure:
         """Prime keys, keywords, segments and links of a series (cached per name)."""
         self.server.require("info")
-        name = series_name(series).lower()
-        if name not in self._structures:
-            data = check_query(self.client.series_struct(name))
-            self._structures[name] = SeriesStructure.from_json(name, data)
-        return self._structures[name]
+        name = series_name(series)
+        key = name.lower()  # series names are case-insensitive; drms asks in lower case
+        if key not in self._structures:
+            data = check_query(self.client.series_struct(key))
+            self._structures[key] = SeriesStructure.from_json(name, data)
+        return self._structures[key]
 
     def count(self, recordset: str) -> int:
         """Number of records in a record set (`rs_summary`)."""
@@ -118,12 +119,18 @@ class DrmsArchive:
         wanted = split_arg(keys)
         data = check_query(self.client.rs_list(recordset, key=wanted, n=n))
         columns = {text(k, "name"): k.get("values") for k in items(data, "keywords")}
-        frame = pd.DataFrame(
-            {
-                name: list(values) if isinstance(values, list) else []
-                for name, values in columns.items()
-            }
-        )
+        try:
+            frame = pd.DataFrame(
+                {
+                    name: list(values) if isinstance(values, list) else []
+                    for name, values in columns.items()
+                }
+            )
+        except ValueError as exc:  # keyword value lists of different lengths
+            raise DrmsResponseError(
+                f"rs_list answer for {recordset} is inconsistent: {exc}",
+                url=self.server.url("cgi_jsoc_info"),
+            ) from exc
         if frame.empty and not len(frame.columns):
             frame = pd.DataFrame(columns=wanted)
         structure = self.structure(recordset)

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,13 +22,11 @@ from textual.widgets import (
     Footer,
     Input,
     Label,
-    OptionList,
     Select,
     Static,
     TabbedContent,
     TabPane,
 )
-from textual.widgets.option_list import Option
 
 from perda_tui.clients.drms import (
     DrmsArchive,
@@ -61,6 +58,7 @@ from perda_tui.tui.widgets.archive_records import (
     page_rows,
     plottable_keys,
 )
+from perda_tui.tui.widgets.archive_series import SeriesList
 from perda_tui.tui.widgets.archive_structure import StructurePanel
 from perda_tui.tui.widgets.chart import ChartView
 from perda_tui.tui.widgets.text import clean, literal
@@ -133,7 +131,7 @@ class ArchiveScreen(Screen[None]):
         with Horizontal(id="archive-body"):
             with Vertical(id="archive-left"):
                 yield Input(placeholder="regex, e.g. hmi\\.m_", id="series-filter", compact=True)
-                yield OptionList(id="series-list")
+                yield SeriesList(id="series-list")
             with TabbedContent(id="archive-tabs", initial="tab-structure"):
                 with TabPane("Structure", id="tab-structure"):
                     yield StructurePanel(id="structure")
@@ -188,7 +186,7 @@ class ArchiveScreen(Screen[None]):
         self.generation += 1
         self.archive = DrmsArchive(HttpJsonClient(config, timeout=REQUEST_TIMEOUT))
         self.series, self.structure, self.frame, self.count = [], None, None, None
-        self.query_one("#series-list", OptionList).clear_options()
+        self.query_one("#series-list", SeriesList).set_items([])
         self.query_one("#structure", StructurePanel).show_text(
             "Highlight a series to read its structure."
         )
@@ -253,14 +251,12 @@ class ArchiveScreen(Screen[None]):
 
     @on(Input.Submitted, "#series-filter")
     def _filter_submitted(self) -> None:
-        options = self.query_one("#series-list", OptionList)
-        options.focus()
-        if not options.option_count:
-            return
-        if options.highlighted is None:
-            options.highlighted = 0  # posts OptionHighlighted, which reads the structure
+        series = self.query_one("#series-list", SeriesList)
+        series.focus()
+        if series.current is None:
+            series.move_to(0)  # posts Highlighted, which reads the structure
         else:
-            self._read_structure(options.get_option_at_index(options.highlighted).id)
+            self._read_structure(series.current.name)
 
     def _show_series(self) -> None:
         pattern = self.query_one("#series-filter", Input).value.strip()
@@ -270,28 +266,21 @@ class ArchiveScreen(Screen[None]):
             self._say(f"Not a valid regex: {exc}", error=True)
             return
         shown = [s for s in self.series if regex.search(s.name)]
-        options = self.query_one("#series-list", OptionList)
-        options.set_options(
-            Option(
-                Text.assemble(literal(s.name, "bold"), "\n", literal(s.note or "—", "dim")),
-                id=s.name,
-            )
-            for s in shown
-        )
+        self.query_one("#series-list", SeriesList).set_items(shown)
         if pattern and self.series:
             self._say(f"{len(shown)} of {len(self.series)} series match {pattern!r}.")
 
-    @on(OptionList.OptionHighlighted, "#series-list")
-    def _series_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._read_structure(event.option.id)
+    @on(SeriesList.Highlighted, "#series-list")
+    def _series_highlighted(self, event: SeriesList.Highlighted) -> None:
+        self._read_structure(event.series.name)
 
     def _read_structure(self, name: str | None) -> None:
         if self.archive is not None and name:
             self.query_one("#structure", StructurePanel).show_text(f"Reading {name}…")
             self._load_structure(self.archive, self.generation, name)
 
-    @on(OptionList.OptionSelected, "#series-list")
-    def _series_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(SeriesList.Selected, "#series-list")
+    def _series_selected(self) -> None:
         self.action_show_tab("tab-structure")
 
     @work(thread=True, exclusive=True, group="archive-structure", exit_on_error=False)
@@ -307,10 +296,10 @@ class ArchiveScreen(Screen[None]):
         structure = message.structure
         self.structure = structure
         self.query_one("#structure", StructurePanel).show(structure)
-        highlighted = self.query_one("#series-list", OptionList).highlighted_option
-        name = highlighted.id if highlighted is not None and highlighted.id else structure.name
+        current = self.query_one("#series-list", SeriesList).current
+        name = current.name if current is not None else structure.name
         query = self.query_one("#query", Input)
-        if not query.value.lower().startswith(structure.name):
+        if not query.value.lower().startswith(structure.name.lower()):
             query.value = f"{name}[$]"
         self._keys = default_keys(structure)
         self.query_one("#keys", Input).value = ",".join(self._keys)
