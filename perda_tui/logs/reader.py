@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 BLOCK_BYTES = 4 << 20
 PARSERS = 2
+LONGEST_LINE = 64 << 20
 # What the text fallback accepts: a subset of what pyarrow's cast parses (it refuses "+5"
 # for integers and accepts "0x1A"), so casting the matching fields never fails.
 PATTERNS = {
@@ -156,9 +157,10 @@ def _blocks(path: Path, offset: int) -> Iterator[tuple[bytes, int]]:
                 return
             data = carry + data if carry else data
             cut = data.rfind(b"\n") + 1
-            if cut == 0:
+            if cut == 0 and len(data) < LONGEST_LINE:
                 carry = data
                 continue
+            cut = cut or len(data)  # garbage without newlines: bounded memory, bad rows
             carry = data[cut:]
             position += cut
             yield data[:cut], position

@@ -79,3 +79,15 @@ def test_random_bytes_after_a_valid_start_are_bad_rows(write_log) -> None:
     assert log["a"].timestamps.tolist() == [1]
     assert log.parse_errors > 0 and log.bad_lines[0] == 4
     assert any("ends in the middle of a row" in w for w in log.warnings)
+
+
+def test_endless_line_is_cut_into_bad_rows(write_log, monkeypatch) -> None:
+    from perda_tui.logs import reader
+
+    monkeypatch.setattr(reader, "LONGEST_LINE", 1000)
+    monkeypatch.setattr(reader, "BLOCK_BYTES", 300)
+    log = Log.load(
+        write_log("PER Log v2.0\nValue a: 1\n1,1,1\n" + "x" * 5000), parsing_errors_limit=0
+    )
+    assert log["a"].timestamps.tolist() == [1]
+    assert log.parse_errors >= 2
