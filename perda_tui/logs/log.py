@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from perda_tui.logs.errors import LogParseError
-from perda_tui.logs.prelude import read_prelude
+from perda_tui.logs.prelude import Prelude, read_prelude
 from perda_tui.logs.reader import Progress, read_rows
 from perda_tui.logs.signal import SECONDS_PER_UNIT, Signal
 
@@ -97,38 +98,7 @@ class Log:
             )
             if _ends_mid_row(path):
                 warnings.append("the file ends in the middle of a row (truncated download?)")
-        empty = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-
-        def arrays(ident: int) -> tuple[np.ndarray, np.ndarray]:
-            return block.arrays.get(ident, empty)
-
-        signals = [
-            Signal(
-                *arrays(m.id),
-                name=m.name,
-                description=m.description,
-                id=m.id,
-                time_unit=prelude.time_unit,
-            )
-            for m in prelude.mappings.values()
-        ]
-        undeclared = sorted(set(block.arrays) - set(prelude.mappings))
-        if undeclared:
-            shown = ", ".join(map(str, undeclared[:10])) + (", …" if len(undeclared) > 10 else "")
-            warnings.append(
-                f"{len(undeclared)} ids sampled but never declared ({shown}); kept as "
-                f"{UNDECLARED_PREFIX}<id>"
-            )
-            signals += [
-                Signal(
-                    *arrays(i), name=f"{UNDECLARED_PREFIX}{i}", id=i, time_unit=prelude.time_unit
-                )
-                for i in undeclared
-            ]
-        names = [s.name for s in signals]
-        for name in sorted({n for n in names if names.count(n) > 1}):
-            ids = [s.id for s in signals if s.name == name]
-            warnings.append(f"name {name} is declared by ids {ids}; log[{name!r}] is id {ids[-1]}")
+        signals = _signals(prelude, block.arrays, warnings)
         return cls(
             signals,
             header=prelude.header,
@@ -203,6 +173,32 @@ class Log:
         ]
         lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)
+
+
+def _signals(
+    prelude: Prelude, arrays: dict[int, tuple[np.ndarray, np.ndarray]], warnings: list[str]
+) -> list[Signal]:
+    """Declared signals in declaration order (empty when never sampled), then sampled but
+    undeclared ids under a generated name; name clashes and undeclared ids are reported."""
+
+    def signal(ident: int, name: str, description: str = "") -> Signal:
+        times, values = arrays.get(ident, (np.empty(0, np.int64), np.empty(0, np.float64)))
+        return Signal(times, values, name, description, ident, prelude.time_unit)
+
+    signals = [signal(m.id, m.name, m.description) for m in prelude.mappings.values()]
+    undeclared = sorted(set(arrays) - set(prelude.mappings))
+    if undeclared:
+        shown = ", ".join(map(str, undeclared[:10])) + (", …" if len(undeclared) > 10 else "")
+        warnings.append(
+            f"{len(undeclared)} ids sampled but never declared ({shown}); kept as "
+            f"{UNDECLARED_PREFIX}<id>"
+        )
+        signals += [signal(i, f"{UNDECLARED_PREFIX}{i}") for i in undeclared]
+    counts = Counter(s.name for s in signals)
+    for name in sorted(n for n, count in counts.items() if count > 1):
+        ids = [s.id for s in signals if s.name == name]
+        warnings.append(f"name {name} is declared by ids {ids}; log[{name!r}] is id {ids[-1]}")
+    return signals
 
 
 def _ends_mid_row(path: Path) -> bool:

@@ -238,3 +238,9 @@ def test_invalid_utf8_and_spaces_in_the_text_fallback(write_log) -> None:
     assert log["a.b"].timestamps.tolist() == [1, 3]
     assert log["a.b"].values.tolist() == [1.0, 3.5]
     assert log.bad_lines == [4, 6]
+
+
+def test_same_name_on_two_ids_is_reported(write_log) -> None:
+    log = Log.load(write_log("PER Log v2.0\nValue x: 1\nValue x: 2\n1,1,1\n2,2,2\n"))
+    assert log["x"].id == 2 and log[1].name == "x" and len(log) == 2
+    assert "name x is declared by ids [1, 2]; log['x'] is id 2" in log.warnings
