@@ -12,7 +12,7 @@ PASSWORD_ENV = "PERDA_SERVER_PASSWORD"
 
 def serve_command(args: argparse.Namespace) -> int:
     """Start the gateway (and embedded S3 unless --s3-endpoint) and serve until interrupted."""
-    from perda_tui.server.runner import start_data_server
+    from perda_tui.server.runner import LOOPBACK, start_data_server
 
     password = os.environ.get(PASSWORD_ENV, "")
     if not password:
@@ -37,6 +37,12 @@ def serve_command(args: argparse.Namespace) -> int:
     )
     with server:
         print(f"data server on {server.url} (S3 {server.s3_endpoint}, bucket {server.bucket})")
+        if not args.s3_endpoint and args.host not in LOOPBACK:
+            print(
+                "warning: the embedded S3 endpoint accepts any credentials and is reachable "
+                f"on {args.host}; use --s3-endpoint with a real S3/MinIO on shared networks",
+                file=sys.stderr,
+            )
         print("press Ctrl-C to stop", flush=True)
         try:
             threading.Event().wait()

@@ -188,6 +188,8 @@ def start_data_server(
     """
     if not password:
         raise ValueError("the data server needs a password")
+    if logs_dir is not None and not Path(logs_dir).is_dir():
+        raise ValueError(f"logs folder {logs_dir} does not exist")
     embedded = None
     if s3_endpoint:
         if not bucket:

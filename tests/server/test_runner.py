@@ -70,6 +70,11 @@ def test_a_server_needs_a_password() -> None:
         start_data_server(password="")
 
 
+def test_a_missing_logs_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="does not exist"):
+        start_data_server(tmp_path / "nope", password="pw")
+
+
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "perda_tui", *args],

@@ -56,6 +56,8 @@ class LogCache:
         self._index_path = self._meta / "index.json"
         self.partial_dir = self._meta / "partial"
         self._lock = threading.Lock()
+        self._index_doc: dict[str, Any] = {}
+        self._index_stamp: tuple[int, ...] | None = None
 
     def path_for(self, key: str) -> Path:
         """Where `key` is (or would be) cached; `UnsafeKeyError` if it escapes the cache."""
@@ -131,9 +133,21 @@ class LogCache:
                 path.unlink()
 
     def _index(self) -> dict[str, Any]:
-        doc = read_json(self._index_path)
-        return doc if isinstance(doc, dict) else {}
+        """The index (re-read only when the file changed, e.g. by another process)."""
+        try:
+            stat = self._index_path.stat()
+            stamp: tuple[int, ...] | None = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = None
+        if stamp is None or stamp != self._index_stamp:
+            doc = read_json(self._index_path) if stamp is not None else None
+            self._index_doc = doc if isinstance(doc, dict) else {}
+            self._index_stamp = stamp
+        return dict(self._index_doc)
 
     def _write_index(self, index: dict[str, Any]) -> None:
         self._meta.mkdir(parents=True, exist_ok=True)
         write_json_atomic(self._index_path, index)
+        stat = self._index_path.stat()
+        self._index_doc = index
+        self._index_stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
