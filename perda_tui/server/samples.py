@@ -13,7 +13,7 @@ import argparse
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -391,7 +391,6 @@ class _Summary:
     max_speed_kmh: float = 0.0
     energy_kwh: float = 0.0
     laps: int = 0
-    signals: list[str] = field(default_factory=list)
 
 
 def _rate_scale(chans: list[_Channel], rows: int, min_duration: float = 30.0) -> float:
@@ -447,7 +446,7 @@ def _write(path: Path, rows: int, seed: int, recorded: datetime, signals: int | 
     run = _Run.for_duration(rows / total_rate * 1.03)
     rng = np.random.default_rng(seed)
     boot_us = int(rng.integers(1_000_000, 3_000_000))
-    summary = _Summary(signals=[c.name for c in chans])
+    summary = _Summary()
     path.parent.mkdir(parents=True, exist_ok=True)
     options = pacsv.WriteOptions(include_header=False, quoting_style="none")
     with path.open("wb") as out:
