@@ -75,6 +75,7 @@ class ServerClient:
         self._reader: S3Reader | None = None
         self._entries: dict[str, LogEntry] = {}
         self._lock = threading.Lock()
+        self._key_locks: dict[str, threading.Lock] = {}
 
     def login(self, password: str) -> None:
         """Log in; `AuthenticationError` with the server's message on a wrong password."""
@@ -113,16 +114,17 @@ class ServerClient:
         if cancel is not None and cancel.is_set():
             raise DownloadCancelledError(f"download of {key!r} cancelled")
         reporter = ThrottledProgress(progress)
-        for attempt in range(2):
-            try:
-                return self._with_reader(
-                    lambda reader: self._download(reader, key, destination, reporter, cancel)
-                )
-            except ObjectChanged:
-                if self.cache is not None:
-                    self.cache.discard_partial(key)
-                if attempt:
-                    raise
+        with self._key_lock(key):  # one transfer per key: they would share a partial file
+            for attempt in range(2):
+                try:
+                    return self._with_reader(
+                        lambda reader: self._download(reader, key, destination, reporter, cancel)
+                    )
+                except ObjectChanged:
+                    if self.cache is not None:
+                        self.cache.discard_partial(key)
+                    if attempt:
+                        raise
         raise AssertionError("unreachable")
 
     def load(
@@ -177,6 +179,10 @@ class ServerClient:
                 credentials = S3Credentials.from_json(doc)
                 self._reader = S3Reader(credentials, verify=self.verify, timeout=self.timeout)
             return self._reader
+
+    def _key_lock(self, key: str) -> threading.Lock:
+        with self._lock:
+            return self._key_locks.setdefault(key, threading.Lock())
 
     def _drop_reader(self) -> None:
         with self._lock:

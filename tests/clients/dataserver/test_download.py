@@ -6,6 +6,7 @@ import os
 import secrets
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,15 @@ def test_a_partial_of_an_object_that_changed_is_thrown_away(
         assert client.download("REV 11/big.csv").read_bytes() == replacement
         assert client.last_transfer is not None
         assert client.last_transfer.resumed_bytes == 0
+
+
+def test_two_threads_downloading_one_key_both_get_it_whole(
+    fresh_data_server: RunningDataServer, big_log: bytes, tmp_path: Path
+) -> None:
+    with logged_in(fresh_data_server, tmp_path) as client, ThreadPoolExecutor(2) as pool:
+        paths = list(pool.map(client.download, ["REV 11/big.csv"] * 2))
+    assert paths[0] == paths[1]
+    assert paths[0].read_bytes() == big_log
 
 
 def test_a_cancel_set_before_starting_fetches_nothing(client: ServerClient) -> None:
