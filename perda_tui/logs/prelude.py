@@ -102,13 +102,13 @@ def parse_mapping(text: str) -> Mapping | None:
 def read_prelude(path: Path) -> Prelude:
     """Read the header and mapping block; raise `LogParseError` for files that are not logs."""
     with path.open("rb") as stream:
-        buffer = stream.read(CHUNK)
+        buffer = bytearray(stream.read(CHUNK))
         if not buffer:
             raise LogParseError(f"{path.name} is empty (0 bytes), not a PER log")
-        verdict = _describe_non_log(buffer[:SNIFF], path.name)
+        verdict = _describe_non_log(bytes(buffer[:SNIFF]), path.name)
         if verdict:
             raise LogParseError(verdict)
-        lines: list[bytes] = []
+        lines: list[bytearray] = []
         offset = 0
         at_eof = False
         while True:
@@ -136,7 +136,7 @@ def read_prelude(path: Path) -> Prelude:
     return _interpret(path, lines, offset)
 
 
-def _interpret(path: Path, lines: list[bytes], data_offset: int) -> Prelude:
+def _interpret(path: Path, lines: list[bytearray], data_offset: int) -> Prelude:
     header = lines[0].decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r")
     unit, recorded = parse_header(header)
     prelude = Prelude(header, unit, recorded, {}, data_offset, len(lines) + 1)

@@ -244,3 +244,10 @@ def test_same_name_on_two_ids_is_reported(write_log) -> None:
     log = Log.load(write_log("PER Log v2.0\nValue x: 1\nValue x: 2\n1,1,1\n2,2,2\n"))
     assert log["x"].id == 2 and log[1].name == "x" and len(log) == 2
     assert "name x is declared by ids [1, 2]; log['x'] is id 2" in log.warnings
+
+
+def test_large_mapping_block_and_bom(write_log) -> None:
+    mapping = "".join(f"Value Signal {i} (sig.s{i}): {i}\n" for i in range(1, 5001))
+    log = Log.load(write_log("\ufeffPER Log v2.0\n" + mapping + "1,4999,7\n"))
+    assert len(log) == 5000 and log["sig.s4999"].values.tolist() == [7.0]
+    assert log.header == "PER Log v2.0" and log.time_unit == "us"
