@@ -25,11 +25,25 @@ from perda_tui.tui.widgets.text import clean
 LINES_PER_SERIES = 2
 
 
+class _SeriesMessage(Message):
+    def __init__(self, series_list: SeriesList, series: SeriesSummary) -> None:
+        super().__init__()
+        self.series_list = series_list
+        self.series = series
+
+    @property
+    def control(self) -> SeriesList:
+        return self.series_list
+
+
 class SeriesList(ScrollView, can_focus=True):
     """Series with their descriptions; a cursor moves over them."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"series-list--cursor", "series-list--note"}
     DEFAULT_CSS = """
+    SeriesList {
+        overflow-x: hidden;
+    }
     SeriesList > .series-list--cursor {
         background: $block-cursor-background;
         color: $block-cursor-foreground;
@@ -53,19 +67,10 @@ class SeriesList(ScrollView, can_focus=True):
         Binding("enter", "select", "Read", id="archive.series.select"),
     ]
 
-    class Highlighted(Message):
+    class Highlighted(_SeriesMessage):
         """The cursor moved onto `series`."""
 
-        def __init__(self, series_list: SeriesList, series: SeriesSummary) -> None:
-            super().__init__()
-            self.series_list = series_list
-            self.series = series
-
-        @property
-        def control(self) -> SeriesList:
-            return self.series_list
-
-    class Selected(Highlighted):
+    class Selected(_SeriesMessage):
         """Enter (or a click) on `series`."""
 
     def __init__(self, *, id: str | None = None) -> None:
