@@ -77,6 +77,7 @@ class RunningDataServer:
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
         )
+        self._stopped = False
         self._thread.start()
         while not self._server.started:
             if not self._thread.is_alive():
@@ -111,8 +112,9 @@ class RunningDataServer:
 
     def stop(self) -> None:
         """Stop the gateway and, when embedded, the S3 endpoint and its bucket."""
-        if not self._thread.is_alive():
+        if self._stopped:
             return
+        self._stopped = True
         self._server.should_exit = True
         self._thread.join(5)
         self._release()
