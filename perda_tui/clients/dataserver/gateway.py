@@ -73,8 +73,13 @@ class Gateway:
         self.url = normalise_url(url)
         self.logged_in = False
         self._httpx = httpx
-        #: the connection broke after the request went out: safe to retry idempotent calls
-        self._dropped = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+        #: connection failures worth another try for idempotent calls (not timeouts, not TLS)
+        self._transient = (
+            httpx.ConnectError,
+            httpx.ReadError,
+            httpx.WriteError,
+            httpx.RemoteProtocolError,
+        )
         self._http = httpx.Client(
             base_url=self.url,
             verify=verify,
@@ -106,16 +111,19 @@ class Gateway:
         self._http.close()
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None) -> httpx.Response:
-        for delay in (*RETRY_DELAYS, None):
+        """Send an idempotent call, retrying 5xx answers and dropped connections."""
+        for delay in RETRY_DELAYS:
             try:
                 response = self._send(method, path, body)
             except ServerUnreachableError as exc:
-                if delay is None or not isinstance(exc.__cause__, self._dropped):
+                if isinstance(exc, TLSError) or not isinstance(exc.__cause__, self._transient):
                     raise
             else:
-                if response.status_code < 500 or delay is None:
+                if response.status_code < 500:
                     break
             time.sleep(delay)
+        else:
+            response = self._send(method, path, body)
         if response.status_code != 404 or method != "GET":
             self._check(response, path)
         return response
