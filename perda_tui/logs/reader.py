@@ -144,34 +144,45 @@ def read_rows(
     return DataBlock(grouper.result(), bad_total, lines)
 
 
-def _blocks(path: Path, offset: int) -> Iterator[tuple[bytes, int]]:
-    """Newline-aligned pieces of the file from `offset`, with the byte position they end at."""
-    with path.open("rb") as stream:
+@dataclass(frozen=True)
+class _Block:
+    """Whole lines of the file, without copying: `data` views a buffer of its own."""
+
+    data: memoryview
+    end: int  # byte position in the file just after the block
+    ascii: bool
+
+
+def _blocks(path: Path, offset: int) -> Iterator[_Block]:
+    """Newline-aligned pieces of the file from `offset` (each line in exactly one piece)."""
+    with path.open("rb", buffering=0) as stream:
         stream.seek(offset)
         position, carry = offset, b""
         while True:
-            data = stream.read(BLOCK_BYTES)
-            if not data:
+            buffer = bytearray(len(carry) + BLOCK_BYTES)
+            buffer[: len(carry)] = carry
+            size = len(carry) + (stream.readinto(memoryview(buffer)[len(carry) :]) or 0)
+            if size == len(carry):
                 if carry:
-                    yield carry, position + len(carry)
+                    yield _Block(memoryview(carry), position + len(carry), carry.isascii())
                 return
-            data = carry + data if carry else data
-            cut = data.rfind(b"\n") + 1
-            if cut == 0 and len(data) < LONGEST_LINE:
-                carry = data
+            del buffer[size:]
+            cut = buffer.rfind(b"\n") + 1
+            if cut == 0 and size < LONGEST_LINE:
+                carry = bytes(buffer)
                 continue
-            cut = cut or len(data)  # garbage without newlines: bounded memory, bad rows
-            carry = data[cut:]
+            cut = cut or size  # garbage without newlines: bounded memory, bad rows
+            carry = bytes(buffer[cut:])
             position += cut
-            yield data[:cut], position
+            yield _Block(memoryview(buffer)[:cut], position, buffer.isascii())
 
 
 class _ParseJob(threading.Thread):
     """Parses one block in its own thread (pyarrow and numpy release the GIL)."""
 
-    def __init__(self, block: tuple[bytes, int]) -> None:
+    def __init__(self, block: _Block) -> None:
         super().__init__(name="perda-parse", daemon=True)
-        self._block: tuple[bytes, int] | None = block
+        self._block: _Block | None = block
         self._outcome: _Parsed | BaseException | None = None
         self.start()
 
@@ -205,12 +216,11 @@ class _Parsed:
     end: int
 
 
-def _parse(block: tuple[bytes, int]) -> _Parsed:
+def _parse(block: _Block) -> _Parsed:
     """Parse one block (in a helper thread) and group its valid rows by id."""
     import numpy as np
 
-    data, end = block
-    columns, invalid = _read_block(data)
+    columns, invalid = _read_block(block)
     rows, null_count, null_rows = len(columns[0]), 0, []
     if any(c.null_count for c in columns):
         import pyarrow.compute as pc  # ~0.25 s to import: only when a block has bad fields
@@ -223,10 +233,12 @@ def _parse(block: tuple[bytes, int]) -> _Parsed:
         columns = [pc.filter(c, valid) for c in columns]
     t, ids, v = (_numpy(c) for c in columns)
     if ids.size == 0:
-        return _Parsed(t, v, [], [], [], rows, invalid, null_count, null_rows, end)
+        return _Parsed(t, v, [], [], [], rows, invalid, null_count, null_rows, block.end)
     low, high = int(ids.min()), int(ids.max())
     if low == high:
-        return _Parsed(t, v, [low], [0], [ids.size], rows, invalid, null_count, null_rows, end)
+        return _Parsed(
+            t, v, [low], [0], [ids.size], rows, invalid, null_count, null_rows, block.end
+        )
     if high - low < 1 << 16:  # the usual case: radix sort on 16-bit keys, counts by bincount
         keys = (ids - low).astype(np.uint16)
         order = np.argsort(keys, kind="stable")
@@ -247,11 +259,11 @@ def _parse(block: tuple[bytes, int]) -> _Parsed:
         invalid,
         null_count,
         null_rows,
-        end,
+        block.end,
     )
 
 
-def _read_block(data: bytes) -> tuple[list[pa.ChunkedArray], int]:
+def _read_block(block: _Block) -> tuple[list[pa.ChunkedArray], int]:
     """Typed columns (null where a field is not a number) and the count of invalid rows."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -263,7 +275,7 @@ def _read_block(data: bytes) -> tuple[list[pa.ChunkedArray], int]:
         invalid[0] += 1
         return "skip"
 
-    def read(types: dict[str, pa.DataType], data: bytes) -> pa.Table:
+    def read(types: dict[str, pa.DataType], data: memoryview | bytes) -> pa.Table:
         invalid[0] = 0
         return pacsv.read_csv(
             pa.py_buffer(data),
@@ -276,8 +288,9 @@ def _read_block(data: bytes) -> tuple[list[pa.ChunkedArray], int]:
             convert_options=pacsv.ConvertOptions(column_types=types, null_values=[""]),
         )
 
-    if not data.isascii():  # the invalid-row handler cannot be called for a non-UTF-8 row
-        data = data.decode("utf-8", errors="replace").encode()
+    data: memoryview | bytes = block.data
+    if not block.ascii:  # the invalid-row handler cannot be called for a non-UTF-8 row
+        data = bytes(data).decode("utf-8", errors="replace").encode()
     try:
         columns = read(types, data).columns
     except pa.ArrowInvalid:  # a value pyarrow refuses outright: parse as text, then check
