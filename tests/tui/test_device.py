@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, Select
+from textual.widgets import Button, Input, Select
 
 from perda_tui.clients.scrutiny import DeviceLinkType
 from perda_tui.config import Settings, read_file_settings
@@ -12,18 +12,31 @@ from perda_tui.tui.app import PerdaApp
 from perda_tui.tui.screens.device import DeviceScreen
 from perda_tui.tui.widgets.device_chart import LiveChart
 from perda_tui.tui.widgets.device_link_dialog import LinkDialog
-from tests.tui.conftest import screen_name, static_text, wait_for
+from tests.tui.conftest import screen_name, wait_for
 from tests.tui.device_app import DeviceApp
 
 pytestmark = [pytest.mark.anyio, pytest.mark.scrutiny]
 
 
+def shown(pilot, selector: str) -> str:  # type: ignore[no-untyped-def]
+    """The plain text a widget shows."""
+    visual = pilot.app.screen.query_one(selector).render()
+    return str(getattr(visual, "plain", visual))
+
+
+async def press_apply(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Press the dialog's Apply button (as a click or Enter on it would)."""
+    await pilot.pause()
+    pilot.app.screen.query_one("#link-apply", Button).press()
+    await pilot.pause()
+
+
 def badge(pilot) -> str:  # type: ignore[no-untyped-def]
-    return static_text(pilot, "#device-badge").strip()
+    return shown(pilot, "#device-badge").strip()
 
 
 def connection(pilot) -> str:  # type: ignore[no-untyped-def]
-    return static_text(pilot, "#device-connection")
+    return shown(pilot, "#device-connection")
 
 
 async def test_without_a_server_the_screen_says_offline() -> None:
@@ -31,7 +44,7 @@ async def test_without_a_server_the_screen_says_offline() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         assert badge(pilot) == "OFFLINE"
         assert "not connected" in connection(pilot)
-        assert "No device connected" in static_text(pilot, "#panel-identity")
+        assert "No device connected" in shown(pilot, "#panel-identity")
         await pilot.press("ctrl+t")  # demo mode needs a server: told, nothing breaks
         await wait_for(
             pilot, lambda: any("Not connected" in str(n.message) for n in app._notifications)
@@ -60,12 +73,12 @@ async def test_connect_form_then_demo_device_fills_every_panel(
 
         await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: badge(pilot) == "READY")
-        await wait_for(pilot, lambda: "Scrutiny Demo Device" in static_text(pilot, "#panel-sfd"))
-        assert "EmulatedDevice" in static_text(pilot, "#panel-identity")
-        assert "0x0-0xFFF 4 KiB" in static_text(pilot, "#panel-features")
-        link = static_text(pilot, "#panel-link")
+        await wait_for(pilot, lambda: "Scrutiny Demo Device" in shown(pilot, "#panel-sfd"))
+        assert "EmulatedDevice" in shown(pilot, "#panel-identity")
+        assert "0x0-0xFFF 4 KiB" in shown(pilot, "#panel-features")
+        link = shown(pilot, "#panel-link")
         assert "emulated" in link and "demo mode   yes" in link
-        await wait_for(pilot, lambda: "standby" in static_text(pilot, "#datalogger-text"))
+        await wait_for(pilot, lambda: "standby" in shown(pilot, "#datalogger-text"))
         assert "updated" in connection(pilot)
 
         chart = app.screen.query_one(LiveChart)
@@ -118,25 +131,22 @@ async def test_link_dialog_validates_then_sends_and_shows_the_answer(
         dialog.query_one("#link-type", Select).value = DeviceLinkType.UDP
         dialog.query_one("#link-host", Input).value = "127.0.0.1"
         dialog.query_one("#link-port", Input).value = "port"
-        await pilot.pause()
-        await pilot.click("#link-apply")
-        await wait_for(pilot, lambda: "port must be a number" in static_text(pilot, "#link-error"))
+        await press_apply(pilot)
+        await wait_for(pilot, lambda: "port must be a number" in shown(pilot, "#link-error"))
         assert app.screen is dialog  # nothing sent
 
         dialog.query_one("#link-port", Input).value = "50123"
-        await pilot.pause()
-        await pilot.click("#link-apply")
+        await press_apply(pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, DeviceScreen))
-        await wait_for(pilot, lambda: "127.0.0.1:50123" in static_text(pilot, "#panel-link"))
-        assert "accepted by the server" in static_text(pilot, "#panel-link")
+        await wait_for(pilot, lambda: "127.0.0.1:50123" in shown(pilot, "#panel-link"))
+        assert "accepted by the server" in shown(pilot, "#panel-link")
 
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: isinstance(app.screen, LinkDialog))
         app.screen.query_one("#link-type", Select).value = DeviceLinkType.TCP
-        await pilot.pause()
-        await pilot.click("#link-apply")  # host/port kept from the current UDP config
-        await wait_for(pilot, lambda: "refused" in static_text(pilot, "#panel-link"))
-        assert "Unknown link type tcp" in static_text(pilot, "#panel-link")
+        await press_apply(pilot)  # host/port kept from the current UDP config
+        await wait_for(pilot, lambda: "refused" in shown(pilot, "#panel-link"))
+        assert "Unknown link type tcp" in shown(pilot, "#panel-link")
 
 
 async def test_serial_fields_are_validated_before_sending(ws_server: RunningScrutinyServer) -> None:
@@ -152,17 +162,13 @@ async def test_serial_fields_are_validated_before_sending(ws_server: RunningScru
             dialog.query_one("#link-serial").display and not dialog.query_one("#link-net").display
         )
         dialog.query_one("#serial-path", Input).value = ""
-        await pilot.pause()
-        await pilot.click("#link-apply")
-        await wait_for(
-            pilot, lambda: "invalid serial port name" in static_text(pilot, "#link-error")
-        )
+        await press_apply(pilot)
+        await wait_for(pilot, lambda: "invalid serial port name" in shown(pilot, "#link-error"))
         dialog.query_one("#serial-path", Input).value = "/dev/perda-test-port"
         dialog.query_one("#serial-parity", Select).value = "odd"
-        await pilot.pause()
-        await pilot.click("#link-apply")
+        await press_apply(pilot)
         await wait_for(
-            pilot, lambda: "/dev/perda-test-port 115200 8O1" in static_text(pilot, "#panel-link")
+            pilot, lambda: "/dev/perda-test-port 115200 8O1" in shown(pilot, "#panel-link")
         )
 
 

@@ -48,7 +48,7 @@ DEMO_WATCHES = ("/rpv/x1000",)
 #: The status panels by name (widget id `panel-NAME`).
 PANELS = ("identity", "features", "sfd", "link")
 #: Watched values are sent by the server at most this often (Hz).
-WATCH_RATE = 10.0
+WATCH_RATE = 4.0
 
 
 class StatusChanged(Message):
@@ -139,9 +139,14 @@ class DeviceScreen(Screen[None]):
 
     def on_mount(self) -> None:
         show_nothing(self._panels(), self.query_one(DataloggerPanel))
-        self.query_one("#device-url", Input).focus()
-        if self.query_one("#device-url", Input).value:
+        for field in self.query(Input):
+            field.cursor_blink = False  # a blinking cursor redraws twice a second, for hours
+        url = self.query_one("#device-url", Input)
+        if url.value:
+            self.query_one("#device-body").focus()
             self.connect()
+        else:
+            url.focus()
 
     def on_screen_suspend(self) -> None:
         self.query_one(DeviceStatusBar).pause()
@@ -254,13 +259,14 @@ class DeviceScreen(Screen[None]):
             return
         self.show_info(event.info, received_at=event.received_at)
 
-    def show_info(self, info: ServerInfo, *, received_at: float) -> None:
-        """Show a complete status in every panel."""
-        self.info = info
+    def show_info(self, info: ServerInfo, *, received_at: float, force: bool = False) -> None:
+        """Show a complete status; the panels are redrawn only when something changed."""
+        changed, self.info = force or info != self.info, info
         transport = self.client.transport if self.client is not None else None
         with self.app.batch_update():
             self._show_connection(info, f"connected over {transport or 'tcp'}", received_at)
-            show_status(self._panels(), self.query_one(DataloggerPanel), info, self.link_answer)
+            if changed:
+                show_status(self._panels(), self.query_one(DataloggerPanel), info, self.link_answer)
         connected = self.client is not None and self.client.server_state == ServerState.Connected
         if connected and info.device_link.demo_mode and info.device_session_id:
             for path in DEMO_WATCHES:
@@ -327,11 +333,9 @@ class DeviceScreen(Screen[None]):
     def on_command_finished(self, message: CommandFinished) -> None:
         if message.what == "link":
             self.link_answer = ("refused: " if message.error else "") + message.answer
+            received = self.query_one(DeviceStatusBar).received_at or self.clock()
             if self.info is not None:
-                self.show_info(
-                    self.info,
-                    received_at=self.query_one(DeviceStatusBar).received_at or self.clock(),
-                )
+                self.show_info(self.info, received_at=received, force=True)
         if message.error or message.what != "watch":
             severity: Any = "error" if message.error else "information"
             self.notify(

@@ -18,7 +18,7 @@ from perda_tui.clients.scrutiny import ValueUpdate
 from perda_tui.tui.widgets.chart import ChartView
 
 #: Points kept per watched path, and the seconds of history shown.
-HISTORY = 600
+HISTORY = 160
 SPAN = 30.0
 #: At most one redraw per this many seconds, and only when new values came.
 REDRAW_PERIOD = 1.0

@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Static
 
 from perda_tui.clients.scrutiny import DeviceCommState
@@ -28,6 +30,29 @@ def age_text(seconds: float) -> str:
     return f"{int(seconds // 3600)} h ago"
 
 
+class ConnectionText(Widget):
+    """One line of text; changing it repaints this widget only (no layout pass)."""
+
+    DEFAULT_CSS = """
+    ConnectionText {
+        height: 1;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = Text()
+
+    def show(self, text: Text) -> None:
+        """Replace the text (repaint only if it changed)."""
+        if text != self.text:
+            self.text = text
+            self.refresh()
+
+    def render(self) -> Text:
+        return self.text
+
+
 class DeviceStatusBar(Horizontal):
     """`[ READY ]  connected over tcp · updated 3 s ago`; the age ticks once a second at most."""
 
@@ -37,12 +62,13 @@ class DeviceStatusBar(Horizontal):
         super().__init__(id=id)
         self.clock = clock
         self.connection = "not connected"
+        self.word = "OFFLINE"
         self.received_at: float | None = None
         self._ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(" OFFLINE ", id="device-badge", classes="-off")
-        yield Static(id="device-connection")
+        yield ConnectionText(id="device-connection")
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(1.0, self._show_text, pause=True)
@@ -54,7 +80,9 @@ class DeviceStatusBar(Horizontal):
         """Device state (None: no server), the server connection in words, when data came."""
         word, css = COMM_STATES[comm] if comm is not None else ("OFFLINE", "-off")
         badge = self.query_one("#device-badge", Static)
-        badge.update(f" {word} ")
+        if self.word != word:  # a new word may change the width: only then a layout pass
+            self.word = word
+            badge.update(f" {word} ")
         for name in BADGE_CLASSES:
             badge.set_class(name == css, name)
         self.connection = connection
@@ -77,4 +105,4 @@ class DeviceStatusBar(Horizontal):
         text = literal(self.connection)
         if self.received_at is not None:
             text.append(f"  ·  updated {age_text(self.clock() - self.received_at)}", style="dim")
-        self.query_one("#device-connection", Static).update(text)
+        self.query_one(ConnectionText).show(text)
