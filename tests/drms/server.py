@@ -369,6 +369,7 @@ class DrmsTestServer:
 def _handler_for(server: DrmsTestServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        wbufsize = 64 * 1024  # headers and body in one send: no Nagle/delayed-ACK stall
 
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
