@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 #: Pauses before retrying an idempotent call that got a 5xx or lost its connection.
 RETRY_DELAYS = (0.2, 0.6)
+#: Gateway answers are JSON documents; anything bigger is not the protocol.
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]+")
 
 
@@ -131,7 +133,21 @@ class Gateway:
     def _send(self, method: str, path: str, body: dict[str, Any] | None) -> httpx.Response:
         httpx = self._httpx
         try:
-            return self._http.request(method, path, json=body)
+            with self._http.stream(method, path, json=body) as streamed:
+                content = bytearray()
+                for piece in streamed.iter_bytes():
+                    content += piece
+                    if len(content) > MAX_ANSWER_BYTES:
+                        raise ServerError(
+                            f"{path}: the answer is larger than {MAX_ANSWER_BYTES:,} bytes",
+                            streamed.status_code,
+                        )
+            return httpx.Response(
+                streamed.status_code,
+                headers=streamed.headers,
+                content=bytes(content),
+                request=streamed.request,
+            )
         except httpx.TimeoutException as exc:
             raise ServerUnreachableError(
                 f"the data server at {self.url} did not answer in time ({type(exc).__name__})"

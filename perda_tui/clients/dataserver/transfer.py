@@ -11,7 +11,9 @@ s3transfer's default: fewer requests cost less on stores with a per-request over
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
@@ -251,6 +253,14 @@ class ChunkedDownload:
     def run(self, progress: ThrottledProgress, cancel: threading.Event | None) -> None:
         """Fetch every missing byte; on failure or cancel, save what is held and raise."""
         self.part.parent.mkdir(parents=True, exist_ok=True)
+        missing = self.info.size - self.present_bytes
+        free = shutil.disk_usage(self.part.parent).free
+        if free < missing:
+            raise OSError(
+                errno.ENOSPC,
+                f"not enough disk space for {self.key!r}: {missing:,} bytes needed, "
+                f"{free:,} free in {self.part.parent}",
+            )
         flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
         fd = os.open(self.part, flags, 0o600)
         try:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -257,3 +259,13 @@ def test_rejected_s3_credentials_are_fetched_again_once(
     rejections["left"] = 2
     with pytest.raises(AuthenticationError, match="even with freshly fetched ones"):
         client.download("REV 10/skidpad.csv")
+
+
+def test_a_full_disk_is_reported_before_downloading(
+    client: ServerClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk cannot be provoked safely on a shared machine: the free space is faked."""
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: SimpleNamespace(free=10))
+    with pytest.raises(OSError, match=r"not enough disk space for 'REV 11/endurance\.csv'"):
+        client.download(ENDURANCE)
+    assert client.last_transfer is not None and client.last_transfer.fetched_bytes == 0

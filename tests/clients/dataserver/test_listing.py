@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from perda_tui.clients.dataserver import LogEntry, ServerClient, ServerError
+from perda_tui.clients.dataserver import LogEntry, ServerClient, ServerError, gateway
 from perda_tui.clients.dataserver.models import merge_listing
 from perda_tui.server.runner import RunningDataServer
 from tests.fixtures.dataserver import FULL_METADATA, PASSWORD, SAMPLE_TREE
@@ -126,3 +126,11 @@ def test_one_bad_metadata_field_does_not_sink_the_listing() -> None:
 def test_a_listing_that_is_not_a_list_is_a_server_error() -> None:
     with pytest.raises(ServerError, match="not a JSON array"):
         merge_listing({"key": "a"}, [])
+
+
+def test_an_oversized_answer_is_refused(
+    client: ServerClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gateway, "MAX_ANSWER_BYTES", 64)
+    with pytest.raises(ServerError, match="answer is larger than 64 bytes"):
+        client.list_logs("REV 11/")
