@@ -18,7 +18,14 @@ UNDECLARED_PREFIX = "undeclared."
 
 
 class Log:
-    """Signals of one log, in declaration order (undeclared ids last), plus what the parser saw."""
+    """Signals of one log, in declaration order (undeclared ids last), plus what the parser saw.
+
+    `header` is line 1; `time_unit` "us" (header ends in v2.0) or "ms"; `recording_time`
+    from the header or None; `start_time`/`end_time` the first and last sample over all
+    signals (raw units, None when empty); `parse_errors` the number of malformed rows
+    skipped and `bad_lines` the first of their line numbers; `warnings` what else was
+    noticed (duplicate ids, malformed mappings, undeclared ids, a truncated tail).
+    """
 
     def __init__(
         self,
