@@ -5,7 +5,8 @@ pyarrow's CSV reader into typed columns (rows with the wrong number of fields go
 invalid-row handler and are counted; unparseable fields become nulls, counted and
 dropped) and group it by id (stable radix argsort). The main thread appends each block's
 groups, in file order, to one growable buffer per id, so memory stays close to the size
-of the result. A block with a value pyarrow refuses outright is parsed again as text.
+of the result. A block with a value pyarrow refuses outright is parsed again as raw bytes
+and validated with regular expressions (only then is `pyarrow.compute` imported).
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 SEPARATORS = re.compile(r"[._\-/:()\[\],]+")
+SUBSTRING_BONUS = 50.0  # the query appears verbatim in the name: rank it first
+MIN_SCORE = 50.0  # weaker matches are noise
 
 
 def words(name: str) -> str:
@@ -19,7 +21,12 @@ def words(name: str) -> str:
 
 
 def search_signals(signals: Iterable[Signal], query: str, top_n: int = 10) -> list[Signal]:
-    """Signals ranked by how well `query` matches their name or description, best first."""
+    """Signals ranked by how well `query` matches their name or description, best first.
+
+    Names are split into words (`pcm.wheelSpeeds.frontRight` → pcm wheel speeds front
+    right); the score is mostly the best token-set ratio against the name words or the
+    description, plus some partial ratio so that word fragments count. Ties keep log order.
+    """
     from rapidfuzz import fuzz
 
     query_words = words(query)
@@ -35,7 +42,7 @@ def search_signals(signals: Iterable[Signal], query: str, top_n: int = 10) -> li
         )
         score = 0.8 * score + 0.2 * fuzz.partial_ratio(query_words, f"{name_words} {description}")
         if needle in signal.name.lower():
-            score += 50.0
+            score += SUBSTRING_BONUS
         scored.append((-score, order, signal))
     scored.sort(key=lambda item: item[:2])
-    return [signal for score, _, signal in scored[:top_n] if -score >= 50.0]
+    return [signal for score, _, signal in scored[:top_n] if -score >= MIN_SCORE]
