@@ -6,7 +6,8 @@ invalid-row handler and are counted; unparseable fields become nulls, counted an
 dropped) and group it by id (stable radix argsort). The main thread appends each block's
 groups, in file order, to one growable buffer per id, so memory stays close to the size
 of the result. A block with a value pyarrow refuses outright is parsed again as raw bytes
-and validated with regular expressions (only then is `pyarrow.compute` imported).
+and validated with regular expressions. `pyarrow.compute` (slow to import) is loaded only
+for blocks with bad fields.
 """
 
 from __future__ import annotations
