@@ -6,6 +6,7 @@ import argparse
 import secrets
 import shutil
 import sys
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,6 +49,19 @@ def print_tree(settings: Settings, password: str) -> None:
             prefixes[:0] = [e.key for e in entries if e.is_folder]
 
 
+def scrutiny_demo(stack: ExitStack) -> str:
+    """URL of a Scrutiny server with its demo device, stopped with `stack`; "" if not installed."""
+    from perda_tui.server.scrutiny_launcher import ScrutinyNotInstalledError, start_demo_server
+
+    try:
+        server = stack.enter_context(start_demo_server())
+    except ScrutinyNotInstalledError as exc:
+        print(f"no live device in this demo: {exc}", file=sys.stderr, flush=True)
+        return ""
+    print(f"demo Scrutiny server on {server.url} (F3: device)", file=sys.stderr, flush=True)
+    return server.url
+
+
 def demo_command(args: argparse.Namespace) -> int:
     """Serve the sample logs on 127.0.0.1 and open the app logged in (or print the listing)."""
     from perda_tui.server.runner import start_data_server
@@ -63,4 +77,6 @@ def demo_command(args: argparse.Namespace) -> int:
             return 0
         from perda_tui.tui.launch import launch_app
 
-        return launch_app(settings, password=password, screen="login")
+        with ExitStack() as stack:
+            settings = replace(settings, scrutiny_url=scrutiny_demo(stack))
+            return launch_app(settings, password=password, screen="login")

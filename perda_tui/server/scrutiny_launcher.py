@@ -107,7 +107,7 @@ class RunningScrutinyServer:
 
     def _signal(self, sig: signal.Signals) -> None:
         if self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
+            self.process.send_signal(sig)
 
     def __enter__(self) -> RunningScrutinyServer:
         return self
@@ -174,12 +174,25 @@ def start_scrutiny_server(
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=root,
-            env=env,
-            start_new_session=True,
+            env=env,  # same process group: closing the terminal stops the server too
         )
     server = RunningScrutinyServer(flavour, host, port, process, workdir)
     try:
         _wait_accepting(server, time.monotonic() + timeout)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def start_demo_server() -> RunningScrutinyServer:
+    """A Scrutiny 0.16 server with its built-in demo device attached (demo, benchmarks)."""
+    from perda_tui.clients.scrutiny import ScrutinyClient
+
+    server = start_scrutiny_server("tcp")
+    try:
+        with ScrutinyClient.from_url(server.url).connect() as client:
+            client.request_demo_mode(True)
     except BaseException:
         server.stop()
         raise
