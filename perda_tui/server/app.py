@@ -193,6 +193,7 @@ def create_app(config: GatewayConfig) -> Starlette:
     async def credentials(request: Request) -> Response:
         await json_object(request)
         s3 = config.storage.settings
+        access_key, secret_key = s3.keys_for_clients()
         endpoint = s3.endpoint
         if config.advertise_request_host and request.url.hostname:
             parts = urlsplit(endpoint)
@@ -201,8 +202,8 @@ def create_app(config: GatewayConfig) -> Starlette:
             endpoint = parts._replace(netloc=f"{host}:{parts.port}").geturl()
         return JSONResponse(
             {
-                "access_key": s3.access_key,
-                "secret_key": s3.secret_key,
+                "access_key": access_key,
+                "secret_key": secret_key,
                 "bucket_name": s3.bucket,
                 "endpoint": endpoint,
             }

@@ -183,8 +183,10 @@ def start_data_server(
 ) -> RunningDataServer:
     """Start S3 (embedded moto unless `s3_endpoint`), the metadata DB and the gateway.
 
-    With `s3_endpoint`, credentials come from `PERDA_S3_ACCESS_KEY`/`PERDA_S3_SECRET_KEY`
-    (or `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`) and are also what clients receive.
+    With `s3_endpoint`, the server's credentials come from `PERDA_S3_ACCESS_KEY`/
+    `PERDA_S3_SECRET_KEY` (or `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`); clients receive
+    `PERDA_S3_READ_ACCESS_KEY`/`PERDA_S3_READ_SECRET_KEY` (a read-only pair) when both are
+    set, else the server's own.
     `db=None` keeps metadata in memory. `logs_dir` is uploaded before this returns.
     `tls=(certfile, keyfile)` serves the gateway over HTTPS.
     """
@@ -203,6 +205,11 @@ def start_data_server(
             access_key=env.get("PERDA_S3_ACCESS_KEY") or env.get("AWS_ACCESS_KEY_ID", ""),
             secret_key=env.get("PERDA_S3_SECRET_KEY") or env.get("AWS_SECRET_ACCESS_KEY", ""),
             region=env.get("AWS_DEFAULT_REGION", "us-east-1"),
+            client_keys=(
+                (env["PERDA_S3_READ_ACCESS_KEY"], env["PERDA_S3_READ_SECRET_KEY"])
+                if env.get("PERDA_S3_READ_ACCESS_KEY") and env.get("PERDA_S3_READ_SECRET_KEY")
+                else None
+            ),
         )
     else:
         from perda_tui.server import embedded_s3

@@ -16,6 +16,13 @@ class S3Settings:
     access_key: str
     secret_key: str
     region: str = "us-east-1"
+    #: (access key, secret key) handed to clients instead of the server's own, e.g. a
+    #: read-only pair; None hands out the server's credentials
+    client_keys: tuple[str, str] | None = None
+
+    def keys_for_clients(self) -> tuple[str, str]:
+        """The credentials the gateway gives to clients."""
+        return self.client_keys or (self.access_key, self.secret_key)
 
 
 class S3Storage:
