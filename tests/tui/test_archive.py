@@ -157,10 +157,23 @@ async def test_plot_a_keyword(drms_server: DrmsTestServer, tmp_path: Path) -> No
         await wait_for(pilot, lambda: chart.drawn_generation > 0 and chart.is_current)
         select = app.screen.query_one("#plot-key", Select)
         assert select.value == "DATAMEAN"
-        text = chart.render().plain
+        text = chart.plain_text()
         assert "DATAMEAN [m/s]" in text and "00:00" in text and not chart.last_error
         select.value = "DATARMS"
-        await wait_for(pilot, lambda: "DATARMS [m/s]" in chart.render().plain)
+        await wait_for(pilot, lambda: "DATARMS [m/s]" in chart.plain_text())
+
+
+async def test_plot_needs_time_and_a_number(drms_server: DrmsTestServer, tmp_path: Path) -> None:
+    app = archive_app(drms_server.cgi_url, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await find_series(pilot, "v_45")
+        app.screen.query_one("#keys", Input).value = "TELESCOP"
+        await run_query(pilot, QUERY)
+        await wait_for(pilot, lambda: app.screen.query_one("#records", DataTable).row_count == 50)
+        await pilot.press("3")
+        chart = app.screen.query_one("#plot", ChartView)
+        await wait_for(pilot, lambda: "Nothing to plot" in chart.plain_text())
+        assert app.screen.query_one("#plot-key", Select).is_blank()
 
 
 async def test_export_with_downloads(drms_server: DrmsTestServer, tmp_path: Path) -> None:
@@ -190,6 +203,9 @@ async def test_export_with_downloads(drms_server: DrmsTestServer, tmp_path: Path
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, ExportDialog))
         assert f"Exported 4 file(s) to {folder}" in static_text(pilot, "#archive-message")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
+        assert app.screen.query_one("#export-email", Input).value == "team@example.org"
 
 
 async def test_export_refuses_unregistered_email(

@@ -28,6 +28,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from perda_tui.charts import Chart
 from perda_tui.clients.drms import (
     DrmsArchive,
     DrmsConnectionError,
@@ -53,6 +54,7 @@ from perda_tui.tui.widgets.archive_messages import (
 )
 from perda_tui.tui.widgets.archive_records import (
     PAGE_SIZE,
+    TIME_KEY,
     default_keys,
     keyword_chart,
     page_rows,
@@ -106,6 +108,7 @@ class ArchiveScreen(Screen[None]):
         self.page = 0
         self.query_text = ""
         self._keys: list[str] = []
+        self._email = ""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -403,6 +406,9 @@ class ArchiveScreen(Screen[None]):
         if keys:
             select.value = previous if previous in keys else keys[0]
             self.draw_plot()
+        else:
+            hint = Chart(title=f"Nothing to plot: list {TIME_KEY} and a numeric keyword.")
+            self.query_one("#plot", ChartView).draw(lambda _w, _h: hint)
 
     @on(Select.Changed, "#plot-key")
     def draw_plot(self) -> None:
@@ -438,19 +444,20 @@ class ArchiveScreen(Screen[None]):
         recordset = self.query_one("#query", Input).value.strip()
         cache = Path(self.settings.cache_dir) / "drms"
 
+        dialog = ExportDialog(
+            self.archive.client,
+            recordset,
+            cache,
+            email=self._email,
+            first_delay=self._export_first_delay,
+        )
+
         def finished(paths: list[Path] | None) -> None:
+            self._email = dialog.entered_email  # offered again next time (this session only)
             if paths:
                 self._say(f"Exported {len(paths)} file(s) to {paths[0].parent}")
 
-        self.app.push_screen(
-            ExportDialog(
-                self.archive.client,
-                recordset,
-                cache,
-                first_delay=self._export_first_delay,
-            ),
-            finished,
-        )
+        self.app.push_screen(dialog, finished)
 
     # -- errors ---------------------------------------------------------------------------
 

@@ -58,6 +58,8 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         self._recordset = recordset
         self._cache_dir = cache_dir
         self._email = email
+        self.entered_email = email
+        """The address in the form when the dialog was closed."""
         self._first_delay = first_delay
         self._cancel = threading.Event()
         self._paths: list[Path] | None = None
@@ -100,9 +102,8 @@ class ExportDialog(ModalScreen[list[Path] | None]):
     @on(Input.Submitted, "#export-email")
     def check_email(self) -> None:
         """Ask the server whether the address may export."""
-        email = self.query_one("#export-email", Input).value.strip()
-        self._set("#export-email-status", f"checking {email}…")
-        self._check(email)
+        self._set("#export-email-status", f"checking {self.email}…")
+        self._check(self.email)
 
     @on(Button.Pressed, "#export-start")
     def start(self) -> None:
@@ -115,13 +116,19 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         self._set("#export-status", "checking the email address…")
         self._run(
             self.query_one("#export-recordset", Input).value.strip(),
-            self.query_one("#export-email", Input).value.strip(),
+            self.email,
             str(self.query_one("#export-method", Select).value),
             str(self.query_one("#export-protocol", Select).value),
         )
 
+    @property
+    def email(self) -> str:
+        """The address in the form."""
+        return self.query_one("#export-email", Input).value.strip()
+
     def action_close(self) -> None:
         """Stop a running export/download and close."""
+        self.entered_email = self.email
         self._cancel.set()
         self.dismiss(self._paths)
 
