@@ -134,3 +134,16 @@ def test_an_external_endpoint_hands_out_the_read_only_keys(
         "bucket_name": "ext-bucket",
         "endpoint": s3.endpoint,
     }
+
+
+def test_a_server_on_another_address_advertises_s3_by_the_name_clients_use() -> None:
+    with start_data_server(password="pw", host="127.0.0.2") as server:
+        assert server.url.startswith("http://127.0.0.2:")
+        s3_port = server.s3_endpoint.rsplit(":", 1)[1]
+        with login(server.url, "pw") as http:
+            direct = http.post("/api/v1/s3/credentials", json={}).json()
+            named = http.post(
+                "/api/v1/s3/credentials", json={}, headers={"Host": "garage.local:8000"}
+            ).json()
+    assert direct["endpoint"] == f"http://127.0.0.2:{s3_port}"
+    assert named["endpoint"] == f"http://garage.local:{s3_port}"
