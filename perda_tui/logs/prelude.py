@@ -46,14 +46,34 @@ class Prelude:
     warnings: list[str] = field(default_factory=list)
 
 
+def _is_text(line: bytes) -> bool:
+    """UTF-8 (a character cut off at the very end allowed) without control characters
+    other than tab and CR."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(line) - 3:
+            return False
+        text = line[: exc.start].decode("utf-8")
+    return not any(ord(c) < 32 and c not in "\t\r" for c in text)
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """Judge the first two non-blank lines: the header must be clean text; the next line
+    too, NUL bytes aside (a zero-filled tail after a power loss is still a log)."""
+    lines = [ln for ln in sample.split(b"\n") if ln.replace(b"\x00", b"").strip()][:2]
+    if not lines:
+        return False
+    rest_ok = all(_is_text(ln.replace(b"\x00", b"")) for ln in lines[1:])
+    return not (_is_text(lines[0]) and rest_ok)
+
+
 def _describe_non_log(sample: bytes, name: str) -> str | None:
     """A sentence saying what the file is when it is clearly not a PER log, else None."""
     for magic, what in MAGIC.items():
         if sample.startswith(magic):
             return f"{name} is {what}, not a PER log"
-    first = sample.split(b"\n", 1)[0]  # only the header: a zero-filled tail is still a log
-    control = sum(b < 9 or 13 < b < 32 for b in first)
-    if b"\x00" in first or control > len(first) // 10:
+    if _looks_binary(sample):
         return f"{name} holds binary data (starts with {sample[:8].hex(' ')}), not a PER log"
     text = sample.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body")):
