@@ -76,7 +76,7 @@ def test_parse_target_rejects(text: str) -> None:
 
 
 def test_target_url_round_trips() -> None:
-    for text in ("tcp://h:1", "ws://h:2/p", "h:3"):
+    for text in ("tcp://h:1", "ws://h:2/p", "h:3", "tcp://[::1]:4"):
         assert parse_target(parse_target(text).url) == parse_target(text)
 
 

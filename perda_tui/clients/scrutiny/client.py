@@ -64,7 +64,8 @@ class Target:
     @property
     def url(self) -> str:
         """The target as a URL (`auto` is shown without a scheme)."""
-        base = f"{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host  # IPv6 literal
+        base = f"{host}:{self.port}"
         if self.transport == "auto":
             return base
         path = self.path if self.transport == "ws" and self.path != "/" else ""

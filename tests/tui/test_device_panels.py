@@ -1,0 +1,132 @@
+"""What the device panels say for given models (no server needed), and the progress bar."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from textual.widgets import ProgressBar
+
+from perda_tui.clients.scrutiny import (
+    DataloggerState,
+    DataloggingInfo,
+    DeviceCommState,
+    DeviceLinkInfo,
+    DeviceLinkType,
+    MemoryRegion,
+    RawLinkConfig,
+    SerialLinkConfig,
+    ServerInfo,
+    TCPLinkConfig,
+    UDPLinkConfig,
+    ValueUpdate,
+)
+from perda_tui.tui.screens.device import DeviceScreen
+from perda_tui.tui.widgets.device_chart import LiveChart, build_chart
+from perda_tui.tui.widgets.device_link_dialog import build_config
+from perda_tui.tui.widgets.device_panels import link_text, region_text, sfd_text
+from perda_tui.tui.widgets.device_status import age_text
+from tests.tui.device_app import DeviceApp
+
+SERIAL_FIELDS = {
+    "host": "",
+    "port": "",
+    "serial_port": "/dev/ttyUSB0",
+    "baudrate": "57600",
+    "databits": "7",
+    "parity": "even",
+    "stopbits": "2",
+}
+
+
+@pytest.mark.parametrize(
+    ("region", "text"),
+    [
+        (MemoryRegion(0, 4096), "0x0-0xFFF 4 KiB"),
+        (MemoryRegion(0x2000, 2**32 - 0x2000), "0x2000-0xFFFFFFFF 4 GiB"),
+        (MemoryRegion(0x10, 16), "0x10-0x1F 16 B"),
+    ],
+)
+def test_memory_regions(region: MemoryRegion, text: str) -> None:
+    assert region_text(region) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0.4, "just now"), (12.9, "12 s ago"), (185, "3 min ago"), (7300, "2 h ago")],
+)
+def test_age(seconds: float, text: str) -> None:
+    assert age_text(seconds) == text
+
+
+def test_link_text_of_each_kind() -> None:
+    serial = DeviceLinkInfo(
+        DeviceLinkType.Serial, SerialLinkConfig("/dev/ttyS1", 9600, parity="odd"), True
+    )
+    assert "/dev/ttyS1 9600 8O1" in link_text(serial).plain
+    udp = link_text(
+        DeviceLinkInfo(DeviceLinkType.UDP, UDPLinkConfig("10.0.0.9", 8765), False), "accepted"
+    )
+    assert "10.0.0.9:8765" in udp.plain and "no" in udp.plain and "accepted" in udp.plain
+    rtt = DeviceLinkInfo(DeviceLinkType.RTT, RawLinkConfig((("target_device", "STM32"),)))
+    assert "target_device=STM32" in link_text(rtt).plain
+
+
+def test_server_strings_cannot_inject_markup_or_escapes() -> None:
+    from perda_tui.clients.scrutiny import SFDInfo, SFDMetadata
+
+    sfd = SFDInfo("abc", SFDMetadata("[bold red]x[/] \x1b[2J", None, None, None))
+    text = sfd_text(sfd)
+    assert "[bold red]x[/]" in text.plain and "\x1b" not in text.plain
+
+
+def test_link_form_builds_validated_configs() -> None:
+    assert build_config(DeviceLinkType.Serial, SERIAL_FIELDS) == SerialLinkConfig(
+        "/dev/ttyUSB0", 57600, stopbits="2", databits=7, parity="even"
+    )
+    tcp = build_config(DeviceLinkType.TCP, {**SERIAL_FIELDS, "host": "pi.local", "port": "9000"})
+    assert tcp == TCPLinkConfig("pi.local", 9000)
+    assert build_config(DeviceLinkType.NA, SERIAL_FIELDS) is None
+    for link_type, change, message in [
+        (DeviceLinkType.UDP, {"host": "ok", "port": "99999"}, "port must be in"),
+        (DeviceLinkType.UDP, {"host": "no spaces", "port": "1"}, "invalid host"),
+        (DeviceLinkType.Serial, {"baudrate": "fast"}, "baudrate must be a number"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            build_config(link_type, {**SERIAL_FIELDS, **change})
+
+
+def test_chart_shows_the_last_span_relative_to_the_newest_sample() -> None:
+    history = {"/a": [(100.0 + t, math.sin(t)) for t in range(40)], "/b": []}
+    chart = build_chart(history)
+    assert chart.x_range == (-30.0, 0.0)
+    assert chart.series[0].x[-1] == 0.0 and chart.series[0].label == "/a"
+    assert len(chart.series[1].x) == 0
+
+
+@pytest.mark.anyio
+async def test_datalogger_progress_bar_follows_the_completion_ratio() -> None:
+    app = DeviceApp(clock=lambda: 50.0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, DeviceScreen)
+        bar = screen.query_one("#datalogger-progress", ProgressBar)
+        assert not bar.display  # no ratio, no (animated) bar
+        link = DeviceLinkInfo(DeviceLinkType._Dummy, None, True, True)
+        acquiring = ServerInfo(
+            DeviceCommState.ConnectedReady,
+            "s1",
+            None,
+            DataloggingInfo(DataloggerState.Acquiring, 0.42),
+            None,
+            link,
+        )
+        screen.show_info(acquiring, received_at=48.0)
+        await pilot.pause()
+        assert bar.display and bar.progress == 42
+        assert "acquiring  42%" in str(screen.query_one("#datalogger-text").render())
+        assert "updated 2 s ago" in str(screen.query_one("#device-connection").render())
+        chart = screen.query_one(LiveChart)
+        chart.track("/x")
+        chart.add([ValueUpdate("/x", 1.5, 10.0), ValueUpdate("/ignored", 2.0, 10.0)])
+        assert list(chart.history) == ["/x"] and chart.history["/x"][-1] == (10.0, 1.5)
