@@ -36,7 +36,13 @@ class PlotApp(App[None]):
 
 async def drawn(pilot: Pilot[object]) -> ChartView:
     """Wait until the plot screen's chart shows the latest request; return the chart."""
-    chart = pilot.app.screen.query_one(ChartView)
-    await wait_for(pilot, lambda: chart.is_current and chart.size.area > 0)
+    screen = pilot.app.screen
+
+    def ready() -> bool:
+        """the chart shows the latest request"""
+        charts = screen.query(ChartView) if screen.is_mounted else []
+        return bool(charts) and charts[0].is_current and charts[0].size.area > 0
+
+    await wait_for(pilot, ready)
     await pilot.pause()
-    return chart
+    return screen.query_one(ChartView)

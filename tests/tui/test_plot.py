@@ -20,7 +20,7 @@ from perda_tui.tui.widgets.plot_panels import SelectionPanel, format_value
 from perda_tui.tui.widgets.plot_prompt import PromptScreen
 from perda_tui.tui.widgets.plot_view import Window
 from tests.charts.plot_app import PlotApp, drawn, sample_log
-from tests.tui.conftest import screen_name, wait_for
+from tests.tui.conftest import wait_for, wait_screen
 
 pytestmark = pytest.mark.anyio
 
@@ -127,7 +127,7 @@ async def test_typed_window_jumps_there(log: Log) -> None:
         assert isinstance(pilot.app.screen, PromptScreen)
         await pilot.press(*"0:05-0:15", "enter")
         assert_window(screen.window, 5.0, 15.0)
-        assert "0:05.0 to 0:15.0" in str(screen.query_one("#plot-status").render())
+        assert "0:05.0-0:15.0" in str(screen.query_one("#plot-status").render())
         await pilot.press("g", *"200-300", "enter")  # outside the log: refused, prompt stays
         prompt = pilot.app.screen
         assert isinstance(prompt, PromptScreen)
@@ -155,7 +155,7 @@ async def test_cursor_shows_the_sample_at_or_before_it(log: Log) -> None:
         for name in ("ams.pack.voltage", "ams.cells.temp_max"):
             signal = log[name]
             index = np.flatnonzero(signal.timestamps <= at)[-1]
-            assert f"{name} L = {format_value(signal.values[index])}" in text
+            assert f"L {format_value(signal.values[index])} {name}" in text
         assert "cursor" in str(screen.query_one("#plot-status").render())
         await pilot.press("escape")  # leaves cursor mode, not the screen
         assert screen.cursor is None and pilot.app.screen is screen
@@ -176,16 +176,17 @@ async def test_stats_equal_numpy_over_the_visible_window(log: Log) -> None:
             """the stats table shows the current window"""
             if table.row_count != len(names):
                 return False
-            count = int(str(table.get_row(names[0])[1]).replace(",", ""))
+            count = int(str(table.get_row(names[0])[1]).replace(",", ""))  # after the swatch
             return count == len(window_samples(log, names[0], window)[0])
 
         await wait_for(pilot, shown)
         for name in names:
             t, v = window_samples(log, name, window)
             rate = (len(t) - 1) / ((t[-1] - t[0]) * log.seconds_per_unit)
-            expected = [name, f"{len(t):,}"]
-            expected += [format_value(x) for x in (v.min(), v.max(), v.mean(), v.std(), rate)]
-            assert [str(cell) for cell in table.get_row(name)] == expected
+            stats = [format_value(x, 5) for x in (v.min(), v.max(), v.mean(), v.std(), rate)]
+            swatch, *cells = (str(cell) for cell in table.get_row(name))
+            assert cells == [f"{len(t):,}", *stats, name]
+            assert swatch == ("⢕⢕⢕" if name == names[0] else "•••")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
@@ -231,7 +232,7 @@ async def test_second_axis_and_clock_time(log: Log) -> None:
         chart = await drawn(pilot)
         legend = next(line for line in chart.plain_text().split("\n") if "ams.pack.current" in line)
         assert "⅃" in legend
-        assert "ams.pack.current R" in panel_text(screen)
+        assert "••• R ams.pack.current" in panel_text(screen)
         await pilot.press("t")
         chart = await drawn(pilot)
         assert "wall clock" in str(screen.query_one("#plot-status").render())
@@ -283,7 +284,7 @@ async def test_opening_a_file_in_the_app_shows_the_plot_screen(tmp_path: Path) -
     path = sample_log(tmp_path).source
     app = PerdaApp(Settings(cache_dir=tmp_path / "cache"), file=Path(path))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: screen_name(pilot) == "PlotScreen")
+        await wait_screen(pilot, "PlotScreen")
         screen = plot_screen(pilot)
         await drawn(pilot)
         assert screen.sub_title == "endurance.csv"

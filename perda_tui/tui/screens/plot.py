@@ -91,6 +91,9 @@ class PlotScreen(Screen[None]):
         self.clock = False
         self._envelopes: dict[str, tuple[Envelope, float]] = {}
         self._stats_timer: Timer | None = None
+        # set before mounting: the Header watches these and would race its own children
+        self.title = "Plot"
+        self.sub_title = source_name
 
     # ------------------------------------------------------------------ layout
 
@@ -107,8 +110,6 @@ class PlotScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Plot"
-        self.sub_title = self.source_name
         self.query_one("#signal-search").focus()
         self.refresh_view()
 
@@ -139,14 +140,13 @@ class PlotScreen(Screen[None]):
             self._stats_timer = self.set_timer(STATS_DELAY, lambda: self._compute_stats(*request))
 
     def status_text(self) -> str:
-        """The line above the chart: visible window, time axis mode, cursor."""
+        """The line above the chart: visible window, cursor, time axis mode."""
         w = self.window
-        text = f"{self.time_label(w.start)} to {self.time_label(w.end)}"
+        text = f"{self.time_label(w.start)}-{self.time_label(w.end)}"
         text += f" of {format_seconds(self.bounds.end)}"
-        text += "  ·  wall clock" if self.clock else "  ·  seconds from start"
         if self.cursor is not None:
-            text += f"  ·  cursor {self.time_label(self.cursor)}"
-        return text
+            text += f" · cursor {self.time_label(self.cursor)} ←/→ Esc"
+        return text + (" · wall clock" if self.clock else " · s from start")
 
     def time_label(self, seconds: float) -> str:
         """A time in the current axis mode: wall clock or M:SS from the start."""
@@ -207,8 +207,8 @@ class PlotScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="plot-stats", exit_on_error=False)
     def _compute_stats(self, window: Window, items: list[Selected]) -> None:
         t0, t1 = self._raw_bounds(window)
-        rows = [(item.name, self.source_log[item.name].stats(t0, t1)) for item in items]
-        self.app.call_from_thread(self.query_one(StatsTable).show, rows)
+        rows = [(item, self.source_log[item.name].stats(t0, t1)) for item in items]
+        self.app.call_from_thread(self.query_one(StatsTable).show, rows, self.chart.chart_theme)
 
     # ------------------------------------------------------------------ actions
 

@@ -29,11 +29,11 @@ def swatch(theme: ChartTheme, slot: int) -> Text:
     return Text(marker_glyph(slot) * 3, style=Style(color=theme.rich_color(slot)))
 
 
-def format_value(value: float) -> str:
-    """A compact number: 6 significant digits, no trailing noise."""
+def format_value(value: float, digits: int = 6) -> str:
+    """A compact number: `digits` significant digits, no trailing noise; "—" if undefined."""
     if not math.isfinite(value):
         return "—"
-    return f"{value:.6g}"
+    return f"{value:.{digits}g}"
 
 
 class SignalPicker(Vertical):
@@ -125,19 +125,19 @@ class SelectionPanel(Static):
     def show(
         self, items: Sequence[Selected], theme: ChartTheme, samples: dict[str, Sample | None] | None
     ) -> None:
-        """List `items`; with `samples`, each signal's value at the cursor."""
+        """List `items`, one line each; with `samples`, each signal's value at the cursor."""
         if not items:
             text = Text("Space adds the highlighted signal", style="dim")
         else:
             lines = []
             for item in items:
                 line = swatch(theme, item.slot)
-                line.append(f" {item.name} ")
-                line.append("R" if item.right_axis else "L", style="dim")
+                line.append(" R " if item.right_axis else " L ", style="dim")
                 if samples is not None:
                     sample = samples.get(item.name)
-                    value = format_value(sample.value) if sample else "—"
-                    line.append(f" = {value}", style="bold")
+                    line.append(format_value(sample.value) if sample else "—", style="bold")
+                    line.append(" ")
+                line.append(item.name)
                 lines.append(line)
             text = Text("\n").join(lines)
         if text != self._shown:
@@ -146,19 +146,27 @@ class SelectionPanel(Static):
             self._shown = text
 
 
-STATS_COLUMNS = ("signal", "count", "min", "max", "mean", "std", "rate Hz")
+STATS_COLUMNS = ("", "count", "min", "max", "mean", "std", "rate Hz", "signal")
+#: Significant digits in the stats table (narrow enough for an 80-column terminal).
+STATS_DIGITS = 5
 
 
 class StatsTable(DataTable):
-    """Count, min, max, mean, std and rate of each selected signal in the visible window."""
+    """Count, min, max, mean, std and rate of each selected signal in the visible window.
+
+    Rows start with the signal's swatch and end with its name, so the numbers stay
+    visible on narrow terminals; the row key is the signal name.
+    """
 
     def on_mount(self) -> None:
         self.cursor_type = "none"
         self.add_columns(*STATS_COLUMNS)
 
-    def show(self, rows: Iterable[tuple[str, SignalStats]]) -> None:
-        """Replace the rows with (signal name, stats) pairs."""
+    def show(self, rows: Iterable[tuple[Selected, SignalStats]], theme: ChartTheme) -> None:
+        """Replace the rows with (selected signal, stats) pairs."""
         self.clear()
-        for name, stats in rows:
+        for item, stats in rows:
             values = (stats.min, stats.max, stats.mean, stats.std, stats.rate_hz)
-            self.add_row(name, f"{stats.count:,}", *map(format_value, values), key=name)
+            numbers = [format_value(v, STATS_DIGITS) for v in values]
+            cells = [swatch(theme, item.slot), f"{stats.count:,}", *numbers, item.name]
+            self.add_row(*cells, key=item.name)
