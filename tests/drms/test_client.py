@@ -247,3 +247,12 @@ def test_debug_logs_request_urls(client, drms_server, caplog) -> None:
         client.rs_summary("hmi.M_45s[$]")
     assert f"DRMS request: {drms_server.cgi_url}jsoc_info?op=rs_summary" in caplog.text
     assert HttpJsonClient("jsoc", debug=True).debug is True
+
+
+def test_oversized_answer_is_refused(client, drms_server, monkeypatch) -> None:
+    from perda_tui.clients.drms import client as client_module
+
+    monkeypatch.setattr(client_module, "MAX_BODY_BYTES", 1000)  # the real cap is 64 MB
+    with pytest.raises(DrmsResponseError, match="answer larger than"):
+        client.series_struct("hmi.M_45s")
+    assert client.rs_summary("hmi.M_45s[$]")["count"] == 1  # small answers still pass

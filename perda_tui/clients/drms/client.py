@@ -61,6 +61,19 @@ def _snippet(text: str, limit: int = 200) -> str:
     return line[:limit] + ("…" if len(line) > limit else "")
 
 
+def _read_capped(response: httpx.Response, url: str) -> bytes:
+    """The body, refusing more than `MAX_BODY_BYTES` (read in chunks, never all at once)."""
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise DrmsResponseError(
+                f"answer larger than {MAX_BODY_BYTES // 2**20} MB refused: {url}", url=url
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 class HttpJsonClient:
     """HTTP/JSON access to a DRMS server's CGIs (`jsoc`, `kis`, a URL or a `ServerConfig`)."""
 
@@ -127,7 +140,8 @@ class HttpJsonClient:
         logger.log(logging.INFO if self._debug else logging.DEBUG, "DRMS request: %s", url)
         name = self._server.name
         try:
-            response = self._http.get(url)
+            with self._http.stream("GET", url) as response:
+                raw = _read_capped(response, url)
         except httpx.TimeoutException as exc:
             raise DrmsTimeoutError(
                 f"DRMS server {name} did not answer within {self._timeout:g} s ({url})", url=url
@@ -136,7 +150,7 @@ class HttpJsonClient:
             raise DrmsConnectionError(
                 f"cannot reach DRMS server {name} at {self._server.cgi_baseurl}: {exc}", url=url
             ) from exc
-        body = response.content[:MAX_BODY_BYTES].decode(self._server.encoding, errors="replace")
+        body = raw.decode(self._server.encoding, errors="replace")
         if response.status_code >= 400:
             raise DrmsHttpError(
                 f"DRMS server {name} answered HTTP {response.status_code} for {url}: "
