@@ -2,6 +2,7 @@
 
 import gzip
 
+import numpy as np
 import pytest
 
 from perda_tui.logs import Log, LogParseError, TooManyParseErrors
@@ -91,3 +92,21 @@ def test_endless_line_is_cut_into_bad_rows(write_log, monkeypatch) -> None:
     )
     assert log["a"].timestamps.tolist() == [1]
     assert log.parse_errors >= 2
+
+
+def test_random_bytes_are_always_called_binary(write_log) -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        path = write_log(rng.integers(0, 256, 5000, dtype=np.uint8).tobytes())
+        with pytest.raises(LogParseError, match="holds binary data"):
+            Log.load(path)
+
+
+def test_zero_filled_tail_after_a_power_loss_is_still_a_log(write_log) -> None:
+    content = b"PER Log v2.0\nValue a: 1\n1,1,1\n2,1,2\n3,1" + b"\x00" * 3000
+    log = Log.load(write_log(content))
+    assert log["a"].values.tolist() == [1.0, 2.0]
+    assert log.parse_errors == 1 and log.bad_lines == [5]
+    assert any("ends in the middle of a row" in w for w in log.warnings)
+    with pytest.raises(LogParseError, match="no valid data points: 1 malformed rows"):
+        Log.load(write_log(b"PER Log v2.0\n" + b"\x00" * 3000))
