@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perda_tui.logs import Log
+from perda_tui.logs import Log, LogParseError
 from perda_tui.logs import reader as reader_module
 
 good_row = st.builds(
@@ -46,6 +47,8 @@ def test_parser_matches_naive_reference(tmp_path: Path, monkeypatch, lines, bloc
     path.write_text("PER Log v2.0\nValue s: 1\n" + "\n".join(lines) + "\n")
     groups, bad = naive(lines)
     if not groups:
+        with pytest.raises(LogParseError, match="no valid data points"):
+            Log.load(path, parsing_errors_limit=0)
         return
     log = Log.load(path, parsing_errors_limit=0)
     assert log.parse_errors == len(bad)
