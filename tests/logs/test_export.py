@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from perda_tui.logs import Log, Signal, export_csv, export_parquet
 
-values_ = st.floats(allow_nan=True, allow_infinity=True, width=64)
-samples = st.lists(st.tuples(st.integers(-(2**62), 2**62), values_), min_size=1, max_size=50)
+any_float = st.floats(allow_nan=True, allow_infinity=True, width=64)
+samples = st.lists(st.tuples(st.integers(-(2**62), 2**62), any_float), min_size=1, max_size=50)
 
 
 @settings(
