@@ -269,3 +269,38 @@ def test_a_full_disk_is_reported_before_downloading(
     with pytest.raises(OSError, match=r"not enough disk space for 'REV 11/endurance\.csv'"):
         client.download(ENDURANCE)
     assert client.last_transfer is not None and client.last_transfer.fetched_bytes == 0
+
+
+def test_an_object_replaced_during_the_download_restarts_it(
+    fresh_data_server: RunningDataServer,
+    big_log: bytes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The object is replaced on the real server right after the size/ETag check."""
+    replacement = os.urandom(20 * MIB)
+    real_head = transfer.S3Reader.head
+    heads: list[transfer.ObjectInfo] = []
+
+    def head_then_replace(self: transfer.S3Reader, key: str) -> transfer.ObjectInfo:
+        heads.append(real_head(self, key))
+        if len(heads) == 1:
+            fresh_data_server.put_log(key, replacement)
+        return heads[-1]
+
+    monkeypatch.setattr(transfer.S3Reader, "head", head_then_replace)
+    with logged_in(fresh_data_server, tmp_path) as client:
+        path = client.download("REV 11/big.csv")
+    assert [info.size for info in heads] == [len(big_log), len(replacement)]
+    assert path.read_bytes() == replacement
+
+
+def test_a_log_deleted_on_the_server_is_reported_even_if_cached(
+    fresh_data_server: RunningDataServer, tmp_path: Path
+) -> None:
+    with logged_in(fresh_data_server, tmp_path) as client:
+        client.download(ENDURANCE)
+        fresh_data_server.delete_log(ENDURANCE)
+        with pytest.raises(LogNotFoundError):
+            client.download(ENDURANCE)
+        assert [e.key for e in client.list_logs("REV 11/")] == ["REV 11/2026-04-01/"]
