@@ -187,7 +187,8 @@ class ArchiveScreen(Screen[None]):
         if self.archive is not None:
             self.archive.close()
         self.generation += 1
-        self.archive = DrmsArchive(HttpJsonClient(config, timeout=REQUEST_TIMEOUT))
+        verify = not self.settings.insecure
+        self.archive = DrmsArchive(HttpJsonClient(config, timeout=REQUEST_TIMEOUT, verify=verify))
         self.series, self.structure, self.frame, self.count = [], None, None, None
         self.query_one("#series-list", SeriesList).set_items([])
         self.query_one("#structure", StructurePanel).show_text(
