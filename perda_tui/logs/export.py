@@ -22,15 +22,27 @@ def _prepare(
         raise ValueError("cannot export signals with different time units together")
     ids: list[int] = []
     taken = {s.id for s in chosen if s.id is not None}
-    spare = max((i for i in taken), default=0) + 1
+    used: set[int] = set()
+    spare = max(taken, default=0) + 1
     for signal in chosen:
-        if signal.id is not None and signal.id not in ids:
-            ids.append(signal.id)
+        if signal.id is not None and signal.id not in used:
+            ident = signal.id
         else:
-            while spare in taken or spare in ids:
+            while spare in taken or spare in used:
                 spare += 1
-            ids.append(spare)
+            ident = spare
+        ids.append(ident)
+        used.add(ident)
     return chosen, ids, units.pop() if units else "us"
+
+
+def _mapping_line(signal: Signal, ident: int) -> str:
+    """`Value Desc (name): id` that parses back to the same name: parentheses in a name
+    (derived signals such as `((a + b) / 2)`) become brackets, line breaks spaces."""
+    table = str.maketrans({"(": "[", ")": "]", "\n": " ", "\r": " "})
+    name = (signal.name or f"signal.{ident}").translate(table).replace(": ", ":")
+    description = signal.description.replace("\n", " ").replace("\r", " ")
+    return f"Value {description} ({name}): {ident}" if description else f"Value {name}: {ident}"
 
 
 def _rows(chosen: list[Signal]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -61,13 +73,7 @@ def export_csv(
     chosen, ids, unit = _prepare(signals, start, end)
     stamp = f" {recording_time.strftime('%a %b %d %H:%M:%S %Y')}" if recording_time else ""
     lines = [f"PER Log:{stamp} {'v2.0' if unit == 'us' else 'v1.0'}"]
-    for signal, ident in zip(chosen, ids, strict=True):
-        name = signal.name or f"signal.{ident}"
-        lines.append(
-            f"Value {signal.description} ({name}): {ident}"
-            if signal.description
-            else f"Value {name}: {ident}"
-        )
+    lines += [_mapping_line(signal, ident) for signal, ident in zip(chosen, ids, strict=True)]
     times, which, values = _rows(chosen)
     path = Path(path)
     with path.open("wb") as out:

@@ -59,3 +59,13 @@ def test_parquet_long_table(tmp_path) -> None:
     meta = json.loads(table.schema.metadata[b"perda_tui"])
     assert meta["time_unit"] == "ms"
     assert meta["signals"][0] == {"name": "a", "id": 7, "description": "Alpha"}
+
+
+def test_derived_signal_names_survive_a_csv_round_trip(tmp_path) -> None:
+    a = Signal([0, 10], [1.0, 3.0], name="a", description="Alpha (V)")
+    b = Signal([0, 10], [3.0, 5.0], name="b")
+    mean = (a + b) / 2
+    log = Log.load(export_csv([a, mean], tmp_path / "d.csv"))
+    assert log.names == ["a", "[[a + b] / 2]"]
+    assert log["a"].description == "Alpha (V)"
+    assert log["[[a + b] / 2]"].values.tolist() == [2.0, 4.0]
