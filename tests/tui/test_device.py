@@ -182,3 +182,11 @@ async def test_f3_in_the_full_app_opens_the_device_screen(
         await pilot.press("f3")
         await wait_for(pilot, lambda: screen_name(pilot) == "DeviceScreen")
         await wait_for(pilot, lambda: "connected over tcp" in connection(pilot))
+        device = app.screen
+        chart = device.query_one(LiveChart)
+        await pilot.press("f2")  # hidden: nothing is drawn, the connection stays
+        await wait_for(pilot, lambda: screen_name(pilot) != "DeviceScreen")
+        assert chart.paused and device.client is not None
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: screen_name(pilot) == "DeviceScreen")
+        assert not chart.paused and app.screen is device

@@ -150,9 +150,11 @@ class DeviceScreen(Screen[None]):
 
     def on_screen_suspend(self) -> None:
         self.query_one(DeviceStatusBar).pause()
+        self.query_one(LiveChart).pause()
 
     def on_screen_resume(self) -> None:
         self.query_one(DeviceStatusBar).resume()
+        self.query_one(LiveChart).resume()
 
     def on_unmount(self) -> None:
         self._closing = True

@@ -37,6 +37,7 @@ class LiveChart(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.history: dict[str, deque[tuple[float, float]]] = {}
+        self.paused = False
         self._redraw: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -69,8 +70,20 @@ class LiveChart(Vertical):
                 continue
             value = math.nan if update.value is None else float(update.value)
             points.append((update.timestamp, value))
-        if self._redraw is None:
+        if self._redraw is None and not self.paused:
             self._redraw = self.set_timer(REDRAW_PERIOD, self._draw)
+
+    def pause(self) -> None:
+        """Keep collecting values but stop drawing (screen hidden)."""
+        self.paused = True
+        if self._redraw is not None:
+            self._redraw.stop()
+            self._redraw = None
+
+    def resume(self) -> None:
+        """Draw again, starting with what came in meanwhile."""
+        self.paused = False
+        self._draw()
 
     def clear(self) -> None:
         """Forget every path (new server)."""
