@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from perda_tui.clients.dataserver.cache import LogCache
 from perda_tui.clients.dataserver.errors import (
-    AuthenticationError,
     DataServerError,
     DownloadCancelledError,
 )
@@ -168,7 +167,7 @@ class ServerClient:
         try:
             return action(self._s3_reader())
         except CredentialsRejected as exc:
-            raise AuthenticationError(
+            raise CredentialsRejected(
                 f"{exc}, even with freshly fetched ones; ask the data server's admin"
             ) from exc
 

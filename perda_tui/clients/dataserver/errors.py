@@ -12,7 +12,7 @@ class DataServerError(ConnectionError):
 
 
 class AuthenticationError(DataServerError):
-    """The server refused the password (or S3 refused the credentials it handed out)."""
+    """The server refused the password, or a call was made before logging in."""
 
 
 class ServerUnreachableError(DataServerError):

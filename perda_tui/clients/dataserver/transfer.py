@@ -23,7 +23,6 @@ from typing import Any
 
 from perda_tui.clients.dataserver.cache import read_json, write_json_atomic
 from perda_tui.clients.dataserver.errors import (
-    AuthenticationError,
     DataServerError,
     DownloadCancelledError,
     LogNotFoundError,
@@ -49,7 +48,7 @@ AUTH_ERROR_CODES = {
 }
 
 
-class CredentialsRejected(AuthenticationError):
+class CredentialsRejected(DataServerError):
     """S3 refused the credentials (expired or revoked): fetch new ones from the gateway."""
 
 
