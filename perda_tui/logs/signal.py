@@ -79,9 +79,19 @@ class Signal:
         )
 
     def _window(self, start: float | None, end: float | None) -> slice:
-        lo = 0 if start is None else int(np.searchsorted(self.timestamps, start, side="left"))
-        hi = len(self) if end is None else int(np.searchsorted(self.timestamps, end, "right"))
+        """Indices of start <= t <= end. Bounds are made integers first (t >= x <=> t >=
+        ceil(x)), so searchsorted does not convert every timestamp to float."""
+        lo = 0 if start is None else self._index(math.ceil, start, "left")
+        hi = len(self) if end is None else self._index(math.floor, end, "right")
         return slice(lo, max(lo, hi))
+
+    def _index(self, rounding: Callable[[float], int], bound: float, side: str) -> int:
+        if math.isnan(bound):
+            raise ValueError("a window bound is NaN")
+        if math.isinf(bound):
+            return 0 if bound < 0 else len(self)
+        key = min(max(rounding(bound), -(2**63)), 2**63 - 1)
+        return int(np.searchsorted(self.timestamps, np.int64(key), side=side))
 
     def trim(self, start: float | None = None, end: float | None = None) -> Signal:
         """Samples with start <= t <= end (raw units); a view, no copy."""

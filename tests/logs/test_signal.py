@@ -92,3 +92,13 @@ def test_arithmetic_refuses_mixed_units_and_other_types() -> None:
         Signal([1], [1], time_unit="us") + Signal([1], [1], time_unit="ms")
     with pytest.raises(TypeError):
         Signal([1], [1]) + "x"
+
+
+def test_window_bounds_may_be_fractional_or_infinite() -> None:
+    s = Signal([0, 10, 20, 30], [0, 1, 2, 3])
+    assert s.trim(9.5, 20.5).timestamps.tolist() == [10, 20]
+    assert s.trim(10.5, 19.99).timestamps.tolist() == []
+    assert s.trim(-math.inf, math.inf).timestamps.tolist() == [0, 10, 20, 30]
+    assert s.stats(-1e300, 1e300).count == 4
+    with pytest.raises(ValueError, match="NaN"):
+        s.trim(math.nan, 5)
