@@ -69,14 +69,15 @@ class Signal:
         return f"Signal({self.name!r}, id={self.id}, {len(self)} samples, {self.time_unit})"
 
     def _like(self, timestamps: np.ndarray, values: np.ndarray, name: str | None = None) -> Signal:
-        return Signal(
-            timestamps,
-            values,
-            name=self.name if name is None else name,
-            description=self.description if name is None else "",
-            id=self.id if name is None else None,
-            time_unit=self.time_unit,
-        )
+        """A signal from arrays already typed and in time order (a window, a derived
+        signal): no copy, no re-check. Without `name` it keeps this signal's identity."""
+        signal = Signal.__new__(Signal)
+        signal.timestamps, signal.values = timestamps, values
+        signal.name = self.name if name is None else name
+        signal.description = self.description if name is None else ""
+        signal.id = self.id if name is None else None
+        signal.time_unit = self.time_unit
+        return signal
 
     def _window(self, start: float | None, end: float | None) -> slice:
         """Indices of start <= t <= end. Bounds are made integers first (t >= x <=> t >=
