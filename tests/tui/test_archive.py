@@ -21,6 +21,8 @@ from tests.tui.conftest import static_text, wait_for
 
 pytestmark = pytest.mark.anyio
 QUERY = "hmi.V_45s[2024.01.01_00:00_TAI/2h]"
+BODY = "#structure .structure-body"  # the structure tab
+SIDE = "#structure-side .structure-body"  # the structure sidebar of wide terminals
 
 
 def option_ids(pilot: Pilot[object]) -> list[str]:
@@ -34,7 +36,7 @@ async def series_ready(pilot: Pilot[object], count: int = 5) -> None:
 async def find_series(pilot: Pilot[object], regex: str) -> None:
     await series_ready(pilot)
     await pilot.press("slash", *regex, "enter")
-    await wait_for(pilot, lambda: "Keywords" in static_text(pilot, "#structure-body"))
+    await wait_for(pilot, lambda: "Keywords" in static_text(pilot, BODY))
 
 
 async def run_query(pilot: Pilot[object], query: str) -> None:
@@ -66,8 +68,8 @@ async def test_find_series_by_regex_and_read_structure(
         await wait_for(pilot, lambda: option_ids(pilot) == ["hmi.M_45s", "hmi.M_720s"])
         assert "2 of 5 series match" in static_text(pilot, "#archive-message")
         await pilot.press("backspace", "backspace", *"v_4", "enter")
-        await wait_for(pilot, lambda: "Keywords" in static_text(pilot, "#structure-body"))
-        text = static_text(pilot, "#structure-body")
+        await wait_for(pilot, lambda: "Keywords" in static_text(pilot, BODY))
+        text = static_text(pilot, BODY)
         assert "Dopplergrams with a cadence of 45 seconds." in text
         assert "prime keys: T_REC" in text
         assert "DATAMEAN" in text and "Dopplergram" in text
@@ -273,3 +275,27 @@ async def test_server_without_export(drms_server: DrmsTestServer, tmp_path: Path
         await pilot.press("e")
         assert "KIS-like offers no exports" in static_text(pilot, "#archive-message")
         assert not isinstance(app.screen, ExportDialog)
+
+
+async def test_wide_terminal_shows_structure_beside_records(
+    drms_server: DrmsTestServer, tmp_path: Path
+) -> None:
+    app = archive_app(drms_server.cgi_url, tmp_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await series_ready(pilot)
+        tabs = app.screen.query_one("#archive-tabs")
+        assert tabs.active == "tab-records"
+        await pilot.press("slash", *"v_45", "enter")
+        await wait_for(pilot, lambda: "Keywords" in static_text(pilot, SIDE))
+        assert "Dopplergrams" in static_text(pilot, SIDE)
+        await run_query(pilot, QUERY)
+        table = app.screen.query_one("#records", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 50)
+        assert app.screen.query_one("#structure-side").display
+        await pilot.press("1")
+        assert app.focused is app.screen.query_one("#structure-side")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not app.screen.query_one("#structure-side").display
+        await pilot.press("1")
+        assert tabs.active == "tab-structure"

@@ -28,7 +28,7 @@ async def structure(pilot: Pilot[object]) -> None:
     """hmi.M_45s found with a regex, its structure on the right."""
     await wait_for(pilot, lambda: "5 series" in static_text(pilot, "#archive-message"))
     await pilot.press("slash", *"m_45", "enter")
-    await wait_for(pilot, lambda: "Keywords" in static_text(pilot, "#structure-body"))
+    await wait_for(pilot, lambda: "Keywords" in static_text(pilot, "#structure .structure-body"))
 
 
 async def records(pilot: Pilot[object]) -> None:

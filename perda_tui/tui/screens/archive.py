@@ -68,6 +68,8 @@ from perda_tui.tui.widgets.text import clean, literal
 CUSTOM = "custom"
 #: The widget that takes the focus when a tab is opened with its key.
 TAB_FOCUS = {"tab-structure": "#structure", "tab-records": "#records", "tab-plot": "#plot-key"}
+#: From this width on, the structure is a sidebar beside the records instead of a tab.
+SIDEBAR_WIDTH = 140
 #: Seconds before a DRMS request is given up (the server is then reported unreachable).
 REQUEST_TIMEOUT = 20.0
 
@@ -150,6 +152,7 @@ class ArchiveScreen(Screen[None]):
                 with TabPane("Plot", id="tab-plot"):
                     yield Select([], prompt="keyword to plot", id="plot-key", compact=True)
                     yield ChartView(id="plot")
+            yield StructurePanel(id="structure-side")
         yield Footer()
 
     def _initial_choice(self) -> tuple[str, str]:
@@ -191,9 +194,8 @@ class ArchiveScreen(Screen[None]):
         self.archive = DrmsArchive(HttpJsonClient(config, timeout=REQUEST_TIMEOUT, verify=verify))
         self.series, self.structure, self.frame, self.count = [], None, None, None
         self.query_one("#series-list", SeriesList).set_items([])
-        self.query_one("#structure", StructurePanel).show_text(
-            "Highlight a series to read its structure."
-        )
+        for panel in self.query(StructurePanel):
+            panel.show_text("Highlight a series to read its structure.")
         self._clear_records("Enter a record set and press Enter.")
         self._say(f"Loading the series list of {config.name}…")
         self._load_series(self.archive, self.generation)
@@ -280,7 +282,8 @@ class ArchiveScreen(Screen[None]):
 
     def _read_structure(self, name: str | None) -> None:
         if self.archive is not None and name:
-            self.query_one("#structure", StructurePanel).show_text(f"Reading {name}…")
+            for panel in self.query(StructurePanel):
+                panel.show_text(f"Reading {name}…")
             self._load_structure(self.archive, self.generation, name)
 
     @on(SeriesList.Selected, "#series-list")
@@ -299,7 +302,8 @@ class ArchiveScreen(Screen[None]):
             return
         structure = message.structure
         self.structure = structure
-        self.query_one("#structure", StructurePanel).show(structure)
+        for panel in self.query(StructurePanel):
+            panel.show(structure)
         current = self.query_one("#series-list", SeriesList).current
         name = current.name if current is not None else structure.name
         query = self.query_one("#query", Input)
@@ -422,8 +426,26 @@ class ArchiveScreen(Screen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         """Switch to a tab (structure, records, plot) and focus its main widget."""
+        if tab == "tab-structure" and self.wide:
+            self.query_one("#structure-side").focus()
+            return
         self.query_one("#archive-tabs", TabbedContent).active = tab
         self.query_one(TAB_FOCUS[tab]).focus()
+
+    @property
+    def wide(self) -> bool:
+        """Whether the structure is shown as a sidebar (terminal at least `SIDEBAR_WIDTH`)."""
+        return self.size.width >= SIDEBAR_WIDTH
+
+    def on_resize(self) -> None:
+        tabs = self.query_one("#archive-tabs", TabbedContent)
+        self.query_one("#structure-side").display = self.wide
+        if self.wide:
+            if tabs.active == "tab-structure":
+                tabs.active = "tab-records"
+            tabs.hide_tab("tab-structure")
+        else:
+            tabs.show_tab("tab-structure")
 
     def action_focus_filter(self) -> None:
         """Focus the series filter."""

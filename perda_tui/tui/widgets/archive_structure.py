@@ -65,13 +65,13 @@ class StructurePanel(VerticalScroll):
     """Scrollable view of one series' structure."""
 
     def compose(self) -> ComposeResult:
-        yield Static("Highlight a series to read its structure.", id="structure-body")
+        yield Static("Highlight a series to read its structure.", classes="structure-body")
 
     def show(self, structure: SeriesStructure) -> None:
         """Display `structure`."""
-        self.query_one("#structure-body", Static).update(structure_renderable(structure))
+        self.query_one(".structure-body", Static).update(structure_renderable(structure))
         self.scroll_home(animate=False)
 
     def show_text(self, message: str) -> None:
         """Display a plain message (loading, errors)."""
-        self.query_one("#structure-body", Static).update(literal(message, single_line=False))
+        self.query_one(".structure-body", Static).update(literal(message, single_line=False))
