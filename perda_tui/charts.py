@@ -21,6 +21,13 @@ Model: a `Chart` holds up to `MAX_SERIES` `Series`; each series is an x array (s
 sorted) and a y array in which NaN breaks the line, so gaps in the data are drawn as
 gaps. Series `slot` i gets colour `theme.palette[i]` and marker `MARKERS[i]`: colours
 and markers both differ, so series stay distinguishable on 16-colour terminals.
+
+Drawing: plotext lays out and draws the frame, ticks, axis labels, title and cursor
+line; the lines themselves (braille dots or one marker per cell, as plotext would) and
+the legend are painted into plotext's character matrix with numpy, because plotext's
+per-point Python would take most of the 100 ms frame budget for four envelopes.
+`render` returns text (the CLI); `draw` returns `Cells` (the widget builds its strips
+from them without parsing ANSI).
 """
 
 from __future__ import annotations

@@ -192,3 +192,22 @@ def test_ansi_colours_appear_in_the_coloured_output() -> None:
     text = render(Chart([line_series("a", x, x, slot=3)]), 40, 10, theme=ChartTheme.ansi16())
     assert "\x1b[38;5;9m" in text  # slot 3 is bright red on a dark theme
     assert "\x1b[" not in render(Chart([line_series("a", x, x)]), 40, 10, color=False)
+
+
+def test_series_outside_the_window_keep_their_legend_entry() -> None:
+    x = np.arange(0.0, 10.0)
+    chart = Chart(
+        [line_series("inside", x, x), line_series("later", x + 100, x, slot=1)],
+        x_range=(0.0, 10.0),
+    )
+    text = render(chart, 60, 14, color=False)
+    assert "inside" in text and "later" in text
+    assert "•" not in text.replace("•• later", "")  # nothing of the second series is drawn
+
+
+def test_a_line_leaving_the_window_is_cut_at_its_edge() -> None:
+    # one segment from (-100, 0) to (100, 10): only its middle is visible
+    chart = Chart([line_series("a", [-100.0, 100.0], [0.0, 10.0], slot=1)], x_range=(-10.0, 10.0))
+    cells = draw(chart, 50, 12).plain().split("\n")
+    rows_with_data = [i for i, line in enumerate(cells) if "•" in line.replace("•• a", "")]
+    assert len(rows_with_data) >= 8  # a diagonal across the whole canvas height

@@ -132,7 +132,7 @@ class PlotScreen(Screen[None]):
         samples = self.cursor_samples() if self.cursor is not None else None
         self.query_one(SelectionPanel).show(self.selection.items, theme, samples)
         self.query_one("#plot-status", Static).update(self.status_text(), layout=False)
-        self.chart.draw(self._builder())
+        self.chart.draw(self.chart_builder())
         if stats:
             if self._stats_timer is not None:
                 self._stats_timer.stop()
@@ -172,7 +172,7 @@ class PlotScreen(Screen[None]):
             self._envelopes[name] = (Envelope(signal), gap if gap > 0 else math.inf)
         return self._envelopes[name]
 
-    def _builder(self) -> Builder:
+    def chart_builder(self) -> Builder:
         """A snapshot of what the chart shows, drawn later in the chart's worker."""
         window, items, cursor = self.window, tuple(self.selection.items), self.cursor
         clock_origin = self.source_log.recording_time if self.clock else None

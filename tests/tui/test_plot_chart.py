@@ -1,0 +1,104 @@
+"""The chart widget: redraws at its size, follows the app theme, shows gaps and errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from textual.app import App, ComposeResult
+from textual.color import Color
+
+from perda_tui.charts import Chart, ChartTheme, line_series
+from perda_tui.logs import Log
+from perda_tui.tui.screens.plot import PlotScreen
+from perda_tui.tui.widgets.chart import PALETTE_VARIABLES, ChartView, chart_theme
+from tests.charts.plot_app import sample_log
+from tests.tui.conftest import wait_for
+
+pytestmark = pytest.mark.anyio
+
+
+class ChartApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ChartView()
+
+
+async def test_resizing_rebuilds_at_the_new_size() -> None:
+    sizes: list[tuple[int, int]] = []
+
+    def build(width: int, height: int) -> Chart:
+        sizes.append((width, height))
+        x = np.arange(100.0)
+        return Chart([line_series("a", x, np.sin(x))])
+
+    app = ChartApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        chart = app.query_one(ChartView)
+        chart.draw(build)
+        await wait_for(pilot, lambda: chart.is_current)
+        assert sizes[-1] == (60, 20)
+        assert len(chart.plain_text().split("\n")) == 20
+        await pilot.resize_terminal(100, 30)
+        await wait_for(pilot, lambda: chart.is_current and sizes[-1] == (100, 30))
+        lines = chart.plain_text().split("\n")
+        assert len(lines) == 30 and {len(line) for line in lines} == {100}
+
+
+async def test_chart_colours_follow_the_app_theme(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("textual.constants.COLOR_SYSTEM", "truecolor")
+    app = ChartApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        chart = app.query_one(ChartView)
+        chart.draw(lambda w, h: Chart([line_series("a", [0.0, 1.0], [0.0, 1.0])]))
+        await wait_for(pilot, lambda: chart.is_current)
+        assert app.theme == "textual-dark"
+        for theme in ("textual-light", "textual-dark"):
+            before = chart.generation
+            app.theme = theme
+            await wait_for(pilot, lambda: chart.generation > before and chart.is_current)
+            variables = app.theme_variables
+            expected = tuple(Color.parse(variables[name]).rgb for name in PALETTE_VARIABLES)
+            assert chart.chart_theme.palette == expected
+            assert chart.chart_theme.text == Color.parse(variables["foreground"]).rgb
+
+
+def test_sixteen_colour_terminals_get_ansi_colours() -> None:
+    variables = {name: "#123456" for name in (*PALETTE_VARIABLES, "foreground")}
+    for dark in (True, False):
+        assert chart_theme(variables, dark=dark, color_system="standard") == ChartTheme.ansi16(
+            dark=dark
+        )
+    assert chart_theme(variables, dark=True, color_system="truecolor").palette[0] == (18, 52, 86)
+
+
+async def test_a_failing_chart_is_reported_in_place() -> None:
+    def broken(width: int, height: int) -> Chart:
+        raise ValueError("no data in this window")
+
+    app = ChartApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        chart = app.query_one(ChartView)
+        chart.draw(broken)
+        await wait_for(pilot, lambda: chart.is_current)
+        assert chart.last_error == "no data in this window"
+        assert "cannot draw this chart: no data in this window" in chart.plain_text()
+
+
+@pytest.fixture(scope="module")
+def log(tmp_path_factory: pytest.TempPathFactory) -> Log:
+    return sample_log(tmp_path_factory.mktemp("gap"))
+
+
+def test_the_logger_dropout_is_a_gap_in_the_chart(log: Log) -> None:
+    screen = PlotScreen(log, "endurance.csv")
+    screen.selection.toggle("ams.pack.voltage")
+    chart = screen.chart_builder()(200, 50)
+    (series,) = chart.series
+    t = log["ams.pack.voltage"].timestamps
+    widest = int(np.argmax(np.diff(t)))
+    gap_start = (t[widest] - log.start_time) * log.seconds_per_unit
+    gap_end = (t[widest + 1] - log.start_time) * log.seconds_per_unit
+    assert gap_end - gap_start > 0.3  # the sample log's dropout
+    breaks = series.x[np.isnan(series.y)]
+    assert any(gap_start <= x <= gap_end for x in breaks)
+    # everywhere else the line is joined: one break per dropout, none elsewhere
+    assert len(breaks) == 1
