@@ -54,7 +54,7 @@ async def test_chart_colours_follow_the_app_theme(monkeypatch: pytest.MonkeyPatc
         for theme in ("textual-light", "textual-dark"):
             before = chart.generation
             app.theme = theme
-            await wait_for(pilot, lambda: chart.generation > before and chart.is_current)
+            await wait_for(pilot, lambda b=before: chart.generation > b and chart.is_current)
             variables = app.theme_variables
             expected = tuple(Color.parse(variables[name]).rgb for name in PALETTE_VARIABLES)
             assert chart.chart_theme.palette == expected
