@@ -39,6 +39,12 @@ def write_json_atomic(path: Path, doc: Any) -> None:
     os.replace(tmp, path)
 
 
+def file_stamp(path: Path) -> list[int]:
+    """[size, inode, modification time in ns]: changes whenever the file is rewritten."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_ino, stat.st_mtime_ns]
+
+
 def read_json(path: Path) -> Any:
     """The JSON in `path`, or None when missing or unreadable."""
     try:
@@ -81,9 +87,9 @@ class LogCache:
         if not isinstance(etag, str) or not isinstance(size, int):
             return None
         try:
-            if not path.is_file() or path.stat().st_size != size:
+            if not path.is_file() or file_stamp(path) != [size, *doc.get("stamp", [])]:
                 return None
-        except OSError:
+        except (OSError, TypeError):
             return None
         return CacheRecord(etag, size, entry_from_json(doc.get("entry")))
 
@@ -106,8 +112,18 @@ class LogCache:
         return [*folders.values(), *files]
 
     def store(self, key: str, etag: str, size: int, entry: LogEntry | None) -> None:
-        """Record a complete file for `key` (after it was renamed into place)."""
-        doc = {"etag": etag, "size": size, "entry": entry.to_json() if entry else None}
+        """Record a complete file for `key` (after it was renamed into place).
+
+        The file's inode and modification time are recorded too, so a file changed on
+        disk later (even keeping its size) is no longer taken for the downloaded one.
+        """
+        stamp = file_stamp(self.path_for(key))[1:]
+        doc = {
+            "etag": etag,
+            "size": size,
+            "stamp": stamp,
+            "entry": entry.to_json() if entry else None,
+        }
         with self._lock:
             index = self._index()
             index[key] = doc
