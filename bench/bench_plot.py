@@ -83,6 +83,7 @@ async def _measure(log) -> dict[str, list[float]]:
                 return painted[generation]
 
             screen.query_one("#signal-list").focus()
+            await pilot.pause(0.5)  # let the screen finish mounting
             started = time.perf_counter()
             for name in SIGNALS:
                 screen.selection.toggle(name)

@@ -296,7 +296,10 @@ class PlotScreen(Screen[None]):
         self.refresh_view(stats=False)
 
     def action_back(self) -> None:
-        if self.cursor is not None:
+        """Esc: from the search box to the list, else leave cursor mode, else close."""
+        if self.focused is self.query_one("#signal-search"):
+            self.action_focus_list()
+        elif self.cursor is not None:
             self.action_cursor()
         elif len(self.app.screen_stack) > 1:
             self.dismiss(None)
