@@ -11,7 +11,8 @@ from perda_tui.charts import Chart, ChartTheme, line_series
 from perda_tui.logs import Log
 from perda_tui.tui.screens.plot import PlotScreen
 from perda_tui.tui.widgets.chart import PALETTE_VARIABLES, ChartView, chart_theme
-from tests.charts.plot_app import sample_log
+from perda_tui.tui.widgets.plot_panels import SignalPicker
+from tests.charts.plot_app import PlotApp, drawn, sample_log
 from tests.tui.conftest import wait_for
 
 pytestmark = pytest.mark.anyio
@@ -102,3 +103,18 @@ def test_the_logger_dropout_is_a_gap_in_the_chart(log: Log) -> None:
     assert any(gap_start <= x <= gap_end for x in breaks)
     # everywhere else the line is joined: one break per dropout, none elsewhere
     assert len(breaks) == 1
+
+
+async def test_side_panels_follow_a_theme_change(log: Log, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("textual.constants.COLOR_SYSTEM", "truecolor")
+    app = PlotApp(log)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PlotScreen)
+        screen.toggle("ams.pack.voltage")
+        await drawn(pilot)
+        dark = screen.query_one(SignalPicker).theme
+        app.theme = "textual-light"
+        await wait_for(pilot, lambda: screen.query_one(SignalPicker).theme != dark)
+        chart = await drawn(pilot)
+        assert screen.query_one(SignalPicker).theme == chart.chart_theme

@@ -139,6 +139,10 @@ class PlotScreen(Screen[None]):
             request = (self.window, list(self.selection.items))
             self._stats_timer = self.set_timer(STATS_DELAY, lambda: self._compute_stats(*request))
 
+    def on_chart_view_drawn(self, _event: ChartView.Drawn) -> None:
+        if self.picker.theme != self.chart.chart_theme:  # the app theme changed
+            self.refresh_view()
+
     def status_text(self) -> str:
         """The line above the chart: visible window, cursor, time axis mode."""
         w = self.window
