@@ -72,7 +72,10 @@ async def test_download_with_progress_then_open_from_cache(
         seen.clear()
         await pilot.press("enter")
         await wait_screen(pilot, *LOG_SCREENS)
-        assert seen == []  # opened from the cache: no download at all
+        # opened from the cache: the copy was checked against the server, nothing fetched
+        assert app.client is not None and app.client.last_transfer.from_cache
+        assert app.client.last_transfer.fetched_bytes == 0
+        assert all((m.done, m.total) == (size, size) for m in seen)
 
 
 class GatedSource(ServerSource):

@@ -60,8 +60,8 @@ class ServerSource:
         return cached_files(self.client.cache, prefix) if self.client.cache else frozenset()
 
     def fetch(self, key: str, progress: Progress, cancel: threading.Event) -> Path:
-        if self.is_cached(key):
-            return Path(self.client.cache.path_for(key))
+        # Online, the client checks a cached copy's size and ETag against the server
+        # (one HEAD request) and fetches the log again if it changed.
         return Path(self.client.download(key, progress=progress, cancel=cancel))
 
 
