@@ -41,6 +41,20 @@ def over_ssh(env: dict[str, str] | os._Environ[str] = os.environ) -> bool:
     return bool(env.get("SSH_CONNECTION") or env.get("SSH_TTY"))
 
 
+#: Terminals known to offer only the 16 ANSI colours.
+SIXTEEN_COLOUR_TERMS = ("linux", "vt100", "vt102", "vt220", "ansi", "cons25")
+#: The theme used there: Textual's ANSI theme maps every role to one of the 16 colours.
+ANSI_THEME = "ansi-dark"
+
+
+def sixteen_colours(env: dict[str, str] | os._Environ[str] = os.environ) -> bool:
+    """True on a 16-colour terminal (the Linux console, `TERM=xterm-16color`, ...)."""
+    if env.get("COLORTERM", "").strip().lower() in ("truecolor", "24bit"):
+        return False
+    term = env.get("TERM", "").strip().lower()
+    return term in SIXTEEN_COLOUR_TERMS or term.endswith(("-16color", "-8color"))
+
+
 class PerdaApp(App[int]):
     """The perda-tui application; screens reach shared state through `self.app`."""
 
@@ -75,6 +89,8 @@ class PerdaApp(App[int]):
         self._retries: list[Callable[[], None]] = []
         if over_ssh() and "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"
+        if sixteen_colours():
+            self.theme = ANSI_THEME
 
     def on_mount(self) -> None:
         if self._start_mode != "logs":
