@@ -93,7 +93,7 @@ async def test_watch_path_typed_by_the_user(tcp_server: RunningScrutinyServer) -
         await wait_for(pilot, lambda: badge(pilot) == "NO DEVICE")
         await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: badge(pilot) == "READY")
-        await pilot.click("#watch-path")
+        app.screen.query_one("#watch-path", Input).focus()
         await pilot.press(*"/rpv/x2000", "enter")
         chart = app.screen.query_one(LiveChart)
         await wait_for(pilot, lambda: len(chart.history.get("/rpv/x2000", ())) >= 2)

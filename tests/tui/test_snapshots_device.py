@@ -89,7 +89,8 @@ def test_connected_demo_device(
         chart.track("/rpv/x1000")
         chart.add(sine_values("/rpv/x1000"))
         view = screen.query_one(ChartView)
-        await wait_for(pilot, lambda: view.is_current and chart._redraw is None, timeout=5)
-        await wait_for(pilot, lambda: view.is_current)
+        await pilot.pause(0.3)  # layout settled (scroll bar shown): the chart has its final size
+        chart.resume()  # draw now, at that size
+        await wait_for(pilot, lambda: view.is_current, timeout=5)
 
     assert snap_compare(app, terminal_size=size, run_before=show)
