@@ -69,6 +69,7 @@ async def _measure(log) -> dict[str, list[float]]:
 
     ChartView.render_line = spy  # type: ignore[method-assign]
     results: dict[str, list[float]] = {}
+    handled: list[float] = []
     app = BenchApp()
     try:
         async with app.run_test(size=TERMINAL) as pilot:
@@ -108,10 +109,12 @@ async def _measure(log) -> dict[str, list[float]]:
                     app._driver.send_message(events.Key(key, "+" if key == "plus" else None))
                     while chart.generation == before:
                         await asyncio.sleep(0.0005)
+                    handled.append(time.perf_counter() - started)
                     results.setdefault(label, []).append(await frame(chart.generation) - started)
                     await app.workers.wait_for_complete()
     finally:
         ChartView.render_line = render_line  # type: ignore[method-assign]
+    results["key handled (chart requested)"] = handled
     return results
 
 
@@ -132,6 +135,11 @@ def run() -> list[BenchResult]:
     for label, seconds in results.items():
         ms = statistics.median(seconds) * 1000
         first = label == "first draw"
+        note = f"max {max(seconds) * 1000:.0f} ms"
+        if first:
+            note = "builds the decimation pyramids"
+        elif label.startswith("key handled"):
+            note += "; drawing happens in a worker"
         rows.append(
             BenchResult(
                 name=f"plot 4x10M @200x50: {label}",
@@ -139,9 +147,7 @@ def run() -> list[BenchResult]:
                 unit="ms",
                 target="reference" if first else f"<= {TARGET_MS:.0f} ms",
                 ok=first or ms <= TARGET_MS,
-                note="builds the decimation pyramids"
-                if first
-                else f"max {max(seconds) * 1000:.0f} ms",
+                note=note,
             )
         )
     exact = _exact_decimate_ms(log)
