@@ -34,8 +34,15 @@ def plot_command(args: argparse.Namespace) -> int:
             f"the chart needs at least --width {MIN_WIDTH} and --height {MIN_HEIGHT}"
         )
     log = load_source(args)
+    names = list(dict.fromkeys([*args.signals, *getattr(args, "right", [])]))
     chart = build_chart(
-        log, args.signals, args.start, args.end, args.width, title=Path(args.source).name
+        log,
+        names,
+        args.start,
+        args.end,
+        args.width,
+        right=set(getattr(args, "right", [])),
+        title=Path(args.source).name,
     )
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     print(render(chart, args.width, args.height, theme=ChartTheme.ansi16(), color=color))
@@ -49,9 +56,11 @@ def build_chart(
     end: float | None,
     columns: int,
     *,
+    right: set[str] | None = None,
     title: str = "",
 ) -> Chart:
-    """The chart of `names` between `start` and `end` seconds from the start of the log."""
+    """The chart of `names` between `start` and `end` seconds from the start of the log;
+    the signals in `right` go on a second y-axis."""
     from perda_tui.charts import MAX_SERIES, Chart, signal_series
 
     if len(names) > MAX_SERIES:
@@ -63,11 +72,23 @@ def build_chart(
     duration = (log.end_time - log.start_time) * spu
     lo = 0.0 if start is None else start
     hi = duration if end is None else end
+    if lo >= duration or hi <= 0:
+        raise PlotCommandError(
+            f"the window {lo:g}-{hi:g} s is outside the log, which lasts {duration:.3g} s"
+        )
     if hi <= lo:
         raise PlotCommandError(f"--end ({hi:g} s) must be after --start ({lo:g} s)")
+    right = right or set()
     series = [
         signal_series(
-            log[name], lo, hi, columns, origin=log.start_time, seconds_per_unit=spu, slot=i
+            log[name],
+            lo,
+            hi,
+            columns,
+            origin=log.start_time,
+            seconds_per_unit=spu,
+            slot=i,
+            right_axis=name in right,
         )
         for i, name in enumerate(names)
     ]

@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--end", type=float, help="window end, seconds from log start")
     cmd.add_argument("--width", type=int, default=100, help="chart width in columns")
     cmd.add_argument("--height", type=int, default=25, help="chart height in rows")
+    cmd.add_argument(
+        "--right",
+        action="append",
+        default=[],
+        metavar="SIGNAL",
+        help="put this signal on a second y-axis on the right (repeatable)",
+    )
 
     cmd = command("serve", "perda_tui.server.cli:serve_command", "run the reference data server")
     cmd.add_argument("--host", default="127.0.0.1")

@@ -83,6 +83,7 @@ def test_unknown_signal_suggests_close_names(
     [
         (["--start", "10", "--end", "5"], "must be after"),
         (["--width", "10"], "at least --width"),
+        (["--start", "1000"], "outside the log"),
     ],
 )
 def test_bad_windows_and_sizes_are_refused(
@@ -132,3 +133,15 @@ def test_wrong_password_from_stdin_is_reported(
     err = capsys.readouterr().err
     assert err.startswith("perda-tui: ")
     assert "not-the-password" not in err
+
+
+def test_right_puts_a_signal_on_a_second_axis(
+    sample_log: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["plot", str(sample_log), "ams.pack.voltage", "--right", "ams.pack.current"]
+    assert main([*args, "--width", "80", "--height", "20"]) == 0
+    lines = capsys.readouterr().out.rstrip("\n").split("\n")
+    legend = next(line for line in lines if "ams.pack.current" in line)
+    assert "⅃" in legend  # the legend marks the right-axis series
+    right_ticks = [line.rstrip()[-4:] for line in lines if "├" in line]
+    assert right_ticks  # the frame has ticks on its right edge
