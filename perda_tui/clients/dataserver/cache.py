@@ -21,6 +21,7 @@ from typing import Any
 from perda_tui.clients.dataserver.errors import UnsafeKeyError
 from perda_tui.clients.dataserver.keys import RESERVED_SEGMENT, check_key
 from perda_tui.clients.dataserver.models import LogEntry, entry_from_json
+from perda_tui.private_files import private_mkdir, private_write_text
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class CacheRecord:
 def write_json_atomic(path: Path, doc: Any) -> None:
     """Write JSON to a temporary file beside `path`, then rename over it."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(json.dumps(doc), encoding="utf-8")
+    private_write_text(tmp, json.dumps(doc))
     os.replace(tmp, path)
 
 
@@ -162,7 +163,7 @@ class LogCache:
         return dict(self._index_doc)
 
     def _write_index(self, index: dict[str, Any]) -> None:
-        self._meta.mkdir(parents=True, exist_ok=True)
+        private_mkdir(self._meta)
         write_json_atomic(self._index_path, index)
         stat = self._index_path.stat()
         self._index_doc = index

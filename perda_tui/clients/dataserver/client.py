@@ -35,6 +35,7 @@ from perda_tui.clients.dataserver.transfer import (
     S3Reader,
     TransferStats,
 )
+from perda_tui.private_files import private_mkdir
 
 if TYPE_CHECKING:
     from perda_tui.logs import Log
@@ -216,7 +217,7 @@ class ServerClient:
                 key, info.size, job.fetched, resumed, time.perf_counter() - started, False
             )
         self.cache.forget(key)
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        private_mkdir(destination.parent)
         os.replace(part, destination)
         state.unlink(missing_ok=True)
         self.cache.store(key, info.etag, info.size, self._entry_for(key, info))

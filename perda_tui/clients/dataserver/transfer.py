@@ -32,6 +32,7 @@ from perda_tui.clients.dataserver.errors import (
 )
 from perda_tui.clients.dataserver.models import S3Credentials
 from perda_tui.clients.dataserver.progress import ThrottledProgress
+from perda_tui.private_files import private_mkdir
 
 CHUNK_BYTES = 16 * 1024 * 1024
 READ_BYTES = 256 * 1024
@@ -251,7 +252,7 @@ class ChunkedDownload:
 
     def run(self, progress: ThrottledProgress, cancel: threading.Event | None) -> None:
         """Fetch every missing byte; on failure or cancel, save what is held and raise."""
-        self.part.parent.mkdir(parents=True, exist_ok=True)
+        private_mkdir(self.part.parent)
         missing = self.info.size - self.present_bytes
         free = shutil.disk_usage(self.part.parent).free
         if free < missing:

@@ -23,6 +23,7 @@ from perda_tui.clients.drms.errors import (
     ExportTimeoutError,
 )
 from perda_tui.clients.drms.models import items, text
+from perda_tui.private_files import private_mkdir, private_open_binary
 
 STATUS_DONE = 0
 STATUS_NOT_FOUND = 6
@@ -243,7 +244,7 @@ class ExportJob:
     ) -> list[Path]:
         """Download every file into `cache_dir/<request id>/`; all failures raise together."""
         folder = Path(cache_dir) / safe_filename(self.requestid or "url_quick")
-        folder.mkdir(parents=True, exist_ok=True)
+        private_mkdir(folder)
         import httpx
 
         files = self.files()
@@ -274,7 +275,10 @@ class ExportJob:
 
         partial = target.with_name(target.name + ".part")
         try:
-            with self.client.http.stream("GET", item.url) as response, partial.open("wb") as out:
+            with (
+                self.client.http.stream("GET", item.url) as response,
+                private_open_binary(partial) as out,
+            ):
                 response.raise_for_status()
                 length = response.headers.get("content-length", "")
                 total = int(length) if length.isdigit() else None
