@@ -118,3 +118,17 @@ async def test_side_panels_follow_a_theme_change(log: Log, monkeypatch: pytest.M
         await wait_for(pilot, lambda: screen.query_one(SignalPicker).theme != dark)
         chart = await drawn(pilot)
         assert screen.query_one(SignalPicker).theme == chart.chart_theme
+
+
+async def test_a_sixteen_colour_app_draws_with_ansi_colours(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("textual.constants.COLOR_SYSTEM", "standard")
+    app = ChartApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        chart = app.query_one(ChartView)
+        chart.draw(lambda w, h: Chart([line_series("a", [0.0, 1.0], [0.0, 1.0], slot=2)]))
+        await wait_for(pilot, lambda: chart.is_current)
+        assert chart.chart_theme == ChartTheme.ansi16(dark=True)
+        app.theme = "textual-light"
+        await wait_for(pilot, lambda: chart.chart_theme == ChartTheme.ansi16(dark=False))
