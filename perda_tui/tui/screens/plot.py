@@ -44,7 +44,7 @@ from perda_tui.tui.widgets.plot_view import (
 )
 
 if TYPE_CHECKING:
-    from perda_tui.logs import Log, Signal
+    from perda_tui.logs import Log, Signal, SignalStats
 
 #: Statistics wait until the window has been still this long (seconds): a burst of
 #: zoom/pan keys computes them once, and never delays a redraw.
@@ -212,7 +212,10 @@ class PlotScreen(Screen[None]):
     def _compute_stats(self, window: Window, items: list[Selected]) -> None:
         t0, t1 = self._raw_bounds(window)
         rows = [(item, self.source_log[item.name].stats(t0, t1)) for item in items]
-        self.app.call_from_thread(self.query_one(StatsTable).show, rows, self.chart.chart_theme)
+        self.app.call_from_thread(self._show_stats, rows)
+
+    def _show_stats(self, rows: list[tuple[Selected, SignalStats]]) -> None:
+        self.query_one(StatsTable).show(rows, self.chart.chart_theme)
 
     # ------------------------------------------------------------------ actions
 
