@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import shutil
 import sys
@@ -10,16 +11,17 @@ from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
-from perda_tui.config import Settings, load_settings
+from perda_tui.config import CONFIG_DIR_ENV, Settings, load_settings
 
-#: Sample logs live in the cache's bookkeeping folder, which no log key can reach.
-SAMPLES_FOLDER = Path(".perda") / "demo-logs"
+#: The demo's own home (sample logs, cache, config) inside the cache's bookkeeping
+#: folder, which no log key can reach: the demo never touches the user's cache or config.
+DEMO_FOLDER = Path(".perda") / "demo"
 COMPLETE_MARKER = ".complete"
 
 
-def sample_logs(cache_dir: Path) -> Path:
+def sample_logs(home: Path) -> Path:
     """The demo's sample-log folder, generated on first use (atomically, by rename)."""
-    folder = cache_dir / SAMPLES_FOLDER
+    folder = home / "logs"
     if (folder / COMPLETE_MARKER).exists():
         return folder
     from perda_tui.server.samples import generate_sample_tree
@@ -67,7 +69,10 @@ def demo_command(args: argparse.Namespace) -> int:
     from perda_tui.server.runner import start_data_server
 
     settings = load_settings(args)
-    logs = sample_logs(settings.cache_dir)
+    home = settings.cache_dir / DEMO_FOLDER
+    logs = sample_logs(home)
+    os.environ[CONFIG_DIR_ENV] = str(home / "config")  # what the demo remembers stays there
+    settings = replace(settings, cache_dir=home / "cache")
     password = secrets.token_urlsafe(12)
     with start_data_server(logs, password=password) as server:
         settings = replace(settings, url=server.url)

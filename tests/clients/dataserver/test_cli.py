@@ -139,4 +139,6 @@ def test_demo_without_tui_serves_and_lists_the_sample_logs(isolated_config: Path
         'Logs under ""\n' + "=" * 40 + "\n[DIR]  REV 10/\n[DIR]  REV 11/\n"
     )
     assert 'Logs under "REV 11/2026-04-01/"' in result.stdout
-    assert (isolated_config / "cache" / ".perda" / "demo-logs" / ".complete").exists()
+    demo_home = isolated_config / "cache" / ".perda" / "demo"
+    assert (demo_home / "logs" / ".complete").exists()
+    assert not (isolated_config / "config.toml").exists()  # the user's config is untouched
