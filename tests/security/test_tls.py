@@ -1,0 +1,113 @@
+"""TLS: certificates are verified by default; `--insecure` is the explicit way round it."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from perda_tui.cli import build_parser
+from perda_tui.clients.dataserver import ServerClient, TLSError
+from perda_tui.config import load_settings
+from perda_tui.server.runner import RunningDataServer
+from perda_tui.tui.app import PerdaApp
+from tests.fixtures.dataserver import start_test_server
+from tests.tui.conftest import screen_name, static_text, wait_for, wait_screen
+
+
+def self_signed(folder: Path) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 (cert file, key file)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "perda test server")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_path), str(key_path)
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDataServer]:
+    """The reference server over HTTPS with a self-signed certificate."""
+    with start_test_server(tls=self_signed(tmp_path_factory.mktemp("tls"))) as server:
+        yield server
+
+
+def app_for(argv: list[str]) -> PerdaApp:
+    """The app exactly as `perda-tui ARGV` configures it."""
+    return PerdaApp(load_settings(build_parser().parse_args(argv)))
+
+
+def test_client_verifies_by_default_with_a_clear_error(tls_server: RunningDataServer) -> None:
+    assert tls_server.url.startswith("https://")
+    with ServerClient(tls_server.url, timeout=5) as client, pytest.raises(TLSError) as err:
+        client.login(tls_server.password)
+    message = str(err.value)
+    assert tls_server.url in message
+    assert "certificate" in message.lower()
+
+
+def test_client_with_verification_off_works(tls_server: RunningDataServer) -> None:
+    with ServerClient(tls_server.url, timeout=5, verify=False) as client:
+        client.login(tls_server.password)
+        assert [e.name for e in client.list_logs()] == ["REV 10", "REV 11"]
+
+
+@pytest.mark.anyio
+async def test_app_refuses_self_signed_server_and_names_insecure_flag(
+    tls_server: RunningDataServer, tmp_path: Path
+) -> None:
+    app = app_for(["--url", tls_server.url, "--cache-dir", str(tmp_path / "cache")])
+    assert app.settings.insecure is False
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.click("#password")
+        await pilot.press(*tls_server.password, "enter")
+        await wait_for(pilot, lambda: "TLS problem" in static_text(pilot, "#login-status"))
+        status = static_text(pilot, "#login-status")
+        assert "certificate" in status.lower() and "--insecure" in status
+        assert screen_name(pilot) == "LoginScreen"
+        assert app.client is None
+
+
+@pytest.mark.anyio
+async def test_insecure_flag_lets_the_app_sign_in(
+    tls_server: RunningDataServer, tmp_path: Path
+) -> None:
+    argv = ["--url", tls_server.url, "--cache-dir", str(tmp_path / "cache"), "--insecure"]
+    app = app_for(argv)
+    assert app.settings.insecure is True
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.click("#password")
+        await pilot.press(*tls_server.password, "enter")
+        await wait_screen(pilot, "BrowserScreen")
+        table = app.screen.query_one("#table")
+        await wait_for(pilot, lambda: len(table.entries) > 0)  # type: ignore[attr-defined]
+        assert [e.name for e in table.entries] == ["REV 10", "REV 11"]  # type: ignore[attr-defined]
