@@ -112,8 +112,9 @@ def load_source(args: argparse.Namespace) -> Log:
 
 
 def _download(args: argparse.Namespace, key: str) -> Path:
-    from perda_tui.clients.dataserver import ServerClient
+    from perda_tui.clients.dataserver import ServerClient, ServerUnreachableError
     from perda_tui.config import load_settings
+    from perda_tui.errors import describe
 
     settings = load_settings(args)
     if not settings.url:
@@ -121,10 +122,15 @@ def _download(args: argparse.Namespace, key: str) -> Path:
             f"{key} is not a file here and no server is configured (--url or PERDA_URL)"
         )
     with ServerClient(settings.url, settings.cache_dir, verify=not settings.insecure) as client:
-        if client.cache is not None and client.cache.is_cached(key):
-            return client.cache.path_for(key)
-        client.login(_password(args))
-        return client.download(key)
+        cache = client.cache
+        try:
+            client.login(_password(args))
+            return client.download(key)  # a cached copy is checked against the server first
+        except (ServerUnreachableError, PlotCommandError) as exc:
+            if cache is None or not cache.is_cached(key):
+                raise
+            print(f"perda-tui: using the cached copy of {key}: {describe(exc)}", file=sys.stderr)
+            return cache.path_for(key)
 
 
 def _password(args: argparse.Namespace) -> str:

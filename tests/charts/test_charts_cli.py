@@ -11,6 +11,7 @@ from perda_tui.cli import main
 from perda_tui.logs import Log
 from perda_tui.server.runner import RunningDataServer
 from perda_tui.server.samples import write_sample_log
+from tests.fixtures.dataserver import SAMPLE_TREE
 
 BRAILLE = re.compile("[\u2801-\u28ff]")
 
@@ -110,7 +111,25 @@ def test_a_server_key_is_downloaded_once_then_read_from_the_cache(
     fresh_data_server.stop()
     monkeypatch.delenv("PERDA_PASSWORD")
     assert main(args) == 0  # no server and no password needed: the cached copy is used
-    assert capsys.readouterr().out == first
+    second = capsys.readouterr()
+    assert second.out == first
+    assert "using the cached copy of REV 11/endurance.csv" in second.err
+
+
+def test_a_cached_key_changed_on_the_server_is_downloaded_again(
+    fresh_data_server: RunningDataServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("PERDA_PASSWORD", fresh_data_server.password)
+    args = ["plot", "--url", fresh_data_server.url, "--cache-dir", str(tmp_path / "cache")]
+    args += ["REV 11/endurance.csv", "ams.pack.voltage", "--width", "60", "--height", "15"]
+    assert main(args) == 0
+    first = capsys.readouterr().out
+    fresh_data_server.put_log("REV 11/endurance.csv", SAMPLE_TREE["REV 10/skidpad.csv"][0])
+    assert main(args) == 0
+    assert capsys.readouterr().out != first
 
 
 def test_a_key_needs_a_server(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
