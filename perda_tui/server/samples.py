@@ -373,13 +373,15 @@ def _core_channels() -> list[_Channel]:
 
 def channels(signals: int | None = None) -> list[_Channel]:
     """The core channels plus per-cell voltages up to `signals` channels in total."""
+    if signals is not None and signals < 1:
+        raise ValueError(f"a log needs at least one signal, not {signals}")
     core = _core_channels()
     extra = 24 if signals is None else max(signals - len(core), 0)
     cells = [
         _Channel(f"ams.cells.v{i:03d}", f"Cell {i} voltage (V)", 1, 3, 0.001, _cell_voltage(i))
         for i in range(1, extra + 1)
     ]
-    return (core + cells)[: signals or None]
+    return (core + cells)[:signals]
 
 
 @dataclass

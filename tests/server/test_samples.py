@@ -102,3 +102,10 @@ def test_cli_command(tmp_path: Path, capsys) -> None:
     assert (tmp_path / "out/REV 11/2026-04-01/endurance.csv").is_file()
     assert main(["sample-logs", str(tmp_path / "bad"), "--rows", "0"]) == 1
     assert "--rows must be at least 1" in capsys.readouterr().err
+
+
+def test_few_signals_and_bad_counts(tmp_path: Path) -> None:
+    log = Log.load(write_sample_log(tmp_path / "two.csv", 500, signals=2))
+    assert log.names == ["ams.pack.voltage", "ams.pack.current"] and log.sample_count == 500
+    with pytest.raises(ValueError, match="at least one signal"):
+        write_sample_log(tmp_path / "none.csv", 10, signals=0)
