@@ -77,8 +77,10 @@ async def test_search_and_toggle_signals(log: Log) -> None:
     async with PlotApp(log).run_test(size=SIZE) as pilot:
         screen = plot_screen(pilot)
         await drawn(pilot)
-        assert pilot.app.focused is screen.query_one("#signal-search")
-        await pilot.press(*"volt")
+        search = screen.query_one("#signal-search", Input)
+        assert pilot.app.focused is search
+        await pilot.press("slash", *"volt")  # "/" on the focused box is not typed into it
+        assert search.value == "volt"
         options = screen.query_one("#signal-list", OptionList)
         assert options.get_option_at_index(0).id == "ams.pack.voltage"
         assert options.option_count < len(log)

@@ -53,7 +53,8 @@ class SignalPicker(Vertical):
         self.theme = ChartTheme.ansi16()
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="search name or description", id="signal-search")
+        # "/" is the key that jumps here: it is never typed into the search itself.
+        yield Input(placeholder="search name or description", id="signal-search", restrict=r"[^/]*")
         yield OptionList(id="signal-list")
 
     def on_mount(self) -> None:
