@@ -190,7 +190,7 @@ def _signals(
 
     def signal(ident: int, name: str, description: str = "") -> Signal:
         times, values = arrays.get(ident, (np.empty(0, np.int64), np.empty(0, np.float64)))
-        return Signal(times, values, name, description, ident, prelude.time_unit)
+        return Signal._from_sorted(times, values, name, description, ident, prelude.time_unit)
 
     signals = [signal(m.id, m.name, m.description) for m in prelude.mappings.values()]
     undeclared = sorted(set(arrays) - set(prelude.mappings))

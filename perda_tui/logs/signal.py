@@ -68,16 +68,31 @@ class Signal:
     def __repr__(self) -> str:
         return f"Signal({self.name!r}, id={self.id}, {len(self)} samples, {self.time_unit})"
 
-    def _like(self, timestamps: np.ndarray, values: np.ndarray, name: str | None = None) -> Signal:
-        """A signal from arrays already typed and in time order (a window, a derived
-        signal): no copy, no re-check. Without `name` it keeps this signal's identity."""
-        signal = Signal.__new__(Signal)
+    @classmethod
+    def _from_sorted(
+        cls,
+        timestamps: np.ndarray,
+        values: np.ndarray,
+        name: str,
+        description: str,
+        id: int | None,
+        time_unit: str,
+    ) -> Signal:
+        """For arrays already int64/float64 and in time order (the parser's output, a
+        window, a derived signal): no copy, no re-check."""
+        signal = cls.__new__(cls)
         signal.timestamps, signal.values = timestamps, values
-        signal.name = self.name if name is None else name
-        signal.description = self.description if name is None else ""
-        signal.id = self.id if name is None else None
-        signal.time_unit = self.time_unit
+        signal.name, signal.description, signal.id = name, description, id
+        signal.time_unit = time_unit
         return signal
+
+    def _like(self, timestamps: np.ndarray, values: np.ndarray, name: str | None = None) -> Signal:
+        """A window (same identity) or, with `name`, a derived signal."""
+        if name is None:
+            return self._from_sorted(
+                timestamps, values, self.name, self.description, self.id, self.time_unit
+            )
+        return self._from_sorted(timestamps, values, name, "", None, self.time_unit)
 
     def _window(self, start: float | None, end: float | None) -> slice:
         """Indices of start <= t <= end. Bounds are made integers first (t >= x <=> t >=
