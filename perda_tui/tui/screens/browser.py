@@ -81,6 +81,7 @@ class BrowserScreen(Screen[None]):
         self.source = source
         self.prefix = prefix
         self._requested = prefix
+        self._loading = False
         self._entries: list[Any] = []
         self._sorted: list[tuple[Any, str]] = []  # entries in sort order with their haystack
         self._cached: set[str] = set()
@@ -111,6 +112,7 @@ class BrowserScreen(Screen[None]):
     def load(self, prefix: str) -> None:
         """Load `prefix` in a worker; a newer load cancels an older one."""
         self._requested = prefix
+        self._loading = True
         self._set_status(Text(f"Loading {clean(prefix) or 'the top level'}…"))
         self._load(prefix)
 
@@ -130,6 +132,7 @@ class BrowserScreen(Screen[None]):
     def on_listing_loaded(self, message: ListingLoaded) -> None:
         if message.prefix != self._requested:
             return
+        self._loading = False
         self.prefix = message.prefix
         self._entries = message.entries
         self._described = None
@@ -143,6 +146,7 @@ class BrowserScreen(Screen[None]):
     def on_listing_failed(self, message: ListingFailed) -> None:
         if message.prefix != self._requested:
             return
+        self._loading = False
         if is_session_expired(message.error):
             self.app.session_expired(
                 explain(message.error), retry=lambda: self.load(message.prefix)
@@ -173,7 +177,8 @@ class BrowserScreen(Screen[None]):
         index = next((i for i, e in enumerate(visible) if e.key == keep), 0)
         table.show(visible, self._cached, index)
         self._show_entry(table.highlighted)
-        self._set_status(self._summary(visible))
+        if not self._loading:  # keep "Loading…" up while a listing is on its way
+            self._set_status(self._summary(visible))
 
     def _summary(self, visible: list[Any]) -> Text:
         folders = sum(1 for e in self._entries if e.is_folder)
