@@ -44,7 +44,7 @@ from perda_tui.clients.drms import (
 from perda_tui.config import Settings, load_settings
 from perda_tui.errors import describe
 from perda_tui.tui.stylesheets import stylesheet
-from perda_tui.tui.widgets.archive_export import ExportDialog
+from perda_tui.tui.widgets.archive_export import EXPORT_TIMEOUT, ExportDialog
 from perda_tui.tui.widgets.archive_messages import (
     ArchiveFailed,
     CountReady,
@@ -96,11 +96,13 @@ class ArchiveScreen(Screen[None]):
         *,
         servers: dict[str, ServerConfig] | None = None,
         export_first_delay: float = 1.0,
+        export_timeout: float = EXPORT_TIMEOUT,
     ) -> None:
         super().__init__()
         self._servers = dict(servers) if servers is not None else registered_servers()
         self._server_arg = server
         self._export_first_delay = export_first_delay
+        self._export_timeout = export_timeout
         self.archive: DrmsArchive | None = None
         self.generation = 0
         self.series: list[SeriesSummary] = []
@@ -473,6 +475,7 @@ class ArchiveScreen(Screen[None]):
             cache,
             email=self._email,
             first_delay=self._export_first_delay,
+            timeout=self._export_timeout,
         )
 
         def finished(paths: list[Path] | None) -> None:

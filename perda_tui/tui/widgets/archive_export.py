@@ -52,6 +52,7 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         *,
         email: str = "",
         first_delay: float = 1.0,
+        timeout: float = EXPORT_TIMEOUT,
     ) -> None:
         super().__init__()
         self._client = client
@@ -61,6 +62,7 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         self.entered_email = email
         """The address in the form when the dialog was closed."""
         self._first_delay = first_delay
+        self._timeout = timeout
         self._cancel = threading.Event()
         self._paths: list[Path] | None = None
         self.running = False
@@ -154,7 +156,7 @@ class ExportDialog(ModalScreen[list[Path] | None]):
             job = ExportJob.submit(self._client, recordset, email, method=method, protocol=protocol)
             self.post_message(ExportStatusChanged(job.status))
             job.wait(
-                timeout=EXPORT_TIMEOUT,
+                timeout=self._timeout,
                 first_delay=self._first_delay,
                 on_status=lambda status: self.post_message(ExportStatusChanged(status)),
                 cancel=self._cancel,
