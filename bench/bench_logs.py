@@ -137,7 +137,7 @@ def measure_decimate(samples: int = 10_000_000, columns: int = 200) -> float:
 def run() -> list[BenchResult]:
     """Measure every log-engine figure of issue #3."""
     mb = 1024 * 1024
-    small = measure_parse(sample_log(ROWS), repeat=7)
+    small = measure_parse(sample_log(ROWS), repeat=9)
     ratio = small["parse"] / small["reference"]
     size = sample_log(ROWS).stat().st_size / mb
     big = measure_parse(sample_log(BIG_ROWS), repeat=2)
