@@ -10,7 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,12 +25,7 @@ from perda_tui.clients.scrutiny import (
 from perda_tui.clients.scrutiny.framing import encode_frame
 from perda_tui.server.scrutiny_launcher import RunningScrutinyServer, start_scrutiny_server
 from tests.faults.proxy import Fault, FaultProxy
-from tests.scrutiny.test_faults import (  # noqa: F401 - peer_factory is a fixture
-    WELCOME,
-    ScriptedPeer,
-    peer_factory,
-    status,
-)
+from tests.scrutiny.test_faults import WELCOME, ScriptedPeer, status
 
 pytestmark = pytest.mark.scrutiny
 
@@ -106,24 +101,32 @@ def test_legacy_websocket_server_restarted_then_reconnect(
         client.disconnect()
 
 
-def test_server_that_stops_answering_times_out_as_documented(
-    peer_factory: Callable[..., ScriptedPeer],
-) -> None:
-    def script(conn: socket.socket, requests: list[dict[str, Any]]) -> None:
-        conn.sendall(encode_frame(WELCOME) + encode_frame(status(None)))
-        conn.settimeout(0.1)
-        deadline = time.monotonic() + 6
-        while time.monotonic() < deadline:  # read and ignore every request
-            try:
-                if not conn.recv(65536):
-                    return
-            except TimeoutError:
-                continue
-            except OSError:
+def mute_script(conn: socket.socket, requests: list[dict[str, Any]]) -> None:
+    """Welcome the client and send one status, then read and ignore every request."""
+    conn.sendall(encode_frame(WELCOME) + encode_frame(status(None)))
+    conn.settimeout(0.1)
+    deadline = time.monotonic() + 6
+    while time.monotonic() < deadline:
+        try:
+            if not conn.recv(65536):
                 return
+        except TimeoutError:
+            continue
+        except OSError:
+            return
 
-    peer = peer_factory(script)
-    client = ScrutinyClient(request_timeout=0.5, poll_interval=30).connect("127.0.0.1", peer.port)
+
+@pytest.fixture
+def mute_peer() -> Iterator[ScriptedPeer]:
+    peer = ScriptedPeer(mute_script)
+    yield peer
+    peer.close()
+
+
+def test_server_that_stops_answering_times_out_as_documented(mute_peer: ScriptedPeer) -> None:
+    client = ScrutinyClient(request_timeout=0.5, poll_interval=30).connect(
+        "127.0.0.1", mute_peer.port
+    )
     try:
         started = time.monotonic()
         with pytest.raises(TimeoutException, match=r"no answer to demo_mode within 0\.5 s"):
