@@ -11,6 +11,7 @@ no escape sequence from them may reach the terminal.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,10 @@ from perda_tui.clients.dataserver import ServerClient, UnsafeKeyError
 from perda_tui.clients.drms import ExportJob, HttpJsonClient
 from perda_tui.server.runner import RunningDataServer
 from tests.drms.conftest import local_jsoc
+from tests.drms.dataset import SERIES
 from tests.drms.server import DrmsTestServer
 from tests.fixtures.dataserver import tiny_log
+from tests.tui.archive_app import archive_app
 from tests.tui.conftest import make_app, static_text, wait_for
 from tests.tui.test_download import browse
 
@@ -145,3 +148,28 @@ async def test_hostile_metadata_and_key_are_shown_literally(
         assert escape not in svg
     assert "evil.example" not in output.replace("[link=https://evil.example]", "")  # no hyperlink
     assert "\x1b]8;" not in output  # Rich's OSC 8 hyperlinks: none were created
+
+
+@pytest.mark.anyio
+async def test_hostile_drms_series_note_is_shown_literally(
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = f"[bold red]Magnetograms[/] [link=https://evil.example]x[/link] \x1b[31mRED{OSC52}\r\x07"
+    hostile = dataclasses.replace(SERIES["hmi.m_45s"], note=note)
+    monkeypatch.setitem(SERIES, "hmi.m_45s", hostile)
+    app = archive_app(drms_server.cgi_url, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: "series" in static_text(pilot, "#archive-message"))
+        await pilot.press("slash", *"m_45", "enter")
+        await wait_for(
+            pilot, lambda: "Keywords" in static_text(pilot, "#structure-side .structure-body")
+        )
+        await pilot.pause(0.1)
+        text = "\n".join(screen_lines(app))
+        output = terminal_output(app)
+        svg = app.export_screenshot()
+    assert text.count("[bold red]Magnetograms[/]") >= 2  # in the series list and the structure
+    assert "[link=https://evil.example]x[/link]" in text
+    for escape in HOSTILE:
+        assert escape not in text and escape not in output and escape not in svg
+    assert "\x1b]8;" not in output
