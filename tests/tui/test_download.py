@@ -119,7 +119,8 @@ async def test_cancel_mid_download_keeps_partial_then_resumes(
             assert isinstance(modal, DownloadScreen)
             await wait_for(pilot, lambda: " left" in static_text(pilot, "#download-detail"))
             detail = static_text(pilot, "#download-detail")
-            assert re.search(r"[KM]B / 5\.\d MB · [\d.]+ [KM]B/s · \d+:\d\d left", detail), detail
+            shown = r"[KM]iB / 5(\.\d+)? MiB · [\d.]+ [KM]iB/s · \d+:\d\d left"
+            assert re.search(shown, detail), detail
             await pilot.press("escape")
             assert modal.state == "cancelling"
         finally:

@@ -15,7 +15,7 @@ from tests.tui.listing import FULL, FixedSource
 
 
 async def mid_download(pilot) -> None:  # type: ignore[no-untyped-def]
-    """The modal over the browser at 60 %, 2 MB/s, with the source waiting."""
+    """The modal over the browser at 60 %, 2 MiB/s, with the source waiting."""
     app = pilot.app
     source = FixedSource()
     await app.push_screen(BrowserScreen(source, prefix="REV 11/"))

@@ -17,6 +17,7 @@ from typing import TextIO
 from perda_tui.clients.dataserver.client import ServerClient
 from perda_tui.clients.dataserver.errors import DownloadCancelledError
 from perda_tui.config import load_settings
+from perda_tui.units import human_bytes
 
 PASSWORD_ENV = "PERDA_PASSWORD"
 
@@ -51,15 +52,6 @@ def list_command(args: argparse.Namespace) -> int:
     with connect(args) as client:
         client.print_logs(args.prefix)
     return 0
-
-
-def human_bytes(count: float) -> str:
-    """1536 -> '1.5 KiB'."""
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if count < 1024 or unit == "GiB":
-            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
-        count /= 1024
-    raise AssertionError("unreachable")
 
 
 class ProgressLine:

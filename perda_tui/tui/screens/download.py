@@ -28,7 +28,8 @@ from perda_tui.tui.messages import (
 from perda_tui.tui.screens.login import explain, is_client_error, is_session_expired
 from perda_tui.tui.stylesheets import stylesheet
 from perda_tui.tui.widgets.log_source import LogSource
-from perda_tui.tui.widgets.text import duration, human_size, literal
+from perda_tui.tui.widgets.text import duration, literal
+from perda_tui.units import human_bytes
 
 if TYPE_CHECKING:
     from perda_tui.tui.app import PerdaApp
@@ -42,9 +43,9 @@ class Rate:
         self._start: tuple[float, int] | None = None
 
     def update(self, done: int, total: int) -> str:
-        """`1.2 MB / 5.0 MB · 800.0 KB/s · 0:04 left` (rate and ETA once measurable)."""
+        """`1.2 MiB / 5 MiB · 800 KiB/s · 0:04 left` (rate and ETA once measurable)."""
         now = self._clock()
-        text = f"{human_size(done)} / {human_size(total)}"
+        text = f"{human_bytes(done)} / {human_bytes(total)}"
         if self._start is None:
             self._start = (now, done)
             return text
@@ -53,7 +54,7 @@ class Rate:
         if elapsed <= 0 or moved <= 0:
             return text
         rate = moved / elapsed
-        return f"{text} · {human_size(rate)}/s · {duration((total - done) / rate)} left"
+        return f"{text} · {human_bytes(rate)}/s · {duration((total - done) / rate)} left"
 
 
 class DownloadScreen(ModalScreen[Any]):
@@ -87,7 +88,7 @@ class DownloadScreen(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(literal(self.log_name, "bold"), id="name")
-            size = "size unknown" if self.log_size is None else human_size(self.log_size)
+            size = "size unknown" if self.log_size is None else human_bytes(self.log_size)
             yield Static(Text.assemble("Size: ", size), id="size")
             yield Label("Download")
             yield ProgressBar(total=self.log_size or 100, show_eta=False, id="download-bar")
@@ -164,7 +165,7 @@ class DownloadScreen(ModalScreen[Any]):
             total=max(message.total, 1), progress=message.done
         )
         self._detail(
-            "#parse-detail", f"Parsing… {human_size(message.done)} / {human_size(message.total)}"
+            "#parse-detail", f"Parsing… {human_bytes(message.done)} / {human_bytes(message.total)}"
         )
 
     def on_log_parsed(self, message: LogParsed) -> None:

@@ -28,7 +28,8 @@ from perda_tui.tui.widgets.archive_messages import (
     ExportFileProgress,
     ExportStatusChanged,
 )
-from perda_tui.tui.widgets.text import human_size, literal
+from perda_tui.tui.widgets.text import literal
+from perda_tui.units import human_bytes
 
 #: Protocols offered in the dialog (image/movie protocols need extra arguments).
 DIALOG_PROTOCOLS = ("as-is", "fits")
@@ -185,10 +186,10 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         bar = self.query_one("#export-progress", ProgressBar)
         bar.display = True
         bar.update(total=p.total_bytes, progress=p.done_bytes)
-        total = human_size(p.total_bytes) or "?"
+        total = human_bytes(p.total_bytes) or "?"
         self._set(
             "#export-file",
-            f"file {p.index + 1} of {p.count}: {p.filename} {human_size(p.done_bytes)} / {total}",
+            f"file {p.index + 1} of {p.count}: {p.filename} {human_bytes(p.done_bytes)} / {total}",
         )
 
     def on_export_done(self, message: ExportDone) -> None:

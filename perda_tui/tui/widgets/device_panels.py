@@ -25,6 +25,7 @@ from perda_tui.clients.scrutiny import (
     UDPLinkConfig,
 )
 from perda_tui.tui.widgets.text import literal
+from perda_tui.units import human_bytes
 
 #: Word and CSS class of each device state (the class picks the colour in device.tcss).
 COMM_STATES = {
@@ -76,16 +77,7 @@ def yes_no(flag: bool | None) -> Text:
 
 def region_text(region: MemoryRegion) -> str:
     """`0x2000-0xFFFFFFFF 4 GiB`: bounds in hex, size in binary units."""
-    size = region.size
-    unit = next(
-        (
-            f"{size / 1024**p:.3g} {u}"
-            for p, u in ((3, "GiB"), (2, "MiB"), (1, "KiB"))
-            if size >= 1024**p
-        ),
-        f"{size} B",
-    )
-    return f"0x{region.start:X}-0x{region.end:X} {unit}"
+    return f"0x{region.start:X}-0x{region.end:X} {human_bytes(region.size)}"
 
 
 def identity_text(device: DeviceInfo | None) -> Text:

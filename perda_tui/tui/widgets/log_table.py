@@ -22,7 +22,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from perda_tui.tui.widgets.text import clean, human_size, short_time
+from perda_tui.tui.widgets.text import clean, short_time
+from perda_tui.units import human_bytes
 
 #: Column titles; the first column holds the cache mark.
 HEADERS = ("", "Name", "Title", "Size", "Modified", "Tags")
@@ -60,7 +61,7 @@ def entry_cells(entry: Any, cached: bool) -> tuple[str, ...]:
         CACHED_MARK if cached else "",
         clean(entry.name),
         clean(entry.title),
-        human_size(entry.size),
+        human_bytes(entry.size),
         short_time(entry.last_modified),
         ", ".join(clean(tag) for tag in entry.tags),
     )

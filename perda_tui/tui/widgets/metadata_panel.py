@@ -13,7 +13,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from perda_tui.tui.widgets.text import clean, human_size, literal, short_time
+from perda_tui.tui.widgets.text import clean, literal, short_time
+from perda_tui.units import human_bytes
 
 
 def _field(label: str, value: str) -> Text:
@@ -44,7 +45,7 @@ def describe_entry(entry: Any | None, cached: bool) -> RenderableType:
             _field("Key", entry.key),
         )
     description = clean(entry.description, single_line=False).strip()
-    size = "unknown" if entry.size is None else f"{human_size(entry.size)} ({entry.size:,} bytes)"
+    size = "unknown" if entry.size is None else f"{human_bytes(entry.size)} ({entry.size:,} bytes)"
     return Group(
         literal(entry.title or entry.name, "bold"),
         literal(description or "No description.", single_line=False),

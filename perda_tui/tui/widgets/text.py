@@ -9,7 +9,6 @@ from rich.text import Text
 
 #: C0/C1 control characters and DEL; tabs and newlines are handled separately.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_UNITS = ("B", "KB", "MB", "GB", "TB")
 
 
 def clean(value: object, *, single_line: bool = True) -> str:
@@ -21,20 +20,6 @@ def clean(value: object, *, single_line: bool = True) -> str:
 def literal(value: object, style: str = "", *, single_line: bool = True) -> Text:
     """A Rich `Text` shown exactly as written: markup in it is never interpreted."""
     return Text(clean(value, single_line=single_line), style=style)
-
-
-def human_size(size: int | float | None) -> str:
-    """Bytes in human units (`5.0 MB`); an empty string when unknown."""
-    if size is None:
-        return ""
-    if abs(size) < 1000:
-        return f"{int(size)} B"
-    value = float(size)
-    for unit in _UNITS[1:-1]:
-        value /= 1000
-        if abs(value) < 1000:
-            return f"{value:.1f} {unit}"
-    return f"{value / 1000:.1f} {_UNITS[-1]}"
 
 
 def short_time(stamp: str | None) -> str:

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from perda_tui.cli import main
-from perda_tui.clients.dataserver.cli import ProgressLine, human_bytes
+from perda_tui.clients.dataserver.cli import ProgressLine
 from perda_tui.server.runner import RunningDataServer
+from perda_tui.units import human_bytes
 from tests.fixtures.dataserver import PASSWORD, SAMPLE_TREE
 
 
@@ -103,7 +104,7 @@ def test_progress_line_overwrites_itself_on_a_terminal() -> None:
     line(512 * 1024, 2 * 1024 * 1024)
     line.end("done")
     text = stream.getvalue()
-    assert text.startswith("\rREV 11/big.csv  512.0 KiB / 2.0 MiB   25%  ")
+    assert text.startswith("\rREV 11/big.csv  512 KiB / 2 MiB   25%  ")
     assert text.endswith("\r\x1b[Kdone\n")
 
 
@@ -119,8 +120,8 @@ def test_human_bytes() -> None:
     assert [human_bytes(n) for n in (5, 1536, 3 * 1024**2, 5 * 1024**4)] == [
         "5 B",
         "1.5 KiB",
-        "3.0 MiB",
-        "5120.0 GiB",
+        "3 MiB",
+        "5120 GiB",
     ]
 
 
