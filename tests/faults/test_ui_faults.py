@@ -21,6 +21,7 @@ from perda_tui.server import embedded_s3
 from perda_tui.server.runner import RunningDataServer, start_data_server
 from perda_tui.server.samples import write_sample_log
 from perda_tui.tui.app import PerdaApp
+from perda_tui.tui.widgets.log_table import LogTable
 from tests.faults.proxy import Fault, FaultProxy
 from tests.fixtures.dataserver import SAMPLE_TREE
 from tests.tui.conftest import screen_name, static_text, wait_for, wait_screen
@@ -223,3 +224,27 @@ async def test_download_reset_mid_way_keeps_the_partial_and_resumes(
     assert cache.path_for(small_key).read_bytes() == small and cache.is_cached(small_key)
     assert not part.exists()
     assert os.listdir(cache.partial_dir) == []
+
+
+async def test_session_expiring_when_opening_a_log_signs_in_again_and_keeps_the_place(
+    fresh_data_server: RunningDataServer, cache_dir: Path, disk: dict[Path, bytes]
+) -> None:
+    app = quick_app(fresh_data_server.url, cache_dir, password=fresh_data_server.password)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await browse(pilot, "REV 11", "2026-04-01")
+        names = [e.name for e in table.entries]
+        fresh_data_server.expire_sessions()
+        await open_file(pilot, table, "autocross.csv")
+        await wait_screen(pilot, "LoginScreen")
+        assert "Session expired" in static_text(pilot, "#login-reason")
+        await pilot.click("#password")
+        await pilot.press(*fresh_data_server.password, "enter")
+        await wait_screen(pilot, "BrowserScreen")
+        assert app.screen.query_one(LogTable) is table  # the same browser, same folder
+        assert "REV 11 / 2026-04-01" in static_text(pilot, "#breadcrumb")
+        assert [e.name for e in table.entries] == names
+        await open_file(pilot, table, "autocross.csv")
+        await wait_screen(pilot, *LOG_SCREENS)
+    assert_intact({p: c for p, c in disk.items() if p != config_path()}, cache_dir)
+    key = "REV 11/2026-04-01/autocross.csv"
+    assert LogCache(cache_dir).path_for(key).read_bytes() == SAMPLE_TREE[key][0]
