@@ -26,7 +26,6 @@ from perda_tui.clients.dataserver.models import (
     format_listing,
     merge_listing,
 )
-from perda_tui.clients.dataserver.progress import ProgressCallback, ThrottledProgress
 from perda_tui.clients.dataserver.transfer import (
     ChunkedDownload,
     CredentialsRejected,
@@ -36,6 +35,7 @@ from perda_tui.clients.dataserver.transfer import (
     TransferStats,
 )
 from perda_tui.private_files import private_mkdir
+from perda_tui.progress import ProgressCallback, ThrottledProgress
 
 if TYPE_CHECKING:
     from perda_tui.logs import Log

@@ -31,8 +31,8 @@ from perda_tui.clients.dataserver.errors import (
     TLSError,
 )
 from perda_tui.clients.dataserver.models import S3Credentials
-from perda_tui.clients.dataserver.progress import ThrottledProgress
 from perda_tui.private_files import private_mkdir
+from perda_tui.progress import ThrottledProgress
 
 CHUNK_BYTES = 16 * 1024 * 1024
 READ_BYTES = 256 * 1024

@@ -24,6 +24,7 @@ from perda_tui.clients.drms.errors import (
 )
 from perda_tui.clients.drms.models import items, text
 from perda_tui.private_files import private_mkdir, private_open_binary
+from perda_tui.progress import ThrottledProgress
 
 STATUS_DONE = 0
 STATUS_NOT_FOUND = 6
@@ -41,8 +42,6 @@ STATUS_MEANING = {
     -1: "interrupted",
 }
 NO_DATA_FILE = "NoDataFile"
-#: Progress callbacks are throttled to this interval (plus one final call per file).
-PROGRESS_INTERVAL = 0.1
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._+-]")
 _RECORD = re.compile(r"^\s*([\w.]+)\s*((?:\[[^\]]*\])*)\s*(?:\{([^}]*)\})?\s*$")
 KNOWN_SUFFIXES = (".fits", ".txt", ".jpg", ".mpg", ".mp4", ".tar")
@@ -273,6 +272,11 @@ class ExportJob:
     ) -> None:
         import httpx
 
+        def report(done: int, total: int | None) -> None:
+            if progress is not None:
+                progress(DownloadProgress(index, count, target.name, done, total))
+
+        reporter = ThrottledProgress(report, total=None)
         partial = target.with_name(target.name + ".part")
         try:
             with (
@@ -281,25 +285,19 @@ class ExportJob:
             ):
                 response.raise_for_status()
                 length = response.headers.get("content-length", "")
-                total = int(length) if length.isdigit() else None
-                done, reported, last = 0, -1, 0.0
+                reporter.total = int(length) if length.isdigit() else None
                 for chunk in response.iter_bytes(64 * 1024):
                     if cancel is not None and cancel.is_set():
                         raise DownloadCancelledError(f"download of {item.filename} cancelled")
                     out.write(chunk)
-                    done += len(chunk)
-                    now = time.monotonic()
-                    if progress is not None and now - last >= PROGRESS_INTERVAL:
-                        last, reported = now, done
-                        progress(DownloadProgress(index, count, target.name, done, total))
-            if total is not None and done != total:
-                raise httpx.ReadError(f"got {done} of {total} bytes")
+                    reporter.advance(len(chunk))
+            if reporter.total is not None and reporter.done != reporter.total:
+                raise httpx.ReadError(f"got {reporter.done} of {reporter.total} bytes")
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
         partial.replace(target)
-        if progress is not None and reported != done:
-            progress(DownloadProgress(index, count, target.name, done, total))
+        reporter.flush()
 
     def _update(self, answer: Mapping[str, Any], requestid: str | None) -> None:
         """Keep the latest answer (with the known id if it names none); raise if it failed."""

@@ -1,4 +1,4 @@
-"""Progress from many download threads, serialised and throttled for one caller."""
+"""Progress reports throttled for one caller, shared by the clients (no Textual import)."""
 
 from __future__ import annotations
 
@@ -6,22 +6,33 @@ import threading
 import time
 from collections.abc import Callable
 
+#: `progress(done, total)`: bytes so far and the expected total.
 ProgressCallback = Callable[[int, int], None]
+#: Seconds between two throttled reports (about 10 updates/s).
+PROGRESS_INTERVAL = 0.1
 
 
 class ThrottledProgress:
     """Sums byte increments and calls `callback(done, total)` at most every `interval` s.
 
-    Calls never overlap (one lock), and `finish()` always makes a final call.
+    Calls never overlap (one lock), so many download threads can share one reporter.
+    `total` is None while it is unknown.
     """
 
-    def __init__(self, callback: ProgressCallback | None, interval: float = 0.1) -> None:
+    def __init__(
+        self,
+        callback: Callable[[int, int | None], None] | None,
+        interval: float = PROGRESS_INTERVAL,
+        *,
+        total: int | None = 0,
+    ) -> None:
         self._callback = callback
         self._interval = interval
         self._lock = threading.Lock()
         self._last = 0.0
+        self._reported: int | None = None
         self.done = 0
-        self.total = 0
+        self.total = total
 
     def start(self, done: int, total: int) -> None:
         """Set the starting point (bytes already present, object size) and report it."""
@@ -36,13 +47,20 @@ class ThrottledProgress:
             if time.monotonic() - self._last >= self._interval:
                 self._emit()
 
+    def flush(self) -> None:
+        """Report the count if it changed since the last report (the final call)."""
+        with self._lock:
+            if self._reported != self.done:
+                self._emit()
+
     def finish(self, total: int) -> None:
-        """Report completion: `(total, total)`."""
+        """Always report completion: `(total, total)`."""
         with self._lock:
             self.done = self.total = total
             self._emit()
 
     def _emit(self) -> None:
         self._last = time.monotonic()
+        self._reported = self.done
         if self._callback is not None:
             self._callback(self.done, self.total)
