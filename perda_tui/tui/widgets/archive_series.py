@@ -10,16 +10,13 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
-from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from perda_tui.clients.drms import SeriesSummary
-from perda_tui.tui.widgets.log_table import fit
 from perda_tui.tui.widgets.text import clean
+from perda_tui.tui.widgets.virtual_list import VirtualList, fit
 
 #: Screen lines per series: its name, then its description.
 LINES_PER_SERIES = 2
@@ -36,7 +33,7 @@ class _SeriesMessage(Message):
         return self.series_list
 
 
-class SeriesList(ScrollView, can_focus=True):
+class SeriesList(VirtualList[SeriesSummary]):
     """Series with their descriptions; a cursor moves over them."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"series-list--cursor", "series-list--note"}
@@ -73,68 +70,20 @@ class SeriesList(ScrollView, can_focus=True):
     class Selected(_SeriesMessage):
         """Enter (or a click) on `series`."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.items: list[SeriesSummary] = []
-        self.cursor: int | None = None
+    LINES_PER_ITEM = LINES_PER_SERIES
 
     def set_items(self, items: Sequence[SeriesSummary]) -> None:
         """Show `items` with no cursor (nothing is read until the user moves)."""
-        self.items = list(items)
-        self.cursor = None
-        self.virtual_size = Size(self.size.width, LINES_PER_SERIES * len(self.items))
+        super().set_items(list(items))
         self.scroll_to(0, 0, animate=False)
-        self.refresh()
 
-    @property
-    def current(self) -> SeriesSummary | None:
-        """The series under the cursor."""
-        return self.items[self.cursor] if self.cursor is not None else None
+    def highlighted_message(self, item: SeriesSummary) -> Message:
+        return self.Highlighted(self, item)
 
-    def move_to(self, index: int) -> None:
-        """Put the cursor on item `index` (clamped) and announce it."""
-        if not self.items:
-            return
-        index = max(0, min(index, len(self.items) - 1))
-        changed = index != self.cursor
-        self.cursor = index
-        top = index * LINES_PER_SERIES
-        self.scroll_to_region(Region(0, top, 1, LINES_PER_SERIES), animate=False)
-        self.refresh()
-        if changed:
-            self.post_message(self.Highlighted(self, self.items[index]))
+    def selected_message(self, item: SeriesSummary) -> Message:
+        return self.Selected(self, item)
 
-    def action_move(self, step: int) -> None:
-        self.move_to(0 if self.cursor is None else self.cursor + step)
-
-    def action_page(self, step: int) -> None:
-        rows = max(1, self.scrollable_content_region.height // LINES_PER_SERIES)
-        self.move_to(0 if self.cursor is None else self.cursor + step * rows)
-
-    def action_jump(self, index: int) -> None:
-        self.move_to(index if index >= 0 else len(self.items) - 1)
-
-    def action_select(self) -> None:
-        if self.cursor is None:
-            self.move_to(0)
-        if self.current is not None:
-            self.post_message(self.Selected(self, self.current))
-
-    def on_click(self, event: events.Click) -> None:
-        index = (event.y + int(self.scroll_y)) // LINES_PER_SERIES
-        if 0 <= index < len(self.items):
-            self.move_to(index)
-            self.post_message(self.Selected(self, self.items[index]))
-
-    def on_resize(self, _event: events.Resize) -> None:
-        self.virtual_size = Size(self.size.width, LINES_PER_SERIES * len(self.items))
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        line = y + int(self.scroll_y)
-        index, part = divmod(line, LINES_PER_SERIES)
-        if index >= len(self.items):
-            return Strip.blank(width, self.rich_style)
+    def render_item(self, index: int, part: int, width: int) -> Strip:
         series = self.items[index]
         if index == self.cursor:
             style = self.get_component_rich_style("series-list--cursor")

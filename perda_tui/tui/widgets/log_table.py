@@ -12,17 +12,14 @@ from collections.abc import Collection, Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from perda_tui.tui.widgets.text import clean, short_time
+from perda_tui.tui.widgets.virtual_list import VirtualList, fit
 from perda_tui.units import human_bytes
 
 #: Column titles; the first column holds the cache mark.
@@ -45,14 +42,6 @@ def column_widths(width: int) -> tuple[int, ...]:
     return tuple(widths)
 
 
-def fit(text: str, width: int, *, right: bool = False) -> str:
-    """`text` padded or cut to exactly `width` cells; a cut ends with an ellipsis."""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
-    padding = " " * (width - cell_len(text))
-    return padding + text if right else text + padding
-
-
 def entry_cells(entry: Any, cached: bool) -> tuple[str, ...]:
     """The six display strings of one entry (control characters removed)."""
     if entry.is_folder:
@@ -67,7 +56,7 @@ def entry_cells(entry: Any, cached: bool) -> tuple[str, ...]:
     )
 
 
-class LogTable(ScrollView, can_focus=True):
+class LogTable(VirtualList[Any]):
     """Folders and files with a row cursor; posts `Highlighted` and `Selected`."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -95,14 +84,16 @@ class LogTable(ScrollView, can_focus=True):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
-        Binding("home,g", "first", "Top", show=False, id="table.top"),
-        Binding("end,G", "last", "Bottom", show=False, id="table.bottom"),
+        Binding("up,k", "move(-1)", "Up", show=False, id="table.up"),
+        Binding("down,j", "move(1)", "Down", show=False, id="table.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
+        Binding("home,g", "jump(0)", "Top", show=False, id="table.top"),
+        Binding("end,G", "jump(-1)", "Bottom", show=False, id="table.bottom"),
         Binding("enter", "select", "Open", id="table.open"),
     ]
+    HEADER_LINES = 1
+    CLICKS_TO_SELECT = 2
 
     class Highlighted(Message):
         """The cursor moved to `entry` (None when the table is empty)."""
@@ -123,96 +114,46 @@ class LogTable(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._entries: Sequence[Any] = ()
         self._cached: Collection[str] = frozenset()
-        self.cursor = 0
 
     @property
     def entries(self) -> Sequence[Any]:
         """The entries shown, in display order."""
-        return self._entries
+        return self.items
 
     @property
     def highlighted(self) -> Any | None:
         """The entry under the cursor."""
-        return self._entries[self.cursor] if self._entries else None
+        return self.current
 
     def show(self, entries: Sequence[Any], cached: Collection[str], cursor: int = 0) -> None:
         """Replace the rows (cheap: nothing is rendered until drawn) and place the cursor."""
-        self._entries = entries
         self._cached = cached
-        self.virtual_size = Size(0, len(entries) + 1)
-        self.cursor = -1
-        self.move_to(cursor)
-        self.refresh()
+        self.set_items(entries)
+        if entries:
+            self.move_to(cursor)
+        else:
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self.post_message(self.Highlighted(None))
 
     def set_cached(self, cached: Collection[str]) -> None:
         """Update the cache marks (after a download)."""
         self._cached = cached
         self.refresh()
 
-    def move_to(self, index: int) -> None:
-        """Move the cursor (clamped), scroll it into view and post `Highlighted`."""
-        index = max(0, min(index, len(self._entries) - 1)) if self._entries else 0
-        changed = index != self.cursor
-        self.cursor = index
-        page = self._page
-        top = self.scroll_offset.y
-        if index < top:
-            self.scroll_to(y=index, animate=False, immediate=True)
-        elif index >= top + page:
-            self.scroll_to(y=index - page + 1, animate=False, immediate=True)
-        self.refresh()
-        if changed:
-            self.post_message(self.Highlighted(self.highlighted))
+    def highlighted_message(self, item: Any) -> Message:
+        return self.Highlighted(item)
 
-    @property
-    def _page(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
+    def selected_message(self, item: Any) -> Message:
+        return self.Selected(item)
 
-    def action_cursor_up(self) -> None:
-        self.move_to(self.cursor - 1)
+    def render_header(self, y: int, width: int) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("log-table--header")
+        return self._strip(HEADERS, width, style)
 
-    def action_cursor_down(self) -> None:
-        self.move_to(self.cursor + 1)
-
-    def action_page_up(self) -> None:
-        self.move_to(self.cursor - self._page)
-
-    def action_page_down(self) -> None:
-        self.move_to(self.cursor + self._page)
-
-    def action_first(self) -> None:
-        self.move_to(0)
-
-    def action_last(self) -> None:
-        self.move_to(len(self._entries) - 1)
-
-    def action_select(self) -> None:
-        if self._entries:
-            self.post_message(self.Selected(self.highlighted))
-
-    def on_click(self, event: events.Click) -> None:
-        index = event.y + self.scroll_offset.y - 1
-        if event.y >= 1 and 0 <= index < len(self._entries):
-            self.move_to(index)
-            if event.chain >= 2:
-                self.action_select()
-
-    def on_resize(self) -> None:
-        self.move_to(self.cursor)
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        if y == 0:
-            style = base + self.get_component_rich_style("log-table--header")
-            return self._strip(HEADERS, width, style)
-        index = self.scroll_offset.y + y - 1
-        if index >= len(self._entries):
-            return Strip.blank(width, base)
-        entry = self._entries[index]
-        style = base
+    def render_item(self, index: int, part: int, width: int) -> Strip:
+        entry = self.items[index]
+        style = self.rich_style
         if entry.is_folder:
             style += self.get_component_rich_style("log-table--folder")
         if index == self.cursor:
