@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from perda_tui.config import Settings
 from perda_tui.tui.app import PerdaApp
+from perda_tui.tui.widgets.log_table import LogTable
 
 
 @pytest.fixture
@@ -55,6 +56,22 @@ def static_text(pilot: Pilot[object], selector: str) -> str:
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(widget.content)
     return console.export_text()
+
+
+async def browse(pilot: Pilot[object], *folders: str) -> LogTable:
+    """Wait for the browser and its first listing, then enter `folders` one after the other."""
+    await wait_for(
+        pilot,
+        lambda: screen_name(pilot) == "BrowserScreen" and bool(pilot.app.screen.query(LogTable)),
+    )
+    table = pilot.app.screen.query_one(LogTable)
+    await wait_for(pilot, lambda: len(table.entries) > 0)
+    for folder in folders:
+        await wait_for(pilot, lambda f=folder: f in [e.name for e in table.entries])
+        table.move_to([e.name for e in table.entries].index(folder))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda f=folder: f not in [e.name for e in table.entries])
+    return table
 
 
 async def wait_screen(pilot: Pilot[object], *names: str, timeout: float = 10.0) -> None:

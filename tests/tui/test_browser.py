@@ -8,19 +8,9 @@ import pytest
 
 from perda_tui.server.runner import RunningDataServer
 from perda_tui.tui.widgets.log_table import LogTable
-from tests.tui.conftest import make_app, screen_name, static_text, wait_for
+from tests.tui.conftest import browse, make_app, static_text, wait_for
 
 pytestmark = pytest.mark.anyio
-
-
-async def open_browser(pilot, server: RunningDataServer) -> LogTable:  # type: ignore[no-untyped-def]
-    await wait_for(
-        pilot,
-        lambda: screen_name(pilot) == "BrowserScreen" and bool(pilot.app.screen.query(LogTable)),
-    )
-    table = pilot.app.screen.query_one(LogTable)
-    await wait_for(pilot, lambda: len(table.entries) > 0)
-    return table
 
 
 def names(table: LogTable) -> list[str]:
@@ -32,9 +22,7 @@ async def test_navigate_into_folders_and_back(
 ) -> None:
     app = make_app(data_server.url, cache_dir, password=data_server.password)
     async with app.run_test(size=(120, 40)) as pilot:
-        table = await open_browser(pilot, data_server)
-        table.move_to(1)
-        await pilot.press("enter")
+        table = await browse(pilot, "REV 11")
         await wait_for(pilot, lambda: "endurance.csv" in names(table))
         assert names(table) == ["2026-04-01", "endurance.csv"]  # folders first
         assert "Logs / REV 11" in static_text(pilot, "#breadcrumb")
@@ -56,9 +44,7 @@ async def test_navigate_into_folders_and_back(
 async def test_filter_sort_and_top_bottom(data_server: RunningDataServer, cache_dir: Path) -> None:
     app = make_app(data_server.url, cache_dir, password=data_server.password)
     async with app.run_test(size=(120, 40)) as pilot:
-        table = await open_browser(pilot, data_server)
-        table.move_to(1)
-        await pilot.press("enter")
+        table = await browse(pilot, "REV 11")
         await wait_for(pilot, lambda: "endurance.csv" in names(table))
         table.move_to(0)
         await pilot.press("enter")
@@ -94,9 +80,7 @@ async def test_sidebar_full_and_empty_metadata(
 ) -> None:
     app = make_app(data_server.url, cache_dir, password=data_server.password)
     async with app.run_test(size=(120, 40)) as pilot:
-        table = await open_browser(pilot, data_server)
-        table.move_to(1)
-        await pilot.press("enter")
+        table = await browse(pilot, "REV 11")
         await wait_for(pilot, lambda: "endurance.csv" in names(table))
         await pilot.press("down")
         await pilot.pause()
@@ -132,7 +116,7 @@ async def test_narrow_terminal_puts_sidebar_under_table_and_toggles_it(
 ) -> None:
     app = make_app(data_server.url, cache_dir, password=data_server.password)
     async with app.run_test(size=(80, 24)) as pilot:
-        table = await open_browser(pilot, data_server)
+        table = await browse(pilot)
         sidebar = app.screen.query_one("#sidebar")
         assert app.screen.has_class("narrow")
         assert sidebar.region.y > table.region.y and sidebar.region.width == table.region.width

@@ -22,25 +22,10 @@ from perda_tui.tui.screens.download import DownloadScreen
 from perda_tui.tui.widgets.log_source import ServerSource
 from perda_tui.tui.widgets.log_table import LogTable
 from tests.fixtures.dataserver import SAMPLE_TREE, start_test_server, tiny_log
-from tests.tui.conftest import make_app, screen_name, static_text, wait_for, wait_screen
+from tests.tui.conftest import browse, make_app, static_text, wait_for, wait_screen
 
 pytestmark = pytest.mark.anyio
 LOG_SCREENS = {"PlotScreen", "SummaryScreen"}
-
-
-async def browse(pilot, *folders: str) -> LogTable:  # type: ignore[no-untyped-def]
-    """Wait for the browser, then enter `folders` one after the other."""
-    await wait_for(
-        pilot,
-        lambda: screen_name(pilot) == "BrowserScreen" and bool(pilot.app.screen.query(LogTable)),
-    )
-    table = pilot.app.screen.query_one(LogTable)
-    for folder in folders:
-        await wait_for(pilot, lambda f=folder: f in [e.name for e in table.entries])
-        table.move_to([e.name for e in table.entries].index(folder))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda f=folder: f not in [e.name for e in table.entries])
-    return table
 
 
 async def open_file(pilot, table: LogTable, name: str) -> None:  # type: ignore[no-untyped-def]
