@@ -24,6 +24,13 @@ def shown(pilot, selector: str) -> str:  # type: ignore[no-untyped-def]
     return str(getattr(visual, "plain", visual))
 
 
+async def open_link_dialog(pilot) -> LinkDialog:  # type: ignore[no-untyped-def]
+    """Ctrl+L, then the link dialog once it is up."""
+    await pilot.press("ctrl+l")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, LinkDialog))
+    return pilot.app.screen
+
+
 async def press_apply(pilot) -> None:  # type: ignore[no-untyped-def]
     """Press the dialog's Apply button (as a click or Enter on it would)."""
     await pilot.pause()
@@ -125,9 +132,7 @@ async def test_link_dialog_validates_then_sends_and_shows_the_answer(
     app = DeviceApp(ws_server.url)
     async with app.run_test(size=(100, 36)) as pilot:
         await wait_for(pilot, lambda: "connected over ws" in connection(pilot))
-        await pilot.press("ctrl+l")
-        await wait_for(pilot, lambda: isinstance(app.screen, LinkDialog))
-        dialog = app.screen
+        dialog = await open_link_dialog(pilot)
         dialog.query_one("#link-type", Select).value = DeviceLinkType.UDP
         dialog.query_one("#link-host", Input).value = "127.0.0.1"
         dialog.query_one("#link-port", Input).value = "port"
@@ -141,9 +146,8 @@ async def test_link_dialog_validates_then_sends_and_shows_the_answer(
         await wait_for(pilot, lambda: "127.0.0.1:50123" in shown(pilot, "#panel-link"))
         assert "accepted by the server" in shown(pilot, "#panel-link")
 
-        await pilot.press("ctrl+l")
-        await wait_for(pilot, lambda: isinstance(app.screen, LinkDialog))
-        app.screen.query_one("#link-type", Select).value = DeviceLinkType.TCP
+        dialog = await open_link_dialog(pilot)
+        dialog.query_one("#link-type", Select).value = DeviceLinkType.TCP
         await press_apply(pilot)  # host/port kept from the current UDP config
         await wait_for(pilot, lambda: "refused" in shown(pilot, "#panel-link"))
         assert "Unknown link type tcp" in shown(pilot, "#panel-link")
@@ -153,9 +157,7 @@ async def test_serial_fields_are_validated_before_sending(ws_server: RunningScru
     app = DeviceApp(ws_server.url)
     async with app.run_test(size=(100, 36)) as pilot:
         await wait_for(pilot, lambda: "connected over ws" in connection(pilot))
-        await pilot.press("ctrl+l")
-        await wait_for(pilot, lambda: isinstance(app.screen, LinkDialog))
-        dialog = app.screen
+        dialog = await open_link_dialog(pilot)
         dialog.query_one("#link-type", Select).value = DeviceLinkType.Serial
         await pilot.pause()
         assert (
