@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import socket
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from perda_tui.clients.dataserver import (
 from perda_tui.server.runner import RunningDataServer
 from tests.faults.proxy import Fault, FaultProxy
 from tests.fixtures.dataserver import PASSWORD, start_test_server
+from tests.fixtures.tls import self_signed
 
 
 @pytest.fixture
@@ -118,37 +118,6 @@ def test_500_from_the_gateway_is_a_server_error(tmp_path: Path) -> None:
         "/api/v1/metadata/page failed on the server (HTTP 500): "
         "internal server error; see the server log"
     )
-
-
-def self_signed(tmp_path: Path) -> tuple[str, str]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return str(cert_path), str(key_path)
 
 
 def test_an_untrusted_certificate_is_refused_by_default(tmp_path: Path) -> None:
