@@ -26,7 +26,7 @@ def proxy(fresh_data_server: RunningDataServer) -> Iterator[FaultProxy]:
 
 @pytest.fixture
 def client(proxy: FaultProxy, fresh_data_server: RunningDataServer) -> Iterator[ServerClient]:
-    with ServerClient(proxy.url(), timeout=1.0) as server_client:
+    with ServerClient(proxy.url(), timeout=2.0) as server_client:
         server_client.login(fresh_data_server.password)
         yield server_client
 
