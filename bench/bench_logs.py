@@ -28,13 +28,17 @@ GENERATOR_VERSION = 2
 # Children print `ready`, time.monotonic() when the result is ready: CLOCK_MONOTONIC is
 # system-wide on Linux, so the parent gets "process start to Log ready" without counting
 # interpreter shutdown (freeing the arrays, unloading libraries).
+# Peak RSS is VmHWM of the child's own address space: getrusage's ru_maxrss would carry
+# the (larger) high-water mark of this parent process across fork and exec on Linux.
 PARSE = """
-import resource, sys, time
+import re, sys, time
+from pathlib import Path
 from perda_tui.logs import Log
 log = Log.load(sys.argv[1])
 ready = time.monotonic()
 arrays = sum(s.timestamps.nbytes + s.values.nbytes for s in log)
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+hwm = re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text())
+rss = int(hwm.group(1)) * 1024
 print(f'{{"rows": {log.sample_count}, "arrays": {arrays}, "rss": {rss}, "ready": {ready}}}')
 """
 
