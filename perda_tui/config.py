@@ -14,6 +14,8 @@ from pathlib import Path
 
 import platformdirs
 
+from perda_tui.private_files import private_mkdir, private_open_binary
+
 APP_NAME = "perda-tui"
 
 #: Environment variable for each setting (flags override these, these override the file).
@@ -102,11 +104,10 @@ def remember(env: Mapping[str, str] = os.environ, **values: str) -> Path:
     if unknown:
         raise ValueError(f"not a storable setting: {', '.join(sorted(unknown))}")
     path = config_path(env)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_mkdir(path.parent)
     merged = read_file_settings(env) | values
     tmp = path.with_suffix(".toml.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
+    with private_open_binary(tmp) as handle:
         tomli_w.dump(merged, handle)
     os.replace(tmp, path)
     return path
