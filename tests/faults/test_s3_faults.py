@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from perda_tui.clients.dataserver import DataServerError, ServerClient, ServerUnreachableError
-from perda_tui.server import embedded_s3
-from perda_tui.server.runner import RunningDataServer, start_data_server
+from perda_tui.server.runner import RunningDataServer
+from tests.faults.conftest import S3_PASSWORD
 from tests.faults.proxy import Fault, FaultProxy
 
 KEY = "REV 11/2026-04-01/endurance.csv"
@@ -31,22 +30,12 @@ class ProxiedS3:
 
 
 @pytest.fixture
-def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProxiedS3]:
-    monkeypatch.setenv("PERDA_S3_ACCESS_KEY", embedded_s3.ACCESS_KEY)
-    monkeypatch.setenv("PERDA_S3_SECRET_KEY", embedded_s3.SECRET_KEY)
-    with embedded_s3.EmbeddedS3() as s3:
-        port = int(s3.endpoint.rsplit(":", 1)[1])
-        with FaultProxy("127.0.0.1", port) as proxy:
-            bucket = f"faults-{uuid.uuid4().hex[:12]}"
-            with start_data_server(
-                password="pw", s3_endpoint=proxy.url(), bucket=bucket, login_delay=0.01
-            ) as server:
-                server.put_log(KEY, PAYLOAD, {"title": "Endurance"})
-                with ServerClient(server.url, cache_dir=tmp_path / "cache", timeout=2.0) as client:
-                    client.login("pw")
-                    yield ProxiedS3(server, proxy, client)
-                proxy.set_fault(Fault.PASS)
-                server.storage.clear()
+def setup(tmp_path: Path, s3_proxied: tuple[RunningDataServer, FaultProxy]) -> Iterator[ProxiedS3]:
+    server, proxy = s3_proxied
+    server.put_log(KEY, PAYLOAD, {"title": "Endurance"})
+    with ServerClient(server.url, cache_dir=tmp_path / "cache", timeout=2.0) as client:
+        client.login(S3_PASSWORD)
+        yield ProxiedS3(server, proxy, client)
 
 
 def test_connection_reset_mid_download_resumes_from_the_partial(setup: ProxiedS3) -> None:

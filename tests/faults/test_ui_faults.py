@@ -8,7 +8,6 @@ nothing on disk (config file, cached logs, partial downloads) was lost or damage
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,11 @@ import pytest
 
 from perda_tui.clients.dataserver import LogCache, ServerClient
 from perda_tui.config import Settings, config_path, remember
-from perda_tui.server import embedded_s3
-from perda_tui.server.runner import RunningDataServer, start_data_server
+from perda_tui.server.runner import RunningDataServer
 from perda_tui.server.samples import write_sample_log
 from perda_tui.tui.app import PerdaApp
 from perda_tui.tui.widgets.log_table import LogTable
+from tests.faults.conftest import S3_PASSWORD
 from tests.faults.proxy import Fault, FaultProxy
 from tests.fixtures.dataserver import SAMPLE_TREE
 from tests.tui.conftest import screen_name, static_text, wait_for, wait_screen
@@ -171,23 +170,6 @@ async def test_slow_server_leaves_the_ui_responsive_then_times_out(
         assert [e.name for e in table.entries] == names
 
 
-@pytest.fixture
-def s3_proxied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Any]]:
-    """A data server whose S3 endpoint sits behind a FaultProxy; yields (server, proxy)."""
-    monkeypatch.setenv("PERDA_S3_ACCESS_KEY", embedded_s3.ACCESS_KEY)
-    monkeypatch.setenv("PERDA_S3_SECRET_KEY", embedded_s3.SECRET_KEY)
-    with embedded_s3.EmbeddedS3() as s3:
-        port = int(s3.endpoint.rsplit(":", 1)[1])
-        with FaultProxy("127.0.0.1", port) as proxy:
-            bucket = f"ui-faults-{uuid.uuid4().hex[:12]}"
-            with start_data_server(
-                password="pw", s3_endpoint=proxy.url(), bucket=bucket, login_delay=0.01
-            ) as server:
-                yield server, proxy
-                proxy.set_fault(Fault.PASS)
-                server.storage.clear()
-
-
 async def test_download_reset_mid_way_keeps_the_partial_and_resumes(
     s3_proxied: tuple[RunningDataServer, FaultProxy], cache_dir: Path, tmp_path: Path
 ) -> None:
@@ -197,7 +179,7 @@ async def test_download_reset_mid_way_keeps_the_partial_and_resumes(
     server.put_log(key, data, {"title": "Long run"})
     small_key, small = "REV 20/short.csv", SAMPLE_TREE[CACHED_KEY][0]
     server.put_log(small_key, small)
-    app = quick_app(server.url, cache_dir, password="pw")
+    app = quick_app(server.url, cache_dir, password=S3_PASSWORD)
     cache = LogCache(cache_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         table = await browse(pilot, "REV 20")
