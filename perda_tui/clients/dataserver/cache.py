@@ -80,8 +80,11 @@ class LogCache:
 
     def record(self, key: str) -> CacheRecord | None:
         """The index record of a complete cached file still present with its size."""
+        return self._record_from(key, self._index().get(key))
+
+    def _record_from(self, key: str, doc: Any) -> CacheRecord | None:
+        """`doc` (the index entry of `key`) as a record, if its file is still the same."""
         path = self.path_for(key)
-        doc = self._index().get(key)
         if not isinstance(doc, dict):
             return None
         etag, size = doc.get("etag"), doc.get("size")
@@ -98,7 +101,8 @@ class LogCache:
         """Folders and files directly under `prefix` among the cached logs (offline browsing)."""
         folders: dict[str, LogEntry] = {}
         files: list[LogEntry] = []
-        for key in sorted(self._index()):
+        index = self._index()  # read once: one index lookup per key would copy it each time
+        for key in sorted(index):
             if not key.startswith(prefix) or key == prefix:
                 continue
             rest = key[len(prefix) :]
@@ -107,7 +111,7 @@ class LogCache:
                 folder_key = f"{prefix}{name}/"
                 folders.setdefault(folder_key, LogEntry(key=folder_key, name=name, is_folder=True))
                 continue
-            record = self.record(key)
+            record = self._record_from(key, index[key])
             if record is not None:
                 files.append(record.entry or LogEntry(key=key, name=rest, is_folder=False))
         return [*folders.values(), *files]
