@@ -8,10 +8,13 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Everything installs from the committed uv.lock (universal: x86-64 and a Raspberry Pi's
+# aarch64 alike). uv itself is pinned here and installed into the venv by pip.
+UV_VERSION := 0.13.9
+$(STAMP): pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	UV_PYTHON_DOWNLOADS=never $(BIN)/uv sync --quiet --frozen --inexact --extra server --python $(BIN)/python
 	touch $(STAMP)
 
 test: install scrutiny-venvs
