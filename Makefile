@@ -9,16 +9,23 @@ STAMP := $(VENV)/.installed
 install: $(STAMP)
 
 # Everything installs from the committed uv.lock (universal: x86-64 and a Raspberry Pi's
-# aarch64 alike). uv itself is pinned here and installed into the venv by pip.
+# aarch64 alike), exactly: a package the lock does not name is removed. uv itself is
+# pinned and lives in its own small virtualenv.
 UV_VERSION := 0.13.9
-$(STAMP): pyproject.toml uv.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
-	UV_PYTHON_DOWNLOADS=never $(BIN)/uv sync --quiet --frozen --inexact --extra server --python $(BIN)/python
+UV_VENV := .venv-uv
+UV := UV_PYTHON_DOWNLOADS=never $(UV_VENV)/bin/uv
+
+$(UV_VENV)/.installed:
+	rm -rf $(UV_VENV)
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION)
+	touch $@
+
+$(STAMP): pyproject.toml uv.lock $(UV_VENV)/.installed
+	$(UV) sync --quiet --frozen --extra server --python $(PYTHON)
 	touch $(STAMP)
 
-test: install scrutiny-venvs
-	$(BIN)/ruff check perda_tui tests bench
+test: lint scrutiny-venvs
 	$(BIN)/python -m pytest
 
 demo: install scrutiny-venvs
@@ -31,9 +38,12 @@ screenshots: install scrutiny-venvs
 	$(BIN)/python -m pytest tests/tui/test_snapshots_*.py --snapshot-update -q
 	$(BIN)/python -m tests.tui.export_screenshots screenshots
 
+# ruff, the type checker and the import contracts (pyproject.toml [tool.importlinter])
 lint: install
 	$(BIN)/ruff check perda_tui tests bench
 	$(BIN)/ruff format --check perda_tui tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format perda_tui tests bench
@@ -63,4 +73,4 @@ $(SCRUTINY_WS_VENV)/.installed:
 	touch $@
 
 clean:
-	rm -rf $(VENV) .venv-scrutiny .venv-scrutiny-ws .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(UV_VENV) .venv-scrutiny .venv-scrutiny-ws .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

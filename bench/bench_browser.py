@@ -47,7 +47,7 @@ async def _keystroke(pilot) -> float:  # type: ignore[no-untyped-def]
     """
     from textual import events
 
-    from perda_tui.tui.widgets.log_table import LogTable
+    from perda_tui.tui.logs.log_table import LogTable
 
     app = pilot.app
     table = app.screen.query_one(LogTable)
@@ -85,8 +85,8 @@ async def _browser_figures(cache: Path) -> tuple[float, float, float, float, flo
 
     from perda_tui.config import Settings
     from perda_tui.tui.app import PerdaApp
-    from perda_tui.tui.screens.browser import BrowserScreen
-    from perda_tui.tui.widgets.log_table import HEADERS, LogTable, entry_cells
+    from perda_tui.tui.logs.browser import BrowserScreen
+    from perda_tui.tui.logs.log_table import HEADERS, LogTable, entry_cells
     from tests.tui.listing import FixedSource, synthetic_entries
 
     entries = synthetic_entries(ENTRIES)

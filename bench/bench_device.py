@@ -25,7 +25,7 @@ async def _measure(url: str, cache_dir: Path) -> tuple[float, int]:
 
     from perda_tui.config import Settings
     from perda_tui.tui.app import PerdaApp
-    from perda_tui.tui.widgets.device_chart import LiveChart
+    from perda_tui.tui.device.chart import LiveChart
 
     app = PerdaApp(
         Settings(url="http://127.0.0.1:9", cache_dir=cache_dir, scrutiny_url=url), screen="device"

@@ -53,8 +53,8 @@ async def _measure(log) -> dict[str, list[float]]:
     from textual import events
     from textual.app import App
 
-    from perda_tui.tui.screens.plot import PlotScreen
-    from perda_tui.tui.widgets.chart import ChartView
+    from perda_tui.tui.common.chart_view import ChartView
+    from perda_tui.tui.plot.screen import PlotScreen
 
     class BenchApp(App[None]):
         def on_mount(self) -> None:

@@ -24,6 +24,7 @@ ENV_VARS = {
     "cache_dir": "PERDA_CACHE_DIR",
     "scrutiny_url": "SCRUTINY_URL",
     "drms_server": "DRMS_SERVER",
+    "export_dir": "PERDA_EXPORT_DIR",
 }
 #: Moves the config file and default cache elsewhere (tests, portable installs).
 CONFIG_DIR_ENV = "PERDA_CONFIG_DIR"
@@ -42,6 +43,8 @@ class Settings:
     scrutiny_url: str = ""
     drms_server: str = "jsoc"
     insecure: bool = False
+    export_dir: Path = Path()
+    """Where exports (CSV windows, archive files) are written unless the user picks a path."""
 
 
 def config_dir(env: Mapping[str, str] = os.environ) -> Path:
@@ -61,6 +64,13 @@ def default_cache_dir(env: Mapping[str, str] = os.environ) -> Path:
     if env.get(CONFIG_DIR_ENV):
         return Path(env[CONFIG_DIR_ENV]) / "cache"
     return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def default_export_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """Where exports go unless configured otherwise: the user's documents folder."""
+    if env.get(CONFIG_DIR_ENV):
+        return Path(env[CONFIG_DIR_ENV]) / "exports"
+    return Path(platformdirs.user_documents_dir()) / APP_NAME
 
 
 def read_file_settings(env: Mapping[str, str] = os.environ) -> dict[str, str]:
@@ -86,10 +96,13 @@ def load_settings(
         values.update(
             {key: value for key, value in vars(flags).items() if key in known and value is not None}
         )
-    settings = Settings(**{k: v for k, v in values.items() if k != "cache_dir"})  # type: ignore[arg-type]
-    cache = values.get("cache_dir")
+    paths = ("cache_dir", "export_dir")
+    settings = Settings(**{k: v for k, v in values.items() if k not in paths})  # type: ignore[arg-type]
+    cache, export = values.get("cache_dir"), values.get("export_dir")
     return replace(
-        settings, cache_dir=Path(str(cache)).expanduser() if cache else default_cache_dir(env)
+        settings,
+        cache_dir=Path(str(cache)).expanduser() if cache else default_cache_dir(env),
+        export_dir=Path(str(export)).expanduser() if export else default_export_dir(env),
     )
 
 
@@ -118,4 +131,5 @@ def locate(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     print(f"config: {config_path()}")
     print(f"cache:  {settings.cache_dir}")
+    print(f"export: {settings.export_dir}")
     return 0

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from perda_tui import __version__
-from perda_tui.cli import build_parser
+from perda_tui.cli.main import build_parser
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

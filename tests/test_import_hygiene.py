@@ -6,7 +6,7 @@ import sys
 import pytest
 
 CORE_MODULES = [
-    "perda_tui.cli",
+    "perda_tui.cli.main",
     "perda_tui.config",
     "perda_tui.clients.dataserver",
     "perda_tui.clients.scrutiny",
@@ -31,7 +31,7 @@ def test_core_module_does_not_import_textual(module: str) -> None:
 
 def test_cli_imports_no_heavy_library() -> None:
     code = (
-        "import sys, perda_tui.cli; "
+        "import sys, perda_tui.cli.main; "
         "heavy = {'textual', 'rich', 'numpy', 'pandas', 'pyarrow', 'boto3', 'httpx'}; "
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))"
     )

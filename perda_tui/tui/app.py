@@ -14,18 +14,17 @@ from textual.screen import Screen
 
 from perda_tui.config import Settings
 from perda_tui.errors import describe
-from perda_tui.tui.screens.browser import BrowserScreen
-from perda_tui.tui.screens.download import DownloadScreen
-from perda_tui.tui.screens.login import LoginScreen
+from perda_tui.tui.logs.browser import BrowserScreen
+from perda_tui.tui.logs.download import DownloadScreen
+from perda_tui.tui.logs.login import LoginScreen
+from perda_tui.tui.logs.sources import CacheSource, LocalFileSource, LogSource, ServerSource
 from perda_tui.tui.stylesheets import stylesheet
-from perda_tui.tui.widgets.log_source import CacheSource, LocalFileSource, LogSource, ServerSource
 
 #: Screens of the other modes, imported only when the mode is first opened.
 MODE_SCREENS = {
-    "device": ("perda_tui.tui.screens.device", "DeviceScreen"),
-    "archive": ("perda_tui.tui.screens.archive", "ArchiveScreen"),
+    "device": ("perda_tui.tui.device.screen", "DeviceScreen"),
+    "archive": ("perda_tui.tui.archive.screen", "ArchiveScreen"),
 }
-PLOT_SCREEN = ("perda_tui.tui.screens.plot", "PlotScreen")
 
 
 def _lazy_screen(mode: str) -> Callable[[], Screen[Any]]:
@@ -200,13 +199,6 @@ class PerdaApp(App[int]):
 
     def show_log(self, log: Any, source_name: str) -> None:
         """Show a parsed log on the plot screen."""
-        module, name = PLOT_SCREEN
-        try:
-            screen_class = getattr(importlib.import_module(module), name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            from perda_tui.tui.screens.summary import SummaryScreen
+        from perda_tui.tui.plot.screen import PlotScreen
 
-            screen_class = SummaryScreen
-        self.push_screen(screen_class(log, source_name))
+        self.push_screen(PlotScreen(log, source_name))

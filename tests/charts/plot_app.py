@@ -8,9 +8,9 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from perda_tui.logs import Log
-from perda_tui.server.samples import write_sample_log
-from perda_tui.tui.screens.plot import PlotScreen
-from perda_tui.tui.widgets.chart import ChartView
+from perda_tui.samples.trees import write_sample_log
+from perda_tui.tui.common.chart_view import ChartView
+from perda_tui.tui.plot.screen import PlotScreen
 from tests.tui.conftest import wait_for
 
 #: Rows of the fixed sample log (seed 11): about 31 s of a car run, 50 signals.

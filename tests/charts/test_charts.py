@@ -9,8 +9,8 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from perda_tui import charts
-from perda_tui.charts import (
+from perda_tui.charts import backend as charts
+from perda_tui.charts.backend import (
     MARKERS,
     MAX_SERIES,
     Chart,

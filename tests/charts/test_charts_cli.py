@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from perda_tui.cli import main
+from perda_tui.cli.main import main
 from perda_tui.logs import Log
+from perda_tui.samples.trees import write_sample_log
 from perda_tui.server.runner import RunningDataServer
-from perda_tui.server.samples import write_sample_log
 from tests.fixtures.dataserver import SAMPLE_TREE
 
 BRAILLE = re.compile("[\u2801-\u28ff]")

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from perda_tui.charts.envelope import BLOCK, Envelope, index_at
 from perda_tui.logs import Signal, decimate
-from perda_tui.tui.widgets.chart_envelope import BLOCK, Envelope, index_at
 
 
 def noisy(n: int, step: int = 1, seed: int = 3) -> Signal:

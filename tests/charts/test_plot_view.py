@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from perda_tui.charts import MAX_SERIES
+from perda_tui.charts.backend import MAX_SERIES
 from perda_tui.logs import Signal
-from perda_tui.tui.widgets.plot_view import (
+from perda_tui.tui.plot.view import (
     MIN_SPAN,
     Sample,
     Selection,

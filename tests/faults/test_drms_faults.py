@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from textual.widgets import Input, Select
 
-from perda_tui.tui.screens.archive import ArchiveScreen
-from perda_tui.tui.widgets.archive_export import ExportDialog
+from perda_tui.tui.archive.export import ExportDialog
+from perda_tui.tui.archive.screen import ArchiveScreen
 from tests.drms.server import DrmsTestServer
 from tests.faults.proxy import Fault, FaultProxy
 from tests.tui.archive_app import TEST_POLL_DELAY, ArchiveApp, local_server

@@ -16,10 +16,10 @@ import pytest
 
 from perda_tui.clients.dataserver import LogCache, ServerClient
 from perda_tui.config import Settings, config_path, remember
+from perda_tui.samples.trees import write_sample_log
 from perda_tui.server.runner import RunningDataServer
-from perda_tui.server.samples import write_sample_log
 from perda_tui.tui.app import PerdaApp
-from perda_tui.tui.widgets.log_table import LogTable
+from perda_tui.tui.logs.log_table import LogTable
 from tests.faults.conftest import S3_PASSWORD
 from tests.faults.proxy import Fault, FaultProxy
 from tests.fixtures.dataserver import SAMPLE_TREE

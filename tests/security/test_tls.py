@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from perda_tui.cli import build_parser
+from perda_tui.cli.main import build_parser
 from perda_tui.clients.dataserver import ServerClient, TLSError
 from perda_tui.config import load_settings
 from perda_tui.server.runner import RunningDataServer

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from perda_tui.cli import main
+from perda_tui.cli.main import main
 from perda_tui.logs import Log
-from perda_tui.server.samples import generate_sample_tree, write_sample_log
+from perda_tui.samples.trees import generate_sample_tree, write_sample_log
 
 REQUIRED = [
     "ams.pack.voltage",

@@ -8,7 +8,7 @@ from textual.app import App
 
 from perda_tui.clients.drms import ServerConfig, custom_server
 from perda_tui.config import Settings
-from perda_tui.tui.screens.archive import ArchiveScreen
+from perda_tui.tui.archive.screen import ArchiveScreen
 from perda_tui.tui.stylesheets import stylesheet
 
 #: Export polls this fast in tests (the server answers "pending" twice by default).

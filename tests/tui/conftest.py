@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 
 from perda_tui.config import Settings
 from perda_tui.tui.app import PerdaApp
-from perda_tui.tui.widgets.log_table import LogTable
+from perda_tui.tui.logs.log_table import LogTable
 
 
 @pytest.fixture

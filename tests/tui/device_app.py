@@ -8,7 +8,7 @@ from textual.app import App
 from textual.widgets import Input
 
 from perda_tui.config import Settings
-from perda_tui.tui.screens.device import DeviceScreen
+from perda_tui.tui.device.screen import DeviceScreen
 
 
 class DeviceApp(App[None]):

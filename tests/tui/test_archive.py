@@ -11,10 +11,10 @@ from textual.widgets import DataTable, Input, ProgressBar, Select
 from perda_tui.clients.drms import ServerConfig
 from perda_tui.config import Settings
 from perda_tui.tui.app import PerdaApp
-from perda_tui.tui.widgets.archive_export import ExportDialog
-from perda_tui.tui.widgets.archive_messages import CountReady, RecordsLoaded
-from perda_tui.tui.widgets.archive_series import SeriesList
-from perda_tui.tui.widgets.chart import ChartView
+from perda_tui.tui.archive.export import ExportDialog
+from perda_tui.tui.archive.messages import CountReady, RecordsLoaded
+from perda_tui.tui.archive.series import SeriesList
+from perda_tui.tui.common.chart_view import ChartView
 from tests.drms.server import DrmsTestServer
 from tests.tui.archive_app import archive_app
 from tests.tui.conftest import static_text, wait_for

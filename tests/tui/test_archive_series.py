@@ -6,7 +6,7 @@ import pytest
 from textual.app import App, ComposeResult
 
 from perda_tui.clients.drms import SeriesSummary
-from perda_tui.tui.widgets.archive_series import SeriesList
+from perda_tui.tui.archive.series import SeriesList
 
 pytestmark = pytest.mark.anyio
 SERIES = [SeriesSummary(f"hmi.S{i:04d}", f"note {i} [bold]not markup[/]") for i in range(5000)]

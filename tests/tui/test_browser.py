@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from perda_tui.server.runner import RunningDataServer
-from perda_tui.tui.widgets.log_table import LogTable
+from perda_tui.tui.logs.log_table import LogTable
 from tests.tui.conftest import browse, make_app, static_text, wait_for
 
 pytestmark = pytest.mark.anyio

@@ -9,9 +9,9 @@ from perda_tui.clients.scrutiny import DeviceLinkType
 from perda_tui.config import Settings, read_file_settings
 from perda_tui.server.scrutiny_launcher import RunningScrutinyServer, start_scrutiny_server
 from perda_tui.tui.app import PerdaApp
-from perda_tui.tui.screens.device import DeviceScreen
-from perda_tui.tui.widgets.device_chart import LiveChart
-from perda_tui.tui.widgets.device_link_dialog import LinkDialog
+from perda_tui.tui.device.chart import LiveChart
+from perda_tui.tui.device.link_dialog import LinkDialog
+from perda_tui.tui.device.screen import DeviceScreen
 from tests.tui.conftest import screen_name, wait_for
 from tests.tui.device_app import DeviceApp
 

@@ -21,11 +21,11 @@ from perda_tui.clients.scrutiny import (
     UDPLinkConfig,
     ValueUpdate,
 )
-from perda_tui.tui.screens.device import DeviceScreen
-from perda_tui.tui.widgets.device_chart import LiveChart, build_chart
-from perda_tui.tui.widgets.device_link_dialog import build_config
-from perda_tui.tui.widgets.device_panels import link_text, region_text, sfd_text
-from perda_tui.tui.widgets.device_status import age_text
+from perda_tui.tui.device.chart import LiveChart, build_chart
+from perda_tui.tui.device.link_dialog import build_config
+from perda_tui.tui.device.panels import link_text, region_text, sfd_text
+from perda_tui.tui.device.screen import DeviceScreen
+from perda_tui.tui.device.status import age_text
 from tests.tui.device_app import DeviceApp
 
 SERIAL_FIELDS = {

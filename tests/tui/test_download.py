@@ -14,13 +14,13 @@ from textual.message import Message
 
 from perda_tui.clients.dataserver import LogCache
 from perda_tui.clients.dataserver.transfer import ChunkedDownload
+from perda_tui.samples.trees import write_sample_log
 from perda_tui.server.runner import RunningDataServer
-from perda_tui.server.samples import write_sample_log
 from perda_tui.tui.launch import run_app
+from perda_tui.tui.logs.download import DownloadScreen
+from perda_tui.tui.logs.log_table import LogTable
+from perda_tui.tui.logs.sources import ServerSource
 from perda_tui.tui.messages import DownloadProgress
-from perda_tui.tui.screens.download import DownloadScreen
-from perda_tui.tui.widgets.log_source import ServerSource
-from perda_tui.tui.widgets.log_table import LogTable
 from tests.fixtures.dataserver import SAMPLE_TREE, start_test_server, tiny_log
 from tests.tui.conftest import browse, make_app, static_text, wait_for, wait_screen
 

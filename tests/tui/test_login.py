@@ -9,7 +9,7 @@ import pytest
 
 from perda_tui.config import config_path
 from perda_tui.server.runner import RunningDataServer
-from perda_tui.tui.screens.login import LoginScreen
+from perda_tui.tui.logs.login import LoginScreen
 from tests.tui.conftest import make_app, screen_name, static_text, wait_for, wait_screen
 
 pytestmark = pytest.mark.anyio

@@ -11,14 +11,14 @@ import pyarrow.parquet as pq
 import pytest
 from textual.widgets import DataTable, Input, OptionList
 
-from perda_tui.charts import MAX_SERIES
+from perda_tui.charts.backend import MAX_SERIES
 from perda_tui.config import Settings
 from perda_tui.logs import Log
 from perda_tui.tui.app import PerdaApp
-from perda_tui.tui.screens.plot import PlotScreen
-from perda_tui.tui.widgets.plot_panels import SelectionPanel, format_value
-from perda_tui.tui.widgets.plot_prompt import PromptScreen
-from perda_tui.tui.widgets.plot_view import Window
+from perda_tui.tui.common.prompt import PromptScreen
+from perda_tui.tui.plot.panels import SelectionPanel, format_value
+from perda_tui.tui.plot.screen import PlotScreen
+from perda_tui.tui.plot.view import Window
 from tests.charts.plot_app import PlotApp, drawn, sample_log
 from tests.tui.conftest import wait_for, wait_screen
 

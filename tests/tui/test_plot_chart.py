@@ -7,11 +7,11 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.color import Color
 
-from perda_tui.charts import Chart, ChartTheme, line_series
+from perda_tui.charts.backend import Chart, ChartTheme, line_series
 from perda_tui.logs import Log
-from perda_tui.tui.screens.plot import PlotScreen
-from perda_tui.tui.widgets.chart import PALETTE_VARIABLES, ChartView, chart_theme
-from perda_tui.tui.widgets.plot_panels import SignalPicker
+from perda_tui.tui.common.chart_view import PALETTE_VARIABLES, ChartView, chart_theme
+from perda_tui.tui.plot.panels import SignalPicker
+from perda_tui.tui.plot.screen import PlotScreen
 from tests.charts.plot_app import PlotApp, drawn, sample_log
 from tests.tui.conftest import wait_for
 

@@ -14,8 +14,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
-from perda_tui.tui.widgets.archive_export import ExportDialog
-from perda_tui.tui.widgets.chart import ChartView
+from perda_tui.tui.archive.export import ExportDialog
+from perda_tui.tui.common.chart_view import ChartView
 from tests.drms.server import DrmsTestServer
 from tests.tui.archive_app import archive_app
 from tests.tui.conftest import static_text, wait_for

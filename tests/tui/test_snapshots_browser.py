@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from perda_tui.tui.screens.browser import BrowserScreen
-from perda_tui.tui.widgets.log_table import LogTable
+from perda_tui.tui.logs.browser import BrowserScreen
+from perda_tui.tui.logs.log_table import LogTable
 from tests.tui.conftest import SNAPSHOT_SIZES, no_blink, snapshot_app
 from tests.tui.listing import FULL, FixedSource
 

@@ -19,9 +19,9 @@ from textual.widgets import Input
 
 from perda_tui.clients.scrutiny import ScrutinyClient, ServerInfo, ValueUpdate
 from perda_tui.server.scrutiny_launcher import RunningScrutinyServer
-from perda_tui.tui.screens.device import DeviceScreen
-from perda_tui.tui.widgets.chart import ChartView
-from perda_tui.tui.widgets.device_chart import LiveChart
+from perda_tui.tui.common.chart_view import ChartView
+from perda_tui.tui.device.chart import LiveChart
+from perda_tui.tui.device.screen import DeviceScreen
 from tests.tui.conftest import wait_for
 from tests.tui.device_app import DeviceApp
 

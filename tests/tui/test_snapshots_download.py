@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from perda_tui.tui.logs.browser import BrowserScreen
+from perda_tui.tui.logs.download import DownloadScreen
 from perda_tui.tui.messages import DownloadProgress
-from perda_tui.tui.screens.browser import BrowserScreen
-from perda_tui.tui.screens.download import DownloadScreen
 from tests.tui.conftest import SNAPSHOT_SIZES, no_blink, snapshot_app
 from tests.tui.listing import FULL, FixedSource
 

@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from perda_tui.logs import Log
-from perda_tui.tui.screens.plot import PlotScreen
+from perda_tui.tui.plot.screen import PlotScreen
 from tests.charts.plot_app import drawn, sample_log
 from tests.tui.conftest import SNAPSHOT_SIZES, no_blink, snapshot_app, wait_for, wait_screen
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from perda_tui.cli import main
-from perda_tui.clients.dataserver.cli import ProgressLine
+from perda_tui.cli.data import ProgressLine
+from perda_tui.cli.main import main
 from perda_tui.server.runner import RunningDataServer
 from perda_tui.units import human_bytes
 from tests.fixtures.dataserver import PASSWORD, SAMPLE_TREE

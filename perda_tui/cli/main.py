@@ -1,0 +1,134 @@
+"""The `perda-tui` console script: argparse sub-commands, each handler imported lazily.
+
+Only the standard library is imported here so that `--help` and `--version` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from perda_tui import __version__
+
+EPILOG = """\
+settings are layered: config file < environment < flags.
+  config file  ~/.config/perda-tui/config.toml (see `perda-tui locate`)
+  environment  PERDA_URL, PERDA_CACHE_DIR, PERDA_PASSWORD, SCRUTINY_URL, DRMS_SERVER
+"""
+
+
+def _add_connection_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", help="data server URL (default: config, then PERDA_URL)")
+    parser.add_argument("--cache-dir", dest="cache_dir", help="where downloaded logs are kept")
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        default=None,
+        help="do not verify TLS certificates (never the default)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command-line parser; each sub-command names its handler as 'module:function'."""
+    parser = argparse.ArgumentParser(
+        prog="perda-tui",
+        description="Car logs, live device status and DRMS archives in the terminal.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"perda-tui {__version__}")
+    _add_connection_flags(parser)
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    parser.add_argument("--scrutiny", dest="scrutiny_url", help="Scrutiny server, tcp:// or ws://")
+    parser.add_argument("--drms", dest="drms_server", help="DRMS server id (jsoc, kis) or URL")
+    parser.set_defaults(handler="perda_tui.tui.launch:run_app", screen="login")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, handler: str, help_text: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        cmd.set_defaults(handler=handler)
+        return cmd
+
+    cmd = command("open", "perda_tui.tui.launch:run_app", "open a local log file in the app")
+    cmd.add_argument("file", help="PER log CSV")
+    cmd.set_defaults(screen="open")
+
+    cmd = command("device", "perda_tui.tui.launch:run_app", "open the live device screen")
+    cmd.add_argument("scrutiny_url", nargs="?", help="tcp://host:port or ws://host:port")
+    cmd.set_defaults(screen="device")
+
+    cmd = command("archive", "perda_tui.tui.launch:run_app", "open the DRMS archive screen")
+    cmd.add_argument("drms_server", nargs="?", help="jsoc, kis or a CGI base URL")
+    cmd.set_defaults(screen="archive")
+
+    cmd = command("ls", "perda_tui.cli.data:list_command", "list logs on the server")
+    _add_connection_flags(cmd)
+    cmd.add_argument("--password-stdin", action="store_true", help="read password from stdin")
+    cmd.add_argument("prefix", nargs="?", default="", help="folder prefix, e.g. 'REV 11/'")
+
+    cmd = command("download", "perda_tui.cli.data:download_command", "download a log")
+    _add_connection_flags(cmd)
+    cmd.add_argument("--password-stdin", action="store_true", help="read password from stdin")
+    cmd.add_argument("key", help="S3 key of the log")
+
+    cmd = command("plot", "perda_tui.cli.plot:plot_command", "print a chart to stdout")
+    _add_connection_flags(cmd)
+    cmd.add_argument("--password-stdin", action="store_true", help="read password from stdin")
+    cmd.add_argument("source", metavar="PATH_OR_KEY", help="local file or server key")
+    cmd.add_argument("signals", metavar="SIGNAL", nargs="+", help="signal names")
+    cmd.add_argument("--start", type=float, help="window start, seconds from log start")
+    cmd.add_argument("--end", type=float, help="window end, seconds from log start")
+    cmd.add_argument("--width", type=int, default=100, help="chart width in columns")
+    cmd.add_argument("--height", type=int, default=25, help="chart height in rows")
+    cmd.add_argument(
+        "--right",
+        action="append",
+        default=[],
+        metavar="SIGNAL",
+        help="put this signal on a second y-axis on the right (repeatable)",
+    )
+
+    cmd = command("serve", "perda_tui.cli.serve:serve_command", "run the reference data server")
+    cmd.add_argument("--host", default="127.0.0.1")
+    cmd.add_argument("--port", type=int, default=8000)
+    cmd.add_argument("--logs", help="folder of logs (and NAME.meta.json) to upload on start")
+    cmd.add_argument("--s3-endpoint", dest="s3_endpoint", help="S3 endpoint (default: embedded)")
+    cmd.add_argument("--bucket", help="S3 bucket (required with --s3-endpoint)")
+    cmd.add_argument("--db", help="SQLite metadata database path")
+
+    cmd = command(
+        "sample-logs", "perda_tui.samples.trees:sample_logs_command", "generate sample logs"
+    )
+    cmd.add_argument("out_dir", help="output folder")
+    cmd.add_argument("--rows", type=int, default=200_000, help="data rows of the largest log")
+    cmd.add_argument("--seed", type=int, default=11, help="random seed")
+
+    cmd = command(
+        "demo", "perda_tui.cli.demo:demo_command", "run servers with sample logs and the app"
+    )
+    cmd.add_argument("--no-tui", action="store_true", help="print the listing instead")
+
+    command("locate", "perda_tui.config:locate", "print where config and cache live")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = build_parser().parse_args(argv)
+    module_name, _, function_name = args.handler.partition(":")
+    handler = getattr(importlib.import_module(module_name), function_name)
+    try:
+        return int(handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one clear line, no traceback
+        from perda_tui.errors import describe
+
+        print(f"perda-tui: {describe(exc)}", file=sys.stderr)
+        return 1

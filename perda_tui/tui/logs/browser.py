@@ -1,0 +1,293 @@
+"""The log browser: breadcrumb, filterable and sortable listing, metadata sidebar."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
+
+from perda_tui.tui.common.text import clean, literal
+from perda_tui.tui.logs.log_table import LogTable
+from perda_tui.tui.logs.login import explain, is_session_expired, is_unreachable
+from perda_tui.tui.logs.metadata_panel import MetadataPanel
+from perda_tui.tui.logs.sources import LogSource
+from perda_tui.tui.messages import ListingFailed, ListingLoaded
+from perda_tui.tui.stylesheets import stylesheet
+
+if TYPE_CHECKING:
+    from perda_tui.tui.app import PerdaApp
+
+SORTS = ("name", "date", "size")
+#: Below this width the sidebar goes under the table.
+NARROW = 100
+
+
+def sort_entries(entries: Sequence[Any], by: str) -> list[Any]:
+    """Folders first (by name), then files by `by`: name A→Z, date and size newest/largest first."""
+    folders = sorted((e for e in entries if e.is_folder), key=lambda e: e.name.casefold())
+    files = sorted((e for e in entries if not e.is_folder), key=lambda e: e.name.casefold())
+    if by == "date":
+        files.sort(key=lambda e: e.last_modified or "", reverse=True)
+    elif by == "size":
+        files.sort(key=lambda e: e.size or 0, reverse=True)
+    return folders + files
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 file`, `2 files`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def haystack(entry: Any) -> str:
+    """What the filter searches: name, title and tags, case-folded."""
+    return " ".join([entry.name, entry.title, *entry.tags]).casefold()
+
+
+def breadcrumb(prefix: str, offline: bool) -> Text:
+    """`Logs / REV 11 / 2026-04-01`, plus an offline marker."""
+    parts = ["Logs", *(clean(p) for p in prefix.strip("/").split("/") if p)]
+    text = Text(" / ".join(parts), style="bold")
+    if offline:
+        text.append("   [offline: logs in the local cache]")
+    return text
+
+
+class BrowserScreen(Screen[None]):
+    """Browse a `LogSource` folder by folder; Enter opens folders and logs."""
+
+    CSS_PATH = stylesheet("logs.tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("backspace,h,left", "up", "Up", id="browser.up"),
+        Binding("slash", "filter", "Filter", id="browser.filter"),
+        Binding("s", "sort", "Sort", id="browser.sort"),
+        Binding("r", "refresh", "Refresh", id="browser.refresh"),
+        Binding("y", "copy_key", "Copy key", id="browser.copy_key"),
+        Binding("i", "toggle_sidebar", "Info", id="browser.sidebar"),
+        Binding("o", "offline", "Cached logs", id="browser.offline"),
+        Binding("escape", "escape", "Clear filter", show=False, id="browser.escape"),
+    ]
+    app: PerdaApp
+
+    def __init__(self, source: LogSource, prefix: str = "") -> None:
+        super().__init__()
+        self.source = source
+        self.prefix = prefix
+        self._requested = prefix
+        self._loading = False
+        self._entries: list[Any] = []
+        self._sorted: list[tuple[Any, str]] = []  # entries in sort order with their haystack
+        self._cached: set[str] = set()
+        self._sort = SORTS[0]
+        self._filter = ""
+        self._error: str | None = None
+        self._cursor_key: str | None = None
+        self._described: tuple[str, bool] | None = None  # what the sidebar shows now
+
+    def compose(self) -> ComposeResult:
+        yield Static(breadcrumb(self.prefix, self.source.offline), id="breadcrumb")
+        yield Input(placeholder="filter: name, title, tags", id="filter", classes="-hidden")
+        with Horizontal(id="body"):
+            yield LogTable(id="table")
+            yield MetadataPanel(id="sidebar")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(LogTable).focus()
+        self.load(self.prefix)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "narrow")
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def load(self, prefix: str) -> None:
+        """Load `prefix` in a worker; a newer load cancels an older one."""
+        self._requested = prefix
+        self._loading = True
+        self._set_status(Text(f"Loading {clean(prefix) or 'the top level'}…"))
+        self._load(prefix)
+
+    @work(thread=True, exclusive=True, group="listing", exit_on_error=False)
+    def _load(self, prefix: str) -> None:
+        worker = get_current_worker()
+        try:
+            entries = self.source.list_logs(prefix)
+            cached = self.source.cached_keys(prefix)
+        except Exception as exc:  # noqa: BLE001 - shown in the status line with a retry key
+            if not worker.is_cancelled:
+                self.post_message(ListingFailed(prefix, exc))
+            return
+        if not worker.is_cancelled:
+            self.post_message(ListingLoaded(prefix, entries, cached))
+
+    def on_listing_loaded(self, message: ListingLoaded) -> None:
+        if message.prefix != self._requested:
+            return
+        self._loading = False
+        self.prefix = message.prefix
+        self._entries = message.entries
+        self._described = None
+        self._resort()
+        self._cached = set(message.cached)
+        self._error = None
+        self.query_one("#breadcrumb", Static).update(breadcrumb(self.prefix, self.source.offline))
+        self._clear_filter()
+        self._show()
+
+    def on_listing_failed(self, message: ListingFailed) -> None:
+        if message.prefix != self._requested:
+            return
+        self._loading = False
+        if is_session_expired(message.error):
+            self.app.session_expired(
+                explain(message.error), retry=lambda: self.load(message.prefix)
+            )
+            return
+        self._error = explain(message.error)
+        hint = "r retry"
+        if is_unreachable(message.error) and not self.source.offline:
+            hint += " · o browse cached logs"
+        self._set_status(Text.assemble(("Error: ", "bold"), literal(self._error), f"  ({hint})"))
+
+    # -- display ---------------------------------------------------------------------------
+
+    def _resort(self) -> None:
+        self._sorted = [(e, haystack(e)) for e in sort_entries(self._entries, self._sort)]
+
+    def _visible(self) -> list[Any]:
+        needle = self._filter.casefold()
+        return [e for e, text in self._sorted if needle in text]
+
+    def _show(self) -> None:
+        """Refill the table from entries, filter and sort, keeping the cursor on its entry."""
+        table = self.query_one(LogTable)
+        current = table.highlighted
+        keep = self._cursor_key or (current.key if current is not None else None)
+        self._cursor_key = None
+        visible = self._visible()
+        index = next((i for i, e in enumerate(visible) if e.key == keep), 0)
+        table.show(visible, self._cached, index)
+        self._show_entry(table.highlighted)
+        if not self._loading:  # keep "Loading…" up while a listing is on its way
+            self._set_status(self._summary(visible))
+
+    def _summary(self, visible: list[Any]) -> Text:
+        folders = sum(1 for e in self._entries if e.is_folder)
+        files = len(self._entries) - folders
+        text = Text(f"{plural(folders, 'folder')}, {plural(files, 'file')} · sort: {self._sort}")
+        if self._filter:
+            text.append(" · filter: ")
+            text.append(clean(self._filter))
+            text.append(f" ({len(visible)} shown)")
+        text.append(" · ✓ = in local cache")
+        return text
+
+    def _set_status(self, text: Text) -> None:
+        status = self.query_one("#status", Static)
+        status.set_class(text.plain.startswith("Error:"), "error")
+        status.update(text)
+
+    def _show_entry(self, entry: Any | None) -> None:
+        cached = entry is not None and entry.key in self._cached
+        shown = (entry.key if entry is not None else "", cached)
+        if shown != self._described:
+            self._described = shown
+            self.query_one(MetadataPanel).show(entry, cached)
+
+    def on_log_table_highlighted(self, message: LogTable.Highlighted) -> None:
+        self._show_entry(message.entry)
+
+    def on_log_table_selected(self, message: LogTable.Selected) -> None:
+        entry = message.entry
+        if entry.is_folder:
+            self.load(entry.key)
+        else:
+            self.app.open_entry(self.source, entry, on_done=self._after_open)
+
+    def _after_open(self, key: str) -> None:
+        if self.source.is_cached(key):
+            self._cached.add(key)
+            self.query_one(LogTable).set_cached(self._cached)
+            self._show_entry(self.query_one(LogTable).highlighted)
+
+    # -- filter ----------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Show the filter box and type into it; the table follows each keystroke."""
+        box = self.query_one("#filter", Input)
+        box.remove_class("-hidden")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._filter = event.value
+        self._show()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(LogTable).focus()
+
+    def _clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        self._filter = ""
+        with box.prevent(Input.Changed):
+            box.value = ""
+        box.add_class("-hidden")
+
+    def action_escape(self) -> None:
+        """Clear and hide the filter; offline, go back to the sign-in screen."""
+        if self._filter or not self.query_one("#filter", Input).has_class("-hidden"):
+            self._clear_filter()
+            self.query_one(LogTable).focus()
+            self._show()
+        elif self.source.offline and len(self.app.screen_stack) > 1:
+            self.dismiss()
+
+    # -- navigation and other keys ---------------------------------------------------------
+
+    def action_up(self) -> None:
+        """Go to the parent folder, with the cursor on the folder we came from."""
+        if not self.prefix:
+            return
+        parent = self.prefix.rstrip("/").rpartition("/")[0]
+        self._cursor_key = self.prefix
+        self.load(f"{parent}/" if parent else "")
+
+    def action_sort(self) -> None:
+        """Cycle the sort order: name, date, size."""
+        self._sort = SORTS[(SORTS.index(self._sort) + 1) % len(SORTS)]
+        self._resort()
+        self._show()
+
+    def action_refresh(self) -> None:
+        """Reload the folder (after an error: retry what failed)."""
+        self.load(self._requested)
+
+    def action_copy_key(self) -> None:
+        """Copy the highlighted S3 key to the clipboard (OSC 52, works over SSH)."""
+        entry = self.query_one(LogTable).highlighted
+        if entry is not None:
+            self.app.copy_to_clipboard(entry.key)
+            self.notify(f"Copied: {clean(entry.key)}", markup=False)
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the metadata sidebar."""
+        self.query_one(MetadataPanel).toggle_class("-hidden")
+
+    def action_offline(self) -> None:
+        """Browse the logs in the local cache."""
+        self.app.open_offline()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "offline":
+            return not self.source.offline
+        return True

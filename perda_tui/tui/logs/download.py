@@ -1,0 +1,218 @@
+"""The download modal: progress, rate and ETA of a download, then of parsing the log."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from perda_tui.tui.common.text import duration, literal
+from perda_tui.tui.logs.login import explain, is_client_error, is_session_expired
+from perda_tui.tui.logs.sources import LogSource
+from perda_tui.tui.messages import (
+    DownloadCancelled,
+    DownloadProgress,
+    FileReady,
+    LogParsed,
+    ParseProgress,
+    TaskFailed,
+)
+from perda_tui.tui.stylesheets import stylesheet
+from perda_tui.units import human_bytes
+
+if TYPE_CHECKING:
+    from perda_tui.tui.app import PerdaApp
+
+
+class Rate:
+    """Transfer rate and time left, measured from the first progress report seen."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._start: tuple[float, int] | None = None
+
+    def update(self, done: int, total: int) -> str:
+        """`1.2 MiB / 5 MiB · 800 KiB/s · 0:04 left` (rate and ETA once measurable)."""
+        now = self._clock()
+        text = f"{human_bytes(done)} / {human_bytes(total)}"
+        if self._start is None:
+            self._start = (now, done)
+            return text
+        elapsed = now - self._start[0]
+        moved = done - self._start[1]
+        if elapsed <= 0 or moved <= 0:
+            return text
+        rate = moved / elapsed
+        return f"{text} · {human_bytes(rate)}/s · {duration((total - done) / rate)} left"
+
+
+class DownloadScreen(ModalScreen[Any]):
+    """Fetches one log (download or cache), parses it, dismisses with the `Log` or None."""
+
+    CSS_PATH = stylesheet("logs.tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="download.cancel"),
+        Binding("r", "retry", "Retry", id="download.retry"),
+    ]
+    app: PerdaApp
+
+    def __init__(
+        self,
+        source: LogSource,
+        key: str,
+        name: str,
+        size: int | None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.key = key
+        self.log_name = name
+        self.log_size = size
+        self.state = "starting"
+        self._cancel = threading.Event()
+        self._rate = Rate(clock)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(literal(self.log_name, "bold"), id="name")
+            size = "size unknown" if self.log_size is None else human_bytes(self.log_size)
+            yield Static(Text.assemble("Size: ", size), id="size")
+            yield Label("Download")
+            yield ProgressBar(total=self.log_size or 100, show_eta=False, id="download-bar")
+            yield Static(id="download-detail")
+            yield Label("Parse")
+            yield ProgressBar(total=100, show_eta=False, id="parse-bar")
+            yield Static(id="parse-detail")
+            yield Static("Esc cancel", id="hint")
+
+    def on_mount(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
+        self._cancel.clear()
+        if self.source.is_cached(self.key):
+            self.state = "parsing"
+            self._detail("#download-detail", "In the local cache: no download needed.")
+        else:
+            self.state = "downloading"
+            self._detail("#download-detail", "Starting download…")
+        self._fetch()
+
+    @work(thread=True, exclusive=True, group="download", exit_on_error=False)
+    def _fetch(self) -> None:
+        try:
+            path = self.source.fetch(self.key, self._report, self._cancel)
+        except Exception as exc:  # noqa: BLE001 - every failure is shown in the modal
+            cancelled = is_client_error(exc, "DownloadCancelledError")
+            self.post_message(DownloadCancelled() if cancelled else TaskFailed(exc))
+            return
+        self.post_message(FileReady(path))
+
+    def _report(self, done: int, total: int) -> None:
+        self.post_message(DownloadProgress(done, total))
+
+    def on_download_progress(self, message: DownloadProgress) -> None:
+        if self.state != "downloading":
+            return
+        self.query_one("#download-bar", ProgressBar).update(
+            total=max(message.total, 1), progress=message.done
+        )
+        self._detail("#download-detail", self._rate.update(message.done, message.total))
+
+    def on_file_ready(self, message: FileReady) -> None:
+        bar = self.query_one("#download-bar", ProgressBar)
+        bar.update(total=bar.total or 1, progress=bar.total or 1)
+        if self.state == "downloading":
+            self._detail("#download-detail", "Downloaded.")
+        self.state = "parsing"
+        self._detail("#parse-detail", "Parsing…")
+        self._parse(message.path)
+
+    @work(thread=True, exclusive=True, group="parse", exit_on_error=False)
+    def _parse(self, path: Path) -> None:
+        from perda_tui.logs import Log
+
+        worker = get_current_worker()
+
+        def report(done: int, total: int) -> None:
+            if not worker.is_cancelled:
+                self.post_message(ParseProgress(done, total))
+
+        try:
+            log = Log.load(path, progress=report)
+        except Exception as exc:  # noqa: BLE001 - shown in the modal
+            if not worker.is_cancelled:
+                self.post_message(TaskFailed(exc))
+            return
+        if not worker.is_cancelled:
+            self.post_message(LogParsed(log))
+
+    def on_parse_progress(self, message: ParseProgress) -> None:
+        self.query_one("#parse-bar", ProgressBar).update(
+            total=max(message.total, 1), progress=message.done
+        )
+        self._detail(
+            "#parse-detail", f"Parsing… {human_bytes(message.done)} / {human_bytes(message.total)}"
+        )
+
+    def on_log_parsed(self, message: LogParsed) -> None:
+        self.state = "done"
+        self.dismiss(message.log)
+
+    def on_task_failed(self, message: TaskFailed) -> None:
+        if is_session_expired(message.error):
+            self.dismiss(None)
+            self.app.session_expired(explain(message.error))
+            return
+        stage = "#parse-detail" if self.state == "parsing" else "#download-detail"
+        self.state = "failed"
+        detail = self.query_one(stage, Static)
+        detail.add_class("error")
+        detail.update(Text.assemble(("Error: ", "bold"), literal(explain(message.error))))
+        self._detail("#hint", "r retry · Esc close")
+
+    def on_download_cancelled(self) -> None:
+        self.dismiss(None)
+        self.app.notify(
+            "Download cancelled. The part already downloaded is kept: it resumes next time.",
+            markup=False,
+        )
+
+    def action_cancel(self) -> None:
+        """Stop the download (the partial file is kept) or stop waiting for the parse."""
+        if self.state == "downloading":
+            self.state = "cancelling"
+            self._cancel.set()
+            self._detail("#download-detail", "Cancelling… the part already downloaded is kept.")
+        elif self.state != "cancelling":
+            self.workers.cancel_group(self, "parse")
+            self.dismiss(None)
+
+    def action_retry(self) -> None:
+        """Start again after a failure (a download resumes where it stopped)."""
+        if self.state == "failed":
+            for selector in ("#download-detail", "#parse-detail"):
+                self.query_one(selector, Static).remove_class("error")
+            self._detail("#hint", "Esc cancel")
+            self._start()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            return self.state == "failed"
+        return True
+
+    def _detail(self, selector: str, text: str) -> None:
+        self.query_one(selector, Static).update(literal(text))

@@ -1,0 +1,173 @@
+"""The plot screen's side panels: signal picker, selected-signal legend and stats table."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from perda_tui.charts.backend import ChartTheme, marker_glyph
+from perda_tui.tui.plot.view import Sample, Selected, Selection
+
+if TYPE_CHECKING:
+    from perda_tui.logs import Log, Signal, SignalStats
+
+#: How many search results the picker lists.
+SEARCH_RESULTS = 50
+
+
+def swatch(theme: ChartTheme, slot: int) -> Text:
+    """Three marker glyphs in the slot's colour: how the series looks on the chart."""
+    return Text(marker_glyph(slot) * 3, style=Style(color=theme.rich_color(slot)))
+
+
+def format_value(value: float, digits: int = 6) -> str:
+    """A compact number: `digits` significant digits, no trailing noise; "—" if undefined."""
+    if not math.isfinite(value):
+        return "—"
+    return f"{value:.{digits}g}"
+
+
+class SignalPicker(Vertical):
+    """Search box over the log's signals (name and description) and the matching list."""
+
+    class Toggled(Message):
+        """The user asked to add or remove `name` from the chart."""
+
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+    def __init__(self, log: Log, selection: Selection, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.source_log = log
+        self.selection = selection
+        self.theme = ChartTheme.ansi16()
+
+    def compose(self) -> ComposeResult:
+        # "/" is the key that jumps here: it is never typed into the search itself.
+        yield Input(placeholder="search name or description", id="signal-search", restrict=r"[^/]*")
+        yield OptionList(id="signal-list")
+
+    def on_mount(self) -> None:
+        self.show_matches()
+
+    @property
+    def matches(self) -> list[Signal]:
+        """Signals matching the search box (all signals by name when it is empty)."""
+        query = self.query_one("#signal-search", Input).value.strip()
+        if not query:
+            return sorted(self.source_log, key=lambda s: s.name)
+        return list(self.source_log.search(query, top_n=SEARCH_RESULTS))
+
+    @property
+    def highlighted(self) -> str | None:
+        """Name of the highlighted signal in the list."""
+        options = self.query_one("#signal-list", OptionList)
+        if options.highlighted is None:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    def show_matches(self) -> None:
+        """Refill the list from the search box, best match highlighted."""
+        options = self.query_one("#signal-list", OptionList)
+        signals = self.matches
+        options.clear_options()
+        options.add_options(Option(self._prompt(s), id=s.name) for s in signals)
+        if signals:
+            options.highlighted = 0
+
+    def restyle(self) -> None:
+        """Redraw the list's markers after the selection or theme changed."""
+        options = self.query_one("#signal-list", OptionList)
+        for index in range(options.option_count):
+            name = options.get_option_at_index(index).id
+            if name is not None and name in self.source_log:
+                options.replace_option_prompt_at_index(index, self._prompt(self.source_log[name]))
+
+    def _prompt(self, signal: Signal) -> Text:
+        item = self.selection.get(signal.name)
+        text = swatch(self.theme, item.slot) if item else Text("   ")
+        text.append(" ")
+        text.append(signal.name, style="bold" if item else "")
+        if signal.description:
+            text.append(f"  {signal.description}", style="dim")
+        return text
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.show_matches()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#signal-list", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.Toggled(event.option.id))
+
+
+class SelectionPanel(Static):
+    """The signals on the chart: swatch, name, axis side and the value at the cursor."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown = Text()
+
+    def show(
+        self, items: Sequence[Selected], theme: ChartTheme, samples: dict[str, Sample | None] | None
+    ) -> None:
+        """List `items`, one line each; with `samples`, each signal's value at the cursor."""
+        if not items:
+            text = Text("Space adds the highlighted signal", style="dim")
+        else:
+            lines = []
+            for item in items:
+                line = swatch(theme, item.slot)
+                line.append(" R " if item.right_axis else " L ", style="dim")
+                if samples is not None:
+                    sample = samples.get(item.name)
+                    line.append(format_value(sample.value) if sample else "—", style="bold")
+                    line.append(" ")
+                line.append(item.name)
+                lines.append(line)
+            text = Text("\n").join(lines)
+        if text != self._shown:
+            # the height only changes with the number of lines: skip the layout pass otherwise
+            self.update(text, layout=len(text.split()) != len(self._shown.split()))
+            self._shown = text
+
+
+STATS_COLUMNS = ("", "count", "min", "max", "mean", "std", "rate Hz", "signal")
+#: Significant digits in the stats table (narrow enough for an 80-column terminal).
+STATS_DIGITS = 5
+
+
+class StatsTable(DataTable):
+    """Count, min, max, mean, std and rate of each selected signal in the visible window.
+
+    Rows start with the signal's swatch and end with its name, so the numbers stay
+    visible on narrow terminals; the row key is the signal name.
+    """
+
+    def on_mount(self) -> None:
+        self.cursor_type = "none"
+        self.add_columns(*STATS_COLUMNS)
+
+    def show(self, rows: Iterable[tuple[Selected, SignalStats]], theme: ChartTheme) -> None:
+        """Replace the rows with (selected signal, stats) pairs."""
+        self.clear()
+        for item, stats in rows:
+            values = (stats.min, stats.max, stats.mean, stats.std, stats.rate_hz)
+            numbers = [format_value(v, STATS_DIGITS) for v in values]
+            cells = [swatch(theme, item.slot), f"{stats.count:,}", *numbers, item.name]
+            self.add_row(*cells, key=item.name)

@@ -1,0 +1,387 @@
+"""`PlotScreen`: signals of one log on a chart, with search, zoom, cursor, stats and export.
+
+Left: search box and signal list (Space toggles a signal), then the selected signals
+with their colours, markers, axis side and value at the cursor. Right: the visible
+window, the chart (decimated for its width in a worker) and the window's statistics.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, OptionList, Static
+
+from perda_tui.charts.backend import GAP_PERIODS, Chart, Series, envelope_series, typical_step
+from perda_tui.charts.envelope import Envelope
+from perda_tui.errors import describe
+from perda_tui.tui.common.chart_view import Builder, ChartView
+from perda_tui.tui.common.prompt import PromptScreen
+from perda_tui.tui.plot.panels import SelectionPanel, SignalPicker, StatsTable
+from perda_tui.tui.plot.view import (
+    PAN_FRACTION,
+    ZOOM_FACTOR,
+    Sample,
+    Selected,
+    Selection,
+    Window,
+    format_seconds,
+    jump,
+    pan,
+    parse_window,
+    raw_time,
+    sample_at,
+    zoom,
+)
+from perda_tui.tui.stylesheets import stylesheet
+
+if TYPE_CHECKING:
+    from perda_tui.logs import Log, Signal, SignalStats
+
+#: Statistics wait until the window has been still this long (seconds): a burst of
+#: zoom/pan keys computes them once, and never delays a redraw.
+STATS_DELAY = 0.2
+#: Suffixes `e` writes as Parquet; anything else is CSV.
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+
+class PlotScreen(Screen[None]):
+    """Plot the signals of `log` (shown as `source_name`)."""
+
+    CSS_PATH = stylesheet("plot.tcss")
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="plot.search"),
+        Binding("space", "toggle_signal", "Toggle", id="plot.toggle"),
+        Binding("y", "toggle_axis", "2nd axis", id="plot.axis"),
+        Binding("plus,equals_sign", "zoom_in", "Zoom in", key_display="+", id="plot.zoom_in"),
+        Binding("minus", "zoom_out", "Zoom out", key_display="-", id="plot.zoom_out"),
+        Binding("left", "left", "Pan/cursor left", show=False, id="plot.left"),
+        Binding("right", "right", "Pan/cursor right", show=False, id="plot.right"),
+        Binding("shift+left", "left(10)", "Cursor 10 left", show=False, id="plot.left_fast"),
+        Binding("shift+right", "right(10)", "Cursor 10 right", show=False, id="plot.right_fast"),
+        Binding("c", "cursor", "Cursor", id="plot.cursor"),
+        Binding("g", "goto", "Go to", id="plot.goto"),
+        Binding("0", "reset", "Reset", id="plot.reset"),
+        Binding("t", "clock", "Clock time", id="plot.clock"),
+        Binding("e", "export", "Export", id="plot.export"),
+        Binding("down", "focus_list", "Signal list", show=False, id="plot.list"),
+        Binding("escape", "back", "Back", id="plot.back"),
+    ]
+
+    def __init__(self, log: Log, source_name: str) -> None:
+        super().__init__()
+        self.source_log = log
+        self.source_name = source_name
+        self.origin = log.start_time or 0
+        self.seconds_per_unit = float(log.seconds_per_unit)
+        duration = ((log.end_time or 0) - self.origin) * self.seconds_per_unit
+        self.bounds = Window(0.0, duration if duration > 0 else 1.0)
+        self.window = self.bounds
+        self.selection = Selection()
+        self.cursor: float | None = None
+        self.clock = False
+        self._envelopes: dict[str, tuple[Envelope, float]] = {}
+        self._stats_timer: Timer | None = None
+        # set before mounting: the Header watches these and would race its own children
+        self.title = "Plot"
+        self.sub_title = source_name
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="plot-side"):
+                yield SignalPicker(self.source_log, self.selection, id="signal-picker")
+                yield SelectionPanel(id="selection")
+            with Vertical(id="plot-main"):
+                yield Static(id="plot-status")
+                yield ChartView(id="chart")
+                yield StatsTable(id="stats")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#signal-search").focus()
+        self.refresh_view()
+
+    @property
+    def chart(self) -> ChartView:
+        return self.query_one(ChartView)
+
+    @property
+    def picker(self) -> SignalPicker:
+        return self.query_one(SignalPicker)
+
+    # ------------------------------------------------------------------ state → screen
+
+    def refresh_view(self, *, stats: bool = True, selection: bool = False) -> None:
+        """Show the current window and cursor everywhere (and the selection, if it changed)."""
+        theme = self.chart.chart_theme
+        if selection or self.picker.theme != theme:
+            self.picker.theme = theme
+            self.picker.restyle()
+        samples = self.cursor_samples() if self.cursor is not None else None
+        self.query_one(SelectionPanel).show(self.selection.items, theme, samples)
+        self.query_one("#plot-status", Static).update(self.status_text(), layout=False)
+        self.chart.draw(self.chart_builder())
+        if stats:
+            if self._stats_timer is not None:
+                self._stats_timer.stop()
+            request = (self.window, list(self.selection.items))
+            self._stats_timer = self.set_timer(STATS_DELAY, lambda: self._compute_stats(*request))
+
+    def on_chart_view_drawn(self, _event: ChartView.Drawn) -> None:
+        if self.picker.theme != self.chart.chart_theme:  # the app theme changed
+            self.refresh_view()
+
+    def status_text(self) -> str:
+        """The line above the chart: visible window, cursor, time axis mode."""
+        w = self.window
+        text = f"{self.time_label(w.start)}-{self.time_label(w.end)}"
+        text += f" of {format_seconds(self.bounds.end)}"
+        if self.cursor is not None:
+            text += f" · cursor {self.time_label(self.cursor)} ←/→ Esc"
+        return text + (" · wall clock" if self.clock else " · s from start")
+
+    def time_label(self, seconds: float) -> str:
+        """A time in the current axis mode: wall clock or M:SS from the start."""
+        recorded = self.source_log.recording_time
+        if self.clock and recorded is not None:
+            return (recorded + timedelta(seconds=seconds)).strftime("%H:%M:%S.%f")[:10]
+        return format_seconds(seconds)
+
+    def cursor_samples(self) -> dict[str, Sample | None]:
+        """Each selected signal's sample at or before the cursor."""
+        assert self.cursor is not None
+        at = raw_time(self.cursor, self.origin, self.seconds_per_unit)
+        return {
+            item.name: sample_at(self.source_log[item.name], at, self.origin, self.seconds_per_unit)
+            for item in self.selection.items
+        }
+
+    def _envelope(self, name: str) -> tuple[Envelope, float]:
+        """The signal's decimation pyramid and gap threshold in seconds (built on first use)."""
+        if name not in self._envelopes:
+            signal = self.source_log[name]
+            gap = GAP_PERIODS * typical_step(signal.timestamps) * self.seconds_per_unit
+            self._envelopes[name] = (Envelope(signal), gap if gap > 0 else math.inf)
+        return self._envelopes[name]
+
+    def chart_builder(self) -> Builder:
+        """A snapshot of what the chart shows, drawn later in the chart's worker."""
+        window, items, cursor = self.window, tuple(self.selection.items), self.cursor
+        clock_origin = self.source_log.recording_time if self.clock else None
+        x_label = "time of day [h:m:s]" if clock_origin else "time from start [s]"
+
+        def build(width: int, _height: int) -> Chart:
+            series = [self._series(item, window, width) for item in items]
+            left = [i.name for i in items if not i.right_axis]
+            right = [i.name for i in items if i.right_axis]
+            return Chart(
+                series,
+                x_range=(window.start, window.end),
+                x_label=x_label,
+                y_label=_axis_label(left, width),
+                y2_label=_axis_label(right, width),
+                cursor=cursor,
+                clock_origin=clock_origin,
+            )
+
+        return build
+
+    def _series(self, item: Selected, window: Window, columns: int) -> Series:
+        envelope, gap = self._envelope(item.name)
+        t0 = raw_time(window.start, self.origin, self.seconds_per_unit)
+        t1 = raw_time(window.end, self.origin, self.seconds_per_unit)
+        times, mins, maxs = envelope.decimate(t0, t1, columns)
+        seconds = (times - self.origin) * self.seconds_per_unit
+        return envelope_series(
+            item.name, seconds, mins, maxs, slot=item.slot, right_axis=item.right_axis, gap=gap
+        )
+
+    @work(thread=True, exclusive=True, group="plot-stats", exit_on_error=False)
+    def _compute_stats(self, window: Window, items: list[Selected]) -> None:
+        t0, t1 = self._raw_bounds(window)
+        rows = [(item, self.source_log[item.name].stats(t0, t1)) for item in items]
+        self.app.call_from_thread(self._show_stats, rows)
+
+    def _show_stats(self, rows: list[tuple[Selected, SignalStats]]) -> None:
+        self.query_one(StatsTable).show(rows, self.chart.chart_theme)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_search(self) -> None:
+        self.query_one("#signal-search").focus()
+
+    def action_focus_list(self) -> None:
+        self.query_one("#signal-list", OptionList).focus()
+
+    def on_signal_picker_toggled(self, event: SignalPicker.Toggled) -> None:
+        self.toggle(event.name)
+
+    def action_toggle_signal(self) -> None:
+        name = self.picker.highlighted
+        if name is not None:
+            self.toggle(name)
+
+    def toggle(self, name: str) -> None:
+        """Add or remove a signal from the chart."""
+        try:
+            self.selection.toggle(name)
+        except ValueError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.refresh_view(selection=True)
+
+    def action_toggle_axis(self) -> None:
+        name = self.picker.highlighted
+        if name is None or name not in self.selection:
+            self.notify(
+                "highlight a signal on the chart (Space adds it) to move it", severity="warning"
+            )
+            return
+        self.selection.toggle_axis(name)
+        self.refresh_view(stats=False, selection=True)
+
+    def set_window(self, window: Window) -> None:
+        """Show `window`, keeping the cursor inside it."""
+        self.window = window
+        if self.cursor is not None:
+            self.cursor = min(max(self.cursor, window.start), window.end)
+        self.refresh_view()
+
+    def action_zoom_in(self) -> None:
+        self.set_window(zoom(self.window, ZOOM_FACTOR, self.bounds))
+
+    def action_zoom_out(self) -> None:
+        self.set_window(zoom(self.window, 1 / ZOOM_FACTOR, self.bounds))
+
+    def action_reset(self) -> None:
+        self.set_window(self.bounds)
+
+    def action_left(self, steps: int = 1) -> None:
+        self._step(-steps)
+
+    def action_right(self, steps: int = 1) -> None:
+        self._step(steps)
+
+    def _step(self, steps: int) -> None:
+        """Pan the window, or in cursor mode move the cursor by `steps` chart columns."""
+        if self.cursor is None:
+            self.set_window(pan(self.window, PAN_FRACTION * math.copysign(1, steps), self.bounds))
+            return
+        column = self.window.span / max(self.chart.size.width, 1)
+        self.cursor = min(max(self.cursor + steps * column, self.bounds.start), self.bounds.end)
+        if not self.window.contains(self.cursor):
+            self.window = jump(
+                self.cursor - self.window.span / 2, self.cursor + self.window.span / 2, self.bounds
+            )
+            self.refresh_view()
+        else:
+            self.refresh_view(stats=False)
+
+    def action_cursor(self) -> None:
+        self.cursor = None if self.cursor is not None else self.window.centre
+        self.refresh_view(stats=False)
+
+    def action_clock(self) -> None:
+        if self.source_log.recording_time is None:
+            self.notify(
+                "this log has no recording time: only seconds from start", severity="warning"
+            )
+            return
+        self.clock = not self.clock
+        self.refresh_view(stats=False)
+
+    def action_back(self) -> None:
+        """Esc: from the search box to the list, else leave cursor mode, else close."""
+        if self.focused is self.query_one("#signal-search"):
+            self.action_focus_list()
+        elif self.cursor is not None:
+            self.action_cursor()
+        elif len(self.app.screen_stack) > 1:
+            self.dismiss(None)
+
+    def action_goto(self) -> None:
+        def check(text: str) -> str | None:
+            try:
+                jump(*parse_window(text), self.bounds)
+            except ValueError as exc:
+                return str(exc)
+            return None
+
+        def done(answer: str | None) -> None:
+            if answer:
+                self.set_window(jump(*parse_window(answer), self.bounds))
+
+        self.app.push_screen(
+            PromptScreen(
+                "Show the window (seconds or M:SS from the start)",
+                placeholder="120-300 or 2:00-5:00",
+                check=check,
+            ),
+            done,
+        )
+
+    def action_export(self) -> None:
+        if not self.selection.items:
+            self.notify("no signals on the chart to export", severity="warning")
+            return
+        w = self.window
+        default = f"{Path(self.source_name).stem}_{w.start:.0f}-{w.end:.0f}s.csv"
+
+        def done(answer: str | None) -> None:
+            if answer:
+                self._export(
+                    Path(answer.strip()).expanduser(), w, [i.name for i in self.selection.items]
+                )
+
+        self.app.push_screen(
+            PromptScreen(
+                "Export the selected signals in the visible window to (.csv or .parquet)",
+                value=default,
+            ),
+            done,
+        )
+
+    @work(thread=True, group="plot-export", exit_on_error=False)
+    def _export(self, path: Path, window: Window, names: list[str]) -> None:
+        from perda_tui.logs import export_csv, export_parquet
+
+        signals: list[Signal] = [self.source_log[name] for name in names]
+        start, end = self._raw_bounds(window)
+        try:
+            if path.suffix.lower() in PARQUET_SUFFIXES:
+                export_parquet(signals, path, start=start, end=end)
+            else:
+                recorded = self.source_log.recording_time
+                export_csv(signals, path, start=start, end=end, recording_time=recorded)
+        except (OSError, ValueError) as exc:
+            self.app.call_from_thread(
+                self.notify, f"export failed: {describe(exc)}", severity="error"
+            )
+            return
+        self.app.call_from_thread(self.notify, f"exported {len(signals)} signals to {path}")
+
+    def _raw_bounds(self, window: Window) -> tuple[int, int]:
+        """The window in raw units as integers: the same samples as the float bounds,
+        without numpy converting every timestamp to float to compare."""
+        start = math.ceil(raw_time(window.start, self.origin, self.seconds_per_unit))
+        end = math.floor(raw_time(window.end, self.origin, self.seconds_per_unit))
+        return start, end
+
+
+def _axis_label(names: list[str], width: int) -> str:
+    """An axis title naming its signals, shortened to fit half the chart width."""
+    text = ", ".join(names)
+    limit = max(width // 2 - 2, 8)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,191 @@
+"""The plot screen's state without any Textual: visible window, cursor and selection.
+
+Times here are seconds from the start of the log (`Log.start_time`); `raw_time` converts
+to the log's raw units. Everything is a pure function or a small dataclass so the
+navigation rules (zoom, pan, typed windows, cursor sampling) are unit-testable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from perda_tui.charts.backend import MAX_SERIES
+from perda_tui.charts.envelope import index_at
+
+if TYPE_CHECKING:
+    from perda_tui.logs import Signal
+
+#: Narrowest window the zoom allows, in seconds.
+MIN_SPAN = 1e-3
+#: `+` and `-` divide or multiply the visible span by this.
+ZOOM_FACTOR = 2.0
+#: Left/Right move the window by this fraction of its span.
+PAN_FRACTION = 0.25
+
+
+@dataclass(frozen=True)
+class Window:
+    """The visible time range [start, end] in seconds from the start of the log."""
+
+    start: float
+    end: float
+
+    @property
+    def span(self) -> float:
+        return self.end - self.start
+
+    @property
+    def centre(self) -> float:
+        return (self.start + self.end) / 2
+
+    def contains(self, t: float) -> bool:
+        return self.start <= t <= self.end
+
+
+def _span(span: float, bounds: Window) -> float:
+    """`span` limited to [MIN_SPAN, the whole log]."""
+    return min(max(span, min(MIN_SPAN, bounds.span)), bounds.span)
+
+
+def _fit(start: float, span: float, bounds: Window) -> Window:
+    """A window of `span` starting near `start`, moved (not shrunk) to lie inside `bounds`."""
+    span = _span(span, bounds)
+    start = min(max(start, bounds.start), bounds.end - span)
+    return Window(start, start + span)
+
+
+def zoom(window: Window, factor: float, bounds: Window) -> Window:
+    """Zoom around the centre: the span is divided by `factor` (>1 zooms in)."""
+    span = _span(window.span / factor, bounds)
+    return _fit(window.centre - span / 2, span, bounds)
+
+
+def pan(window: Window, fraction: float, bounds: Window) -> Window:
+    """Move the window by `fraction` of its span (negative: towards the start)."""
+    return _fit(window.start + fraction * window.span, window.span, bounds)
+
+
+def jump(start: float, end: float, bounds: Window) -> Window:
+    """The window [start, end] clipped to `bounds`; ValueError if nothing of it is left."""
+    lo, hi = max(start, bounds.start), min(end, bounds.end)
+    if hi <= lo:
+        raise ValueError(
+            f"{format_seconds(start)}-{format_seconds(end)} is outside the log "
+            f"({format_seconds(bounds.start)}-{format_seconds(bounds.end)})"
+        )
+    return _fit(lo, hi - lo, bounds)
+
+
+_TIME = re.compile(r"^\s*(?:(\d+):)?(?:(\d+):)?(\d+(?:\.\d*)?|\.\d+)\s*$")
+
+
+def parse_time(text: str) -> float:
+    """Seconds from `S`, `M:SS` or `H:MM:SS` (decimals allowed on the seconds)."""
+    match = _TIME.match(text)
+    if not match:
+        raise ValueError(f"not a time: {text.strip()!r} (use 120, 2:00 or 1:02:00)")
+    first, second, seconds = match.groups()
+    parts = [int(p) for p in (first, second) if p is not None]
+    hours, minutes = (parts[0], parts[1]) if len(parts) == 2 else (0, parts[0] if parts else 0)
+    return hours * 3600 + minutes * 60 + float(seconds)
+
+
+def parse_window(text: str) -> tuple[float, float]:
+    """`120-300` or `2:00-5:00` (seconds from the start) → (start, end)."""
+    start_text, sep, end_text = text.partition("-")
+    if not sep:
+        raise ValueError(f"not a window: {text.strip()!r} (use 120-300 or 2:00-5:00)")
+    start, end = parse_time(start_text), parse_time(end_text)
+    if end <= start:
+        raise ValueError(f"window end must be after its start: {text.strip()!r}")
+    return start, end
+
+
+def format_seconds(seconds: float) -> str:
+    """Seconds as `M:SS.s` (or `H:MM:SS`) for humans, e.g. 125.5 → '2:05.5'."""
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(int(minutes), 60)
+    secs_text = f"{secs:04.1f}" if secs < 59.95 else "59.9"
+    return f"{sign}{hours}:{minutes:02d}:{secs_text}" if hours else f"{sign}{minutes}:{secs_text}"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The sample of a signal shown at the cursor."""
+
+    time: float  # seconds from the start of the log
+    value: float
+
+
+def sample_at(
+    signal: Signal, raw_time: float, origin: int, seconds_per_unit: float
+) -> Sample | None:
+    """The last sample of `signal` at or before `raw_time` (None if the signal starts later).
+
+    A cursor between two samples shows the earlier one: that is the value the car had
+    last reported at that moment.
+    """
+    index = index_at(signal.timestamps, raw_time, "right") - 1
+    if index < 0:
+        return None
+    return Sample(
+        (int(signal.timestamps[index]) - origin) * seconds_per_unit,
+        float(signal.values[index]),
+    )
+
+
+@dataclass(frozen=True)
+class Selected:
+    """A signal on the chart: its style slot (colour + marker) and y-axis side."""
+
+    name: str
+    slot: int
+    right_axis: bool = False
+
+
+@dataclass
+class Selection:
+    """Signals on the chart, in the order they were picked (at most `MAX_SERIES`)."""
+
+    items: list[Selected] = field(default_factory=list)
+
+    def __contains__(self, name: object) -> bool:
+        return any(item.name == name for item in self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def get(self, name: str) -> Selected | None:
+        return next((item for item in self.items if item.name == name), None)
+
+    def toggle(self, name: str) -> bool:
+        """Add `name` (lowest free slot) or remove it; True if it is now selected.
+
+        Raises ValueError when adding a seventh signal.
+        """
+        if name in self:
+            self.items = [item for item in self.items if item.name != name]
+            return False
+        if len(self.items) >= MAX_SERIES:
+            raise ValueError(f"at most {MAX_SERIES} signals on one chart")
+        used = {item.slot for item in self.items}
+        slot = min(s for s in range(MAX_SERIES) if s not in used)
+        self.items.append(Selected(name, slot))
+        return True
+
+    def toggle_axis(self, name: str) -> bool:
+        """Move a selected signal to the other y-axis; True if it is now on the right."""
+        for i, item in enumerate(self.items):
+            if item.name == name:
+                self.items[i] = replace(item, right_axis=not item.right_axis)
+                return self.items[i].right_axis
+        raise KeyError(name)
+
+
+def raw_time(seconds: float, origin: int, seconds_per_unit: float) -> float:
+    """Seconds from the start of the log → the log's raw time units."""
+    return origin + seconds / seconds_per_unit
