@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime
 
@@ -80,7 +79,10 @@ def shorten_names(names: list[str], width: int) -> list[str]:
         distinct = {names[i] for i in indexes}
         if len(distinct) < 2 or width < 3:
             continue
-        differ_at = len(os.path.commonprefix(sorted(distinct)))
+        differ_at = next(
+            (i for i, chars in enumerate(zip(*distinct, strict=False)) if len(set(chars)) > 1),
+            min(map(len, distinct)),
+        )
         for index in indexes:
             short[index] = _window(names[index], differ_at - width // 3, width)
     return short
