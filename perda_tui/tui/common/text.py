@@ -7,6 +7,8 @@ from datetime import datetime
 
 from rich.text import Text
 
+from perda_tui.units import duration as duration  # the one formatter, shared with the CLI
+
 #: C0/C1 control characters and DEL; tabs and newlines are handled separately.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -31,14 +33,6 @@ def short_time(stamp: str | None) -> str:
     except ValueError:
         return clean(stamp)
     return moment.strftime("%Y-%m-%d %H:%M")
-
-
-def duration(seconds: float) -> str:
-    """Seconds as `m:ss` or `h:mm:ss`."""
-    whole = max(0, round(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 ELLIPSIS = "…"
