@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from perda_tui.logs.clock import wall_clock_array
 from perda_tui.logs.signal import Signal
 
 
@@ -66,6 +67,8 @@ def export_csv(
     """Write a PER log CSV (header, `Value` lines, rows in time order) that `Log.load` reads back.
 
     `start`/`end` select a window in raw units. Values are written with round-trip precision.
+    Timestamps are kept as they are and `recording_time` goes in the header, so every sample
+    keeps its wall-clock time (`Log.wall_clock`) in the export.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -88,10 +91,14 @@ def export_parquet(
     path: str | Path,
     start: float | None = None,
     end: float | None = None,
+    *,
+    recording_time: datetime | None = None,
 ) -> Path:
     """Write a long table (timestamp int64, signal dictionary string, value float64).
 
-    The time unit and each signal's id and description are kept in the schema metadata.
+    The time unit, recording time and each signal's id and description are kept in the
+    schema metadata; with a `recording_time`, a `wall_clock` column (timestamp[us]) holds
+    each sample's wall-clock time (`Log.wall_clock`).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -102,14 +109,17 @@ def export_parquet(
     signal = pa.DictionaryArray.from_arrays(pa.array(which), pa.array(names, pa.string()))
     meta = {
         "time_unit": unit,
+        "recording_time": recording_time.isoformat() if recording_time else None,
         "signals": [
             {"name": n, "id": i, "description": s.description}
             for n, i, s in zip(names, ids, chosen, strict=True)
         ],
     }
-    table = pa.table(
-        {"timestamp": times, "signal": signal, "value": values}
-    ).replace_schema_metadata({"perda_tui": json.dumps(meta)})
+    columns: dict[str, object] = {"timestamp": times, "signal": signal, "value": values}
+    clock = wall_clock_array(recording_time, times, unit)
+    if clock is not None:
+        columns["wall_clock"] = pa.array(clock, pa.timestamp("us"))
+    table = pa.table(columns).replace_schema_metadata({"perda_tui": json.dumps(meta)})
     path = Path(path)
     pq.write_table(table, path)
     return path

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from perda_tui.logs.clock import wall_clock, wall_clock_array
 from perda_tui.logs.errors import LogParseError
 from perda_tui.logs.prelude import Prelude, read_prelude
 from perda_tui.logs.reader import Progress, read_rows
@@ -21,10 +22,11 @@ class Log:
     """Signals of one log, in declaration order (undeclared ids last), plus what the parser saw.
 
     `header` is line 1; `time_unit` "us" (header ends in v2.0) or "ms"; `recording_time`
-    from the header or None; `start_time`/`end_time` the first and last sample over all
-    signals (raw units, None when empty); `parse_errors` the number of malformed rows
-    skipped and `bad_lines` the first of their line numbers; `warnings` what else was
-    noticed (duplicate ids, malformed mappings, undeclared ids, a truncated tail).
+    from the header or None (the wall-clock time of raw timestamp 0, see `wall_clock`);
+    `start_time`/`end_time` the first and last sample over all signals (raw units, None
+    when empty); `parse_errors` the number of malformed rows skipped and `bad_lines` the
+    first of their line numbers; `warnings` what else was noticed (duplicate ids,
+    malformed mappings, undeclared ids, a truncated tail).
     """
 
     def __init__(
@@ -121,6 +123,19 @@ class Log:
     def seconds_per_unit(self) -> float:
         """1e-6 for microsecond logs, 1e-3 for millisecond logs."""
         return SECONDS_PER_UNIT[self.time_unit]
+
+    def wall_clock(self, raw_timestamp: float) -> datetime | None:
+        """The wall-clock time of a raw timestamp: the header's recording time is raw 0.
+
+        `recording_time + raw_timestamp` (in the log's unit; timestamps as stored, after any
+        `ts_offset`). None when the header has no recording time. One mapping for the plot
+        screen, exports and the CLI (`perda_tui.logs.clock`).
+        """
+        return wall_clock(self.recording_time, raw_timestamp, self.time_unit)
+
+    def wall_clock_array(self, raw_timestamps: np.ndarray) -> np.ndarray | None:
+        """`wall_clock` of each raw timestamp as `datetime64[us]` (None without recording time)."""
+        return wall_clock_array(self.recording_time, raw_timestamps, self.time_unit)
 
     @property
     def duration_s(self) -> float:

@@ -26,3 +26,11 @@ def write_log(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="module")
+def sample_log_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated sample log (its timestamps start at the logger's boot offset, not 0)."""
+    from perda_tui.samples.trees import write_sample_log
+
+    return write_sample_log(tmp_path_factory.mktemp("sample") / "run.csv", 5_000)

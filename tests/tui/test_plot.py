@@ -246,6 +246,58 @@ async def test_second_axis_and_clock_time(log: Log) -> None:
         assert first in chart.plain_text() or "17:07" in chart.plain_text()
 
 
+def clock_label(log: Log, raw: float) -> str:
+    """How the plot screen shows a wall-clock time (`Log.wall_clock`)."""
+    moment = log.wall_clock(raw)
+    assert moment is not None
+    return moment.strftime("%H:%M:%S.%f")[:10]
+
+
+def status(screen: PlotScreen) -> str:
+    return str(screen.query_one("#plot-status").render())
+
+
+async def export_window(pilot, target: Path) -> None:  # type: ignore[no-untyped-def]
+    """Export the chart's signals in the visible window to `target` with `e`."""
+    await pilot.press("e")
+    prompt = pilot.app.screen
+    assert isinstance(prompt, PromptScreen)
+    prompt.query_one(Input).value = str(target)
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await wait_for(pilot, target.exists)
+
+
+async def test_wall_clock_is_the_same_in_the_log_and_its_export(log: Log, tmp_path: Path) -> None:
+    """open → export a window → open the export: the same samples show the same wall clock
+    (the header's recording time is raw timestamp 0, not the first sample)."""
+    target = tmp_path / "window.csv"
+    async with PlotApp(log).run_test(size=SIZE) as pilot:
+        screen = plot_screen(pilot)
+        await select(pilot, "ams.pack.voltage")
+        await pilot.press("plus", "right", "t")
+        start = screen._raw_bounds(screen.window)[0]
+        assert status(screen).startswith(clock_label(log, start))
+        chart = await drawn(pilot)
+        assert screen.chart_builder()(80, 20).clock_origin == log.wall_clock(log.start_time)
+        await export_window(pilot, target)
+    exported = Log.load(target)
+    first = exported.start_time
+    assert first is not None and first > log.start_time
+    async with PlotApp(exported).run_test(size=SIZE) as pilot:
+        screen = plot_screen(pilot)
+        await select(pilot, "ams.pack.voltage")
+        await pilot.press("t")
+        assert status(screen).startswith(clock_label(log, first))
+        await pilot.press("c")
+        chart = await drawn(pilot)
+        sample = screen.cursor_samples()["ams.pack.voltage"]
+        assert sample is not None
+        raw = exported.start_time + round(sample.time / exported.seconds_per_unit)
+        assert screen.time_label(sample.time) == clock_label(log, raw)
+        assert "time of day" in chart.plain_text()
+
+
 async def test_at_most_six_signals(log: Log) -> None:
     async with PlotApp(log).run_test(size=SIZE) as pilot:
         screen = plot_screen(pilot)

@@ -8,7 +8,6 @@ window, the chart (decimated for its width in a worker) and the window's statist
 from __future__ import annotations
 
 import math
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -153,10 +152,13 @@ class PlotScreen(Screen[None]):
         return text + (" · wall clock" if self.clock else " · s from start")
 
     def time_label(self, seconds: float) -> str:
-        """A time in the current axis mode: wall clock or M:SS from the start."""
-        recorded = self.source_log.recording_time
-        if self.clock and recorded is not None:
-            return (recorded + timedelta(seconds=seconds)).strftime("%H:%M:%S.%f")[:10]
+        """A time in the current axis mode: wall clock (`Log.wall_clock`) or M:SS from the start."""
+        if self.clock:
+            moment = self.source_log.wall_clock(
+                raw_time(seconds, self.origin, self.seconds_per_unit)
+            )
+            if moment is not None:
+                return moment.strftime("%H:%M:%S.%f")[:10]
         return format_seconds(seconds)
 
     def cursor_samples(self) -> dict[str, Sample | None]:
@@ -179,7 +181,8 @@ class PlotScreen(Screen[None]):
     def chart_builder(self) -> Builder:
         """A snapshot of what the chart shows, drawn later in the chart's worker."""
         window, items, cursor = self.window, tuple(self.selection.items), self.cursor
-        clock_origin = self.source_log.recording_time if self.clock else None
+        # x is seconds after the first sample: its wall-clock time anchors the clock ticks
+        clock_origin = self.source_log.wall_clock(self.origin) if self.clock else None
         x_label = "time of day [h:m:s]" if clock_origin else "time from start [s]"
 
         def build(width: int, _height: int) -> Chart:
@@ -360,11 +363,8 @@ class PlotScreen(Screen[None]):
         signals: list[Signal] = [self.source_log[name] for name in names]
         start, end = self._raw_bounds(window)
         try:
-            if path.suffix.lower() in PARQUET_SUFFIXES:
-                export_parquet(signals, path, start=start, end=end)
-            else:
-                recorded = self.source_log.recording_time
-                export_csv(signals, path, start=start, end=end, recording_time=recorded)
+            write = export_parquet if path.suffix.lower() in PARQUET_SUFFIXES else export_csv
+            write(signals, path, start, end, recording_time=self.source_log.recording_time)
         except (OSError, ValueError) as exc:
             self.app.call_from_thread(
                 self.notify, f"export failed: {describe(exc)}", severity="error"
