@@ -25,6 +25,7 @@ from perda_tui.errors import describe
 from perda_tui.tui.common.chart_view import Builder, ChartView
 from perda_tui.tui.common.prompt import PromptScreen
 from perda_tui.tui.plot.panels import SelectionPanel, SignalPicker, StatsTable
+from perda_tui.tui.plot.problems import ProblemsScreen, has_problems, problems_summary
 from perda_tui.tui.plot.view import (
     PAN_FRACTION,
     ZOOM_FACTOR,
@@ -72,6 +73,7 @@ class PlotScreen(Screen[None]):
         Binding("0", "reset", "Reset", id="plot.reset"),
         Binding("t", "clock", "Clock time", id="plot.clock"),
         Binding("e", "export", "Export", id="plot.export"),
+        Binding("w", "problems", "Parse report", id="plot.problems"),
         Binding("down", "focus_list", "Signal list", show=False, id="plot.list"),
         Binding("escape", "back", "Back", id="plot.back"),
     ]
@@ -103,6 +105,10 @@ class PlotScreen(Screen[None]):
                 yield SignalPicker(self.source_log, self.selection, id="signal-picker")
                 yield SelectionPanel(id="selection")
             with Vertical(id="plot-main"):
+                problems = problems_summary(self.source_log)
+                yield Static(problems, id="plot-problems", markup=False).set_class(
+                    not problems, "-hidden"
+                )
                 yield Static(id="plot-status")
                 yield ChartView(id="chart")
                 yield StatsTable(id="stats")
@@ -221,6 +227,15 @@ class PlotScreen(Screen[None]):
         self.query_one(StatsTable).show(rows, self.chart.chart_theme)
 
     # ------------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The parse report key exists only for logs with problems."""
+        if action == "problems":
+            return has_problems(self.source_log)
+        return True
+
+    def action_problems(self) -> None:
+        self.app.push_screen(ProblemsScreen(self.source_log, self.source_name))
 
     def action_search(self) -> None:
         self.query_one("#signal-search").focus()
