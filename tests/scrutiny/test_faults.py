@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from perda_tui.clients.scrutiny import ConnectionError, DeviceCommState, ScrutinyClient, ServerState
+from perda_tui.clients.scrutiny import (
+    ConnectionError,
+    DeviceCommState,
+    ScrutinyClient,
+    ServerState,
+    StatusEvent,
+)
 from perda_tui.clients.scrutiny.framing import FrameDecoder, encode_frame
 from perda_tui.server.scrutiny_launcher import free_port
 
@@ -137,17 +143,28 @@ def test_bad_frames_are_dropped_and_the_connection_survives(
 def test_connection_dropped_by_the_peer_is_reported(
     peer_factory: Callable[..., ScriptedPeer],
 ) -> None:
+    hang_up = threading.Event()
+
     def script(conn: socket.socket, requests: list[dict[str, Any]]) -> None:
         conn.sendall(encode_frame(WELCOME) + encode_frame(status(None)))
-        time.sleep(0.3)
+        hang_up.wait(10)
 
     peer = peer_factory(script)
-    client = ScrutinyClient().connect("127.0.0.1", peer.port)
+    events: list[StatusEvent] = []
+    lost = threading.Event()
+
+    def on_status(event: StatusEvent) -> None:
+        events.append(event)
+        if event.lost:
+            lost.set()
+
+    client = ScrutinyClient(on_status=on_status).connect("127.0.0.1", peer.port)
     try:
-        deadline = time.monotonic() + 3
-        while client.server_state != ServerState.Disconnected:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        assert not any(event.lost for event in events)  # connecting is not losing
+        hang_up.set()
+        assert lost.wait(5)
+        assert client.server_state == ServerState.Disconnected
         assert (client.last_error or "").startswith("connection lost")
     finally:
         client.disconnect()
+    assert [event.lost for event in events].count(True) == 1  # disconnect() is not a loss

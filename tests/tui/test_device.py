@@ -13,9 +13,22 @@ from perda_tui.tui.device.chart import LiveChart
 from perda_tui.tui.device.link_dialog import LinkDialog
 from perda_tui.tui.device.screen import DeviceScreen
 from tests.tui.conftest import screen_name, wait_for
-from tests.tui.device_app import DeviceApp
 
 pytestmark = [pytest.mark.anyio, pytest.mark.scrutiny]
+
+
+def device_app(url: str = "") -> PerdaApp:
+    """The real app as `perda-tui device [--scrutiny URL]` starts it."""
+    return PerdaApp(Settings(scrutiny_url=url), screen="device")
+
+
+async def device_screen(pilot) -> DeviceScreen:  # type: ignore[no-untyped-def]
+    """The device screen once the app has switched to it and mounted it."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DeviceScreen))
+    await wait_for(pilot, lambda: pilot.app.screen.is_mounted)
+    screen = pilot.app.screen
+    assert isinstance(screen, DeviceScreen)
+    return screen
 
 
 def shown(pilot, selector: str) -> str:  # type: ignore[no-untyped-def]
@@ -47,8 +60,9 @@ def connection(pilot) -> str:  # type: ignore[no-untyped-def]
 
 
 async def test_without_a_server_the_screen_says_offline() -> None:
-    app = DeviceApp()
+    app = device_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await device_screen(pilot)
         assert badge(pilot) == "OFFLINE"
         assert "not connected" in connection(pilot)
         assert "No device connected" in shown(pilot, "#panel-identity")
@@ -59,8 +73,9 @@ async def test_without_a_server_the_screen_says_offline() -> None:
 
 
 async def test_invalid_address_is_reported_in_the_status_bar() -> None:
-    app = DeviceApp()
+    app = device_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await device_screen(pilot)
         await pilot.click("#device-url")
         await pilot.press(*"http://x:1", "enter")
         await wait_for(pilot, lambda: "Invalid address" in connection(pilot))
@@ -70,8 +85,9 @@ async def test_invalid_address_is_reported_in_the_status_bar() -> None:
 async def test_connect_form_then_demo_device_fills_every_panel(
     tcp_server: RunningScrutinyServer,
 ) -> None:
-    app = DeviceApp()
+    app = device_app()
     async with app.run_test(size=(120, 40)) as pilot:
+        await device_screen(pilot)
         await pilot.click("#device-url")
         await pilot.press(*f"127.0.0.1:{tcp_server.port}", "enter")  # transport auto → tcp
         await wait_for(pilot, lambda: badge(pilot) == "NO DEVICE")
@@ -95,8 +111,9 @@ async def test_connect_form_then_demo_device_fills_every_panel(
 
 
 async def test_watch_path_typed_by_the_user(tcp_server: RunningScrutinyServer) -> None:
-    app = DeviceApp(tcp_server.url)
+    app = device_app(tcp_server.url)
     async with app.run_test(size=(120, 40)) as pilot:
+        await device_screen(pilot)
         await wait_for(pilot, lambda: badge(pilot) == "NO DEVICE")
         await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: badge(pilot) == "READY")
@@ -113,8 +130,9 @@ async def test_watch_path_typed_by_the_user(tcp_server: RunningScrutinyServer) -
 async def test_lost_server_shows_reconnecting_then_recovers(
     tcp_server: RunningScrutinyServer,
 ) -> None:
-    app = DeviceApp(tcp_server.url)
+    app = device_app(tcp_server.url)
     async with app.run_test(size=(80, 24)) as pilot:
+        await device_screen(pilot)
         await wait_for(pilot, lambda: "connected over tcp" in connection(pilot))
         tcp_server.kill()
         await wait_for(pilot, lambda: "reconnecting" in connection(pilot))
@@ -129,8 +147,9 @@ async def test_lost_server_shows_reconnecting_then_recovers(
 async def test_link_dialog_validates_then_sends_and_shows_the_answer(
     ws_server: RunningScrutinyServer,
 ) -> None:
-    app = DeviceApp(ws_server.url)
+    app = device_app(ws_server.url)
     async with app.run_test(size=(100, 36)) as pilot:
+        await device_screen(pilot)
         await wait_for(pilot, lambda: "connected over ws" in connection(pilot))
         dialog = await open_link_dialog(pilot)
         dialog.query_one("#link-type", Select).value = DeviceLinkType.UDP
@@ -154,8 +173,9 @@ async def test_link_dialog_validates_then_sends_and_shows_the_answer(
 
 
 async def test_serial_fields_are_validated_before_sending(ws_server: RunningScrutinyServer) -> None:
-    app = DeviceApp(ws_server.url)
+    app = device_app(ws_server.url)
     async with app.run_test(size=(100, 36)) as pilot:
+        await device_screen(pilot)
         await wait_for(pilot, lambda: "connected over ws" in connection(pilot))
         dialog = await open_link_dialog(pilot)
         dialog.query_one("#link-type", Select).value = DeviceLinkType.Serial

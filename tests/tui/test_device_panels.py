@@ -24,9 +24,8 @@ from perda_tui.clients.scrutiny import (
 from perda_tui.tui.device.chart import LiveChart, build_chart
 from perda_tui.tui.device.link_dialog import build_config
 from perda_tui.tui.device.panels import link_text, region_text, sfd_text
-from perda_tui.tui.device.screen import DeviceScreen
 from perda_tui.tui.device.status import age_text
-from tests.tui.device_app import DeviceApp
+from tests.tui.test_device import device_app, device_screen
 
 SERIAL_FIELDS = {
     "host": "",
@@ -106,10 +105,10 @@ def test_chart_shows_the_last_span_relative_to_the_newest_sample() -> None:
 
 @pytest.mark.anyio
 async def test_datalogger_progress_bar_follows_the_completion_ratio() -> None:
-    app = DeviceApp(clock=lambda: 50.0)
+    app = device_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, DeviceScreen)
+        screen = await device_screen(pilot)
+        screen.clock = lambda: 50.0
         bar = screen.query_one("#datalogger-progress", ProgressBar)
         assert not bar.display  # no ratio, no (animated) bar
         link = DeviceLinkInfo(DeviceLinkType._Dummy, None, True, True)

@@ -21,9 +21,8 @@ from perda_tui.clients.scrutiny import ScrutinyClient, ServerInfo, ValueUpdate
 from perda_tui.server.scrutiny_launcher import RunningScrutinyServer
 from perda_tui.tui.common.chart_view import ChartView
 from perda_tui.tui.device.chart import LiveChart
-from perda_tui.tui.device.screen import DeviceScreen
-from tests.tui.conftest import wait_for
-from tests.tui.device_app import DeviceApp
+from tests.tui.conftest import no_blink, wait_for
+from tests.tui.test_device import device_app, device_screen
 
 SIZES = [(80, 24), (120, 40)]
 FROZEN_AT = 1000.0
@@ -62,11 +61,13 @@ def sine_values(path: str) -> list[ValueUpdate]:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_disconnected(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    app = DeviceApp(clock=lambda: FROZEN_AT)
+    app = device_app()
 
-    async def settle(pilot: Pilot[None]) -> None:
-        app.steady_cursor()
-        await wait_for(pilot, lambda: app.screen.query_one(ChartView).is_current)
+    async def settle(pilot: Pilot[int]) -> None:
+        screen = await device_screen(pilot)
+        screen.clock = lambda: FROZEN_AT
+        await no_blink(pilot)
+        await wait_for(pilot, lambda: screen.query_one(ChartView).is_current)
 
     assert snap_compare(app, terminal_size=size, run_before=settle)
 
@@ -77,12 +78,12 @@ def test_connected_demo_device(
     snap_compare, tcp_server: RunningScrutinyServer, size: tuple[int, int]
 ) -> None:  # type: ignore[no-untyped-def]
     info = demo_status(tcp_server)
-    app = DeviceApp(clock=lambda: FROZEN_AT)
+    app = device_app()
 
-    async def show(pilot: Pilot[None]) -> None:
-        screen = app.screen
-        assert isinstance(screen, DeviceScreen)
-        app.steady_cursor()
+    async def show(pilot: Pilot[int]) -> None:
+        screen = await device_screen(pilot)
+        screen.clock = lambda: FROZEN_AT
+        await no_blink(pilot)
         screen.query_one("#device-url", Input).value = "tcp://scrutiny.local:8765"
         screen.show_info(info, received_at=FROZEN_AT - 3)
         chart = screen.query_one(LiveChart)

@@ -92,7 +92,9 @@ def parse_target(text: str, default_transport: TransportName = "auto") -> Target
         raise ValueError(f"invalid port in {text!r}") from exc
     if not parts.hostname:
         raise ValueError(f"no host in {text!r}")
-    transport: TransportName = scheme if has_scheme else default_transport  # type: ignore[assignment]
+    transport: TransportName = default_transport
+    if has_scheme:
+        transport = "tcp" if scheme == "tcp" else "ws"
     return Target(parts.hostname, port or DEFAULT_PORT, transport, parts.path or "/")
 
 
@@ -106,12 +108,17 @@ def _check_timeout(timeout: object, name: str = "timeout") -> float:
 
 @dataclass(frozen=True)
 class StatusEvent:
-    """What changed, as given to `on_status`: connection state, latest info, error text."""
+    """What changed, as given to `on_status`: connection state, latest info, error text.
+
+    `lost` is True once when an established connection dropped (not on `disconnect()` nor
+    on a failed connection attempt): the moment to show stale data and retry.
+    """
 
     server_state: ServerState
     info: ServerInfo | None
     error: str | None
     received_at: float
+    lost: bool = False
 
 
 class WatchableHandle:
@@ -498,11 +505,11 @@ class ScrutinyClient:
                 self._transport_name = None
             self._changed.notify_all()
 
-    def _emit(self) -> None:
+    def _emit(self, *, lost: bool = False) -> None:
         if self.on_status is None:
             return
         with self._changed:
-            event = StatusEvent(self._state, self._info, self._error, time.monotonic())
+            event = StatusEvent(self._state, self._info, self._error, time.monotonic(), lost)
         try:
             self.on_status(event)
         except Exception:
@@ -537,4 +544,4 @@ class ScrutinyClient:
         logger.warning("lost the Scrutiny server: %s", reason)
         self._session = None
         self._set_state(ServerState.Disconnected, f"connection lost: {reason}")
-        self._emit()
+        self._emit(lost=True)

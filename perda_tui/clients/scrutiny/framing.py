@@ -123,7 +123,8 @@ class FrameDecoder:
             return self._drop("JSON payload is not an object")
         return message
 
-    def _drop(self, reason: str) -> None:
+    def _drop(self, reason: str) -> dict[str, Any] | None:
+        """Log and count a bad frame; None stands for the message it did not hold."""
         logger.warning("dropping a Scrutiny frame: %s", reason)
         self.dropped += 1
         return None

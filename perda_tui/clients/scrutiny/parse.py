@@ -10,9 +10,10 @@ import logging
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from perda_tui.clients.scrutiny.models import (
+    AddressSize,
     DataloggerState,
     DataloggingInfo,
     DeviceCommState,
@@ -69,19 +70,41 @@ class BadMessage(ValueError):
     """A server message does not have the expected shape."""
 
 
-def field(obj: Any, key: str, kind: type[T] | tuple[type, ...], *, optional: bool = False) -> T:
+def optional_field(obj: object, key: str, kind: type[T]) -> T | None:
+    """`obj[key]` checked to be of `kind`, or None when absent or null."""
+    if not isinstance(obj, dict):
+        raise BadMessage(f"expected an object holding {key!r}, got {type(obj).__name__}")
+    return None if obj.get(key) is None else field(obj, key, kind)
+
+
+def field(obj: object, key: str, kind: type[T]) -> T:
     """`obj[key]` checked to be of `kind` (bool is never accepted as a number)."""
     if not isinstance(obj, dict):
         raise BadMessage(f"expected an object holding {key!r}, got {type(obj).__name__}")
     value = obj.get(key)
-    if value is None and optional:
-        return None  # type: ignore[return-value]
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    if isinstance(value, bool) and bool not in kinds:
-        raise BadMessage(f"{key!r} must be {kinds[0].__name__}, got a boolean")
-    if not isinstance(value, kinds):
-        raise BadMessage(f"{key!r} must be {kinds[0].__name__}, got {type(value).__name__}")
-    return value  # type: ignore[return-value]
+    if isinstance(value, bool) and kind is not bool:
+        raise BadMessage(f"{key!r} must be {kind.__name__}, got a boolean")
+    if not isinstance(value, kind):
+        raise BadMessage(f"{key!r} must be {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def optional_number(obj: object, key: str) -> float | None:
+    """`obj[key]` as a float, or None when absent or null (booleans are not numbers)."""
+    if not isinstance(obj, dict):
+        raise BadMessage(f"expected an object holding {key!r}, got {type(obj).__name__}")
+    value = obj.get(key)
+    return None if value is None else number(obj, key)
+
+
+def number(obj: object, key: str) -> float:
+    """`obj[key]` as a float; JSON integers are accepted, booleans are not."""
+    if not isinstance(obj, dict):
+        raise BadMessage(f"expected an object holding {key!r}, got {type(obj).__name__}")
+    value = obj.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadMessage(f"{key!r} must be a number, got {type(value).__name__}")
+    return float(value)
 
 
 def enum_value(table: dict[str, E], raw: object, what: str, default: E) -> E:
@@ -95,7 +118,7 @@ def enum_value(table: dict[str, E], raw: object, what: str, default: E) -> E:
 
 
 def _regions(raw: object, key: str) -> tuple[MemoryRegion, ...]:
-    items = field(raw, key, list, optional=True) or []
+    items = optional_field(raw, key, list) or []
     regions = []
     for item in items:
         start, end = field(item, "start", int), field(item, "end", int)
@@ -111,7 +134,7 @@ def parse_device_info(raw: object) -> DeviceInfo:
     address_size = field(raw, "address_size_bits", int)
     if address_size not in ADDRESS_SIZES:
         raise BadMessage(f"invalid address size {address_size}")
-    bitrate = field(raw, "max_bitrate_bps", int, optional=True)
+    bitrate = optional_field(raw, "max_bitrate_bps", int)
     return DeviceInfo(
         device_id=field(raw, "device_id", str),
         display_name=field(raw, "display_name", str),
@@ -119,8 +142,8 @@ def parse_device_info(raw: object) -> DeviceInfo:
         max_rx_data_size=field(raw, "max_rx_data_size", int),
         max_bitrate_bps=bitrate or None,
         rx_timeout_us=field(raw, "rx_timeout_us", int),
-        heartbeat_timeout=field(raw, "heartbeat_timeout_us", (int, float)) * 1e-6,
-        address_size_bits=address_size,  # type: ignore[arg-type]
+        heartbeat_timeout=number(raw, "heartbeat_timeout_us") * 1e-6,
+        address_size_bits=cast(AddressSize, address_size),  # checked against ADDRESS_SIZES
         protocol_major=field(raw, "protocol_major", int),
         protocol_minor=field(raw, "protocol_minor", int),
         supported_features=SupportedFeatureMap(
@@ -171,6 +194,8 @@ def parse_sfd(raw: object) -> SFDInfo | None:
     """`{firmware_id, metadata}` (0.1.0 `loaded_sfd`, 0.16 `get_loaded_sfd.sfd`) or None."""
     if raw is None:
         return None
+    if not isinstance(raw, dict):
+        raise BadMessage(f"expected an SFD object, got {type(raw).__name__}")
     return SFDInfo(field(raw, "firmware_id", str), parse_sfd_metadata(raw.get("metadata")))
 
 
@@ -180,14 +205,14 @@ def parse_link_config(link_type: DeviceLinkType, raw: object) -> LinkConfig | No
         return None
     try:
         if link_type == DeviceLinkType.UDP:
-            return UDPLinkConfig(host=raw.get("host"), port=raw.get("port"))  # type: ignore[arg-type]
+            return UDPLinkConfig(host=raw.get("host", ""), port=raw.get("port", 0))
         if link_type == DeviceLinkType.Serial:
             return SerialLinkConfig(
-                port=raw.get("portname", raw.get("port")),  # type: ignore[arg-type]
-                baudrate=raw.get("baudrate"),  # type: ignore[arg-type]
-                stopbits=str(raw.get("stopbits", "1")),  # type: ignore[arg-type]
-                databits=raw.get("databits", 8),  # type: ignore[arg-type]
-                parity=raw.get("parity", "none"),  # type: ignore[arg-type]
+                port=raw.get("portname") or raw.get("port") or "",
+                baudrate=raw.get("baudrate", 0),
+                stopbits=raw.get("stopbits", "1"),
+                databits=raw.get("databits", 8),
+                parity=raw.get("parity", "none"),
             )
     except (TypeError, ValueError):
         pass
@@ -199,14 +224,14 @@ def parse_link_config(link_type: DeviceLinkType, raw: object) -> LinkConfig | No
     return RawLinkConfig(items)
 
 
-def parse_link(raw: object) -> DeviceLinkInfo:
+def parse_link(raw: dict[str, Any]) -> DeviceLinkInfo:
     """`device_comm_link` of a status message."""
     link_type = enum_value(LINK_TYPES, field(raw, "link_type", str), "link type", DeviceLinkType.NA)
     return DeviceLinkInfo(
         type=link_type,
         config=parse_link_config(link_type, raw.get("link_config")),
-        operational=field(raw, "link_operational", bool, optional=True),
-        demo_mode=field(raw, "demo_mode", bool, optional=True),
+        operational=optional_field(raw, "link_operational", bool),
+        demo_mode=optional_field(raw, "demo_mode", bool),
     )
 
 
@@ -216,10 +241,9 @@ def parse_datalogging(raw: object) -> DataloggingInfo:
         raw.get("datalogger_state", raw.get("datalogging_state")) if isinstance(raw, dict) else None
     )
     state = enum_value(DATALOGGER_STATES, state_raw, "datalogger state", DataloggerState.NA)
-    ratio = field(raw, "completion_ratio", (int, float), optional=True)
+    ratio = optional_number(raw, "completion_ratio")
     if ratio is not None:
-        ratio = float(ratio) if math.isfinite(ratio) else None
-        ratio = None if ratio is None else min(1.0, max(0.0, ratio))
+        ratio = min(1.0, max(0.0, ratio)) if math.isfinite(ratio) else None
     return DataloggingInfo(state=state, completion_ratio=ratio)
 
 
@@ -244,16 +268,14 @@ class StatusMessage:
 def parse_status(msg: dict[str, Any]) -> StatusMessage:
     """Parse an `inform_server_status` from either server generation."""
     comm = enum_value(COMM_STATES, msg.get("device_status"), "device status", DeviceCommState.NA)
-    session = field(msg, "device_session_id", str, optional=True)
+    session = optional_field(msg, "device_session_id", str)
     device_inline = "device_info" in msg
     device = None
     if device_inline and msg["device_info"] is not None:
         device = parse_device_info(msg["device_info"])
     sfd_inline = "loaded_sfd" in msg
     sfd = parse_sfd(msg["loaded_sfd"]) if sfd_inline else None
-    firmware_id = (
-        sfd.firmware_id if sfd else field(msg, "loaded_sfd_firmware_id", str, optional=True)
-    )
+    firmware_id = sfd.firmware_id if sfd else optional_field(msg, "loaded_sfd_firmware_id", str)
     dl_raw = msg.get("device_datalogging_status", msg.get("datalogging_status"))
     return StatusMessage(
         comm_state=comm,
@@ -278,6 +300,5 @@ def parse_value_updates(
         value = item.get("v", item.get("value"))
         if not (value is None or isinstance(value, int | float | bool)):
             raise BadMessage(f"unexpected value type {type(value).__name__}")
-        stamp = field(item, "t", (int, float), optional=True)
-        out.append((server_id, value, None if stamp is None else float(stamp)))
+        out.append((server_id, value, optional_number(item, "t")))
     return out

@@ -1,6 +1,6 @@
 """Live device screen: a Scrutiny server's device, datalogger, firmware and link, as pushed.
 
-Reads one setting from the app: `self.app.settings.scrutiny_url` (empty: wait for the
+Takes the settings it needs as an argument (`settings.scrutiny_url`; empty: wait for the
 form). The client calls back from its own thread; the callbacks only post messages, so
 every widget is touched on the UI thread. Nothing polls here: the client polls the server
 every 2 s, the age label ticks once a second and the chart redraws at most once a second.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -42,6 +42,11 @@ from perda_tui.tui.device.link_dialog import LinkChoice, LinkDialog
 from perda_tui.tui.device.panels import DataloggerPanel, Panel, show_nothing, show_status
 from perda_tui.tui.device.status import DeviceStatusBar
 from perda_tui.tui.stylesheets import stylesheet
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
+    from perda_tui.config import Settings
 
 #: Paths watched automatically when the server's demo device is attached.
 DEMO_WATCHES = ("/rpv/x1000",)
@@ -96,8 +101,9 @@ class DeviceScreen(Screen[None]):
         Binding("ctrl+r", "reconnect_now", "Reconnect", id="device.reconnect"),
     ]
 
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
+        self.settings = settings
         self.clock = clock
         self.client: ScrutinyClient | None = None
         self.info: ServerInfo | None = None
@@ -106,12 +112,16 @@ class DeviceScreen(Screen[None]):
         self._retry: Timer | None = None
         self._closing = False
 
+    def now(self) -> float:
+        """The screen's clock (tests replace `clock` to drive time without sleeping)."""
+        return self.clock()
+
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="device-connect"):
             yield Input(
-                self._setting_url(),
+                self.settings.scrutiny_url,
                 placeholder="tcp://host:port, ws://host:port or host:port",
                 id="device-url",
             )
@@ -122,7 +132,7 @@ class DeviceScreen(Screen[None]):
                 id="device-transport",
             )
             yield Button("Connect", id="device-connect-button", variant="primary")
-        yield DeviceStatusBar(clock=self.clock, id="device-status")
+        yield DeviceStatusBar(clock=self.now, id="device-status")
         with VerticalScroll(id="device-body"):
             with Grid(id="device-grid"):
                 yield Panel("Device", id="panel-identity")
@@ -132,10 +142,6 @@ class DeviceScreen(Screen[None]):
                 yield Panel("Link", id="panel-link")
             yield LiveChart(id="panel-chart")
         yield Footer()
-
-    def _setting_url(self) -> str:
-        settings = getattr(self.app, "settings", None)
-        return str(getattr(settings, "scrutiny_url", "") or "")
 
     def on_mount(self) -> None:
         show_nothing(self._panels(), self.query_one(DataloggerPanel))
@@ -253,8 +259,8 @@ class DeviceScreen(Screen[None]):
         if self.client is None or self._closing:
             return
         if event.server_state == ServerState.Disconnected:
-            if event.error and "connection lost" in event.error:
-                self._schedule_retry(event.error)
+            if event.lost:
+                self._schedule_retry(event.error or "connection lost")
             return
         if event.server_state == ServerState.Connecting or event.info is None:
             self._show_connection(None, "connecting…")
@@ -339,7 +345,7 @@ class DeviceScreen(Screen[None]):
             if self.info is not None:
                 self.show_info(self.info, received_at=received, force=True)
         if message.error or message.what != "watch":
-            severity: Any = "error" if message.error else "information"
+            severity: SeverityLevel = "error" if message.error else "information"
             self.notify(
                 message.answer, title=message.what.capitalize(), severity=severity, markup=False
             )
