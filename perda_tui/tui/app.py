@@ -5,8 +5,9 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -17,22 +18,19 @@ from perda_tui.errors import describe
 from perda_tui.tui.logs.browser import BrowserScreen
 from perda_tui.tui.logs.download import DownloadScreen
 from perda_tui.tui.logs.login import LoginScreen
-from perda_tui.tui.logs.sources import CacheSource, LocalFileSource, LogSource, ServerSource
+from perda_tui.tui.logs.sources import CacheSource, LocalFileSource, ServerSource
+from perda_tui.tui.messages import OpenLog, OpenOffline, SessionExpired, SignedIn
+from perda_tui.tui.session import Session
 from perda_tui.tui.stylesheets import stylesheet
+
+if TYPE_CHECKING:
+    from perda_tui.logs import Log
 
 #: Screens of the other modes, imported only when the mode is first opened.
 MODE_SCREENS = {
     "device": ("perda_tui.tui.device.screen", "DeviceScreen"),
     "archive": ("perda_tui.tui.archive.screen", "ArchiveScreen"),
 }
-
-
-def _lazy_screen(mode: str) -> Callable[[], Screen[Any]]:
-    def build() -> Screen[Any]:
-        module, name = MODE_SCREENS[mode]
-        return getattr(importlib.import_module(module), name)()
-
-    return build
 
 
 def over_ssh(env: dict[str, str] | os._Environ[str] = os.environ) -> bool:
@@ -55,16 +53,15 @@ def sixteen_colours(env: dict[str, str] | os._Environ[str] = os.environ) -> bool
 
 
 class PerdaApp(App[int]):
-    """The perda-tui application; screens reach shared state through `self.app`."""
+    """The perda-tui application: owns the session and all navigation.
+
+    Screens never call its methods: they post the messages of `perda_tui.tui.messages`
+    (`SignedIn`, `OpenOffline`, `OpenLog`, `SessionExpired`), handled here.
+    """
 
     TITLE = "perda-tui"
     CSS_PATH = stylesheet("app.tcss")
     DEFAULT_MODE = "logs"
-    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
-        "logs": LoginScreen,
-        "device": _lazy_screen("device"),
-        "archive": _lazy_screen("archive"),
-    }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "open_mode('logs')", "Logs", id="app.logs"),
         Binding("f3", "open_mode('device')", "Device", id="app.device"),
@@ -80,24 +77,39 @@ class PerdaApp(App[int]):
         file: Path | None = None,
     ) -> None:
         super().__init__()
-        self.settings = settings
-        self.client: Any | None = None
-        self._password = password
+        self.session = Session(settings, password=password)
         self._start_mode = screen if screen in MODE_SCREENS else "logs"
         self._file = file
         self._retries: list[Callable[[], None]] = []
+        self.add_mode("logs", lambda: LoginScreen(self.session))
+        for mode in MODE_SCREENS:
+            self.add_mode(mode, partial(self._mode_screen, mode))
         if over_ssh() and "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"
         if sixteen_colours():
             self.theme = ANSI_THEME
 
+    @property
+    def settings(self) -> Settings:
+        """The session's settings."""
+        return self.session.settings
+
     def on_mount(self) -> None:
         if self._start_mode != "logs":
             self.action_open_mode(self._start_mode)
         if self._file is not None:
-            self.open_file(self._file)
+            self._open_file(self._file)
+
+    def close_client(self) -> None:
+        """Close the session's HTTP connections (when the app has ended)."""
+        self.session.close()
 
     # -- modes and commands ---------------------------------------------------------------
+
+    def _mode_screen(self, mode: str) -> Screen[Any]:
+        module, name = MODE_SCREENS[mode]
+        screen: Screen[Any] = getattr(importlib.import_module(module), name)(self.settings)
+        return screen
 
     def action_open_mode(self, mode: str) -> None:
         """Switch to a mode, importing its screen first (a missing one is reported)."""
@@ -120,37 +132,34 @@ class PerdaApp(App[int]):
         yield SystemCommand(
             "Archive", "DRMS archives (F4)", lambda: self.action_open_mode("archive")
         )
-        yield SystemCommand("Cached logs", "Browse downloaded logs offline", self.open_offline)
+        yield SystemCommand("Cached logs", "Browse downloaded logs offline", self._open_offline)
 
-    # -- session --------------------------------------------------------------------------
+    # -- navigation (messages from the screens) -------------------------------------------
 
-    def take_password(self) -> str | None:
-        """The password given on start (`--password-stdin`, `PERDA_PASSWORD`), once."""
-        password, self._password = self._password, None
-        return password
+    def on_signed_in(self, message: SignedIn) -> None:
+        """Show the browser of the signed-in server over the sign-in screen."""
+        self.push_screen(BrowserScreen(ServerSource(message.client)))
 
-    def make_client(self, url: str) -> Any:
-        """A new data-server client for `url` with the configured cache and TLS setting."""
-        from perda_tui.clients.dataserver import ServerClient
+    def on_open_offline(self, message: OpenOffline) -> None:
+        self._open_offline()
 
-        return ServerClient(url, self.settings.cache_dir, verify=not self.settings.insecure)
+    def on_open_log(self, message: OpenLog) -> None:
+        """Download (unless cached) and parse a log in the modal, then show it."""
+        entry, on_done = message.entry, message.on_done
 
-    def signed_in(self, client: Any) -> None:
-        """Keep `client` as the session (closing a previous one)."""
-        if self.client is not None and self.client is not client:
-            self.client.close()
-        self.client = client
+        def finished(log: Log | None) -> None:
+            if on_done is not None:
+                on_done(entry.key)
+            if log is not None:
+                self.show_log(log, entry.name)
 
-    def close_client(self) -> None:
-        """Close the session's HTTP connections."""
-        if self.client is not None:
-            self.client.close()
-            self.client = None
+        modal = DownloadScreen(message.source, entry.key, entry.name, entry.size)
+        self.push_screen(modal, finished)
 
-    def session_expired(self, message: str, retry: Callable[[], None] | None = None) -> None:
-        """Ask for the password again on top of the current screen, then run `retry`."""
-        if retry is not None:
-            self._retries.append(retry)
+    def on_session_expired(self, message: SessionExpired) -> None:
+        """Ask for the password again on top of the current screen, then retry."""
+        if message.retry is not None:
+            self._retries.append(message.retry)
         if isinstance(self.screen, LoginScreen) and self.screen.relogin_message:
             return
 
@@ -160,45 +169,36 @@ class PerdaApp(App[int]):
                 for again in retries:
                     again()
 
-        self.push_screen(LoginScreen(relogin_message=f"{message} Sign in again."), resume)
+        relogin = LoginScreen(self.session, relogin_message=f"{message.message} Sign in again.")
+        self.push_screen(relogin, resume)
 
-    # -- navigation -----------------------------------------------------------------------
-
-    def open_browser(self) -> None:
-        """Show the browser of the logged-in server over the sign-in screen."""
-        self.push_screen(BrowserScreen(ServerSource(self.client)))
-
-    def open_offline(self) -> None:
+    def _open_offline(self) -> None:
         """Browse the logs in the local cache (no server needed)."""
         from perda_tui.clients.dataserver import LogCache
 
         self.push_screen(BrowserScreen(CacheSource(LogCache(self.settings.cache_dir))))
 
-    def open_entry(
-        self, source: LogSource, entry: Any, on_done: Callable[[str], None] | None = None
-    ) -> None:
-        """Download (unless cached) and parse a log in the modal, then show it."""
+    def _open_file(self, path: Path) -> None:
+        """Parse a local log file and show it (`perda-tui open FILE`): closing the modal
+        or the plot quits, as there is no sign-in behind them."""
 
-        def finished(log: Any | None) -> None:
-            if on_done is not None:
-                on_done(entry.key)
-            if log is not None:
-                self.show_log(log, entry.name)
-
-        self.push_screen(DownloadScreen(source, entry.key, entry.name, entry.size), finished)
-
-    def open_file(self, path: Path) -> None:
-        """Parse a local log file and show it (`perda-tui open FILE`)."""
-
-        def finished(log: Any | None) -> None:
-            if log is not None:
-                self.show_log(log, path.name)
+        def finished(log: Log | None) -> None:
+            if log is None:
+                self._quit()
+            else:
+                self.show_log(log, path.name, on_close=self._quit)
 
         screen = DownloadScreen(LocalFileSource(path), str(path), path.name, path.stat().st_size)
         self.push_screen(screen, finished)
 
-    def show_log(self, log: Any, source_name: str) -> None:
-        """Show a parsed log on the plot screen."""
+    def _quit(self, _: object = None) -> None:
+        self.exit()
+
+    def show_log(
+        self, log: Log, source_name: str, *, on_close: Callable[[None], None] | None = None
+    ) -> None:
+        """Show a parsed log on the plot screen; `on_close` runs when it is dismissed."""
         from perda_tui.tui.plot.screen import PlotScreen
 
-        self.push_screen(PlotScreen(log, source_name))
+        plot = PlotScreen(log, source_name, export_dir=self.settings.export_dir)
+        self.push_screen(plot, on_close)

@@ -1,17 +1,103 @@
-"""Typed messages that worker threads post back to the screens (posting is thread-safe)."""
+"""Typed messages: navigation requests the screens post to `PerdaApp`, and the results
+thread workers post back to their screens (posting is thread-safe).
+
+Screens never call the app's methods: to go somewhere they post one of the navigation
+messages below, which bubble up to the app; `PerdaApp` alone decides which screen comes
+next. `LogSource` is here because `OpenLog` carries one.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 from textual.message import Message
+
+from perda_tui.progress import ProgressCallback
+
+if TYPE_CHECKING:
+    from perda_tui.clients.dataserver import LogEntry, ServerClient
+    from perda_tui.logs import Log
+
+
+class LogSource(Protocol):
+    """A listing of log entries and a way to get a local file for one of them.
+
+    Every method blocks and is called from a worker thread (implementations:
+    `perda_tui.tui.logs.sources`).
+    """
+
+    offline: bool
+
+    def list_logs(self, prefix: str) -> list[LogEntry]:
+        """Direct children of `prefix` as `LogEntry` objects (folders and files)."""
+        ...
+
+    def is_cached(self, key: str) -> bool:
+        """Whether `key` is complete on disk, so opening it needs no download."""
+        ...
+
+    def cached_keys(self, prefix: str) -> frozenset[str]:
+        """Keys of the complete files directly under `prefix` in the local cache."""
+        ...
+
+    def fetch(self, key: str, progress: ProgressCallback, cancel: threading.Event) -> Path:
+        """A complete local copy of `key` (downloading it if needed)."""
+        ...
+
+
+# -- navigation: posted by screens, handled by PerdaApp ---------------------------------
+
+
+class SignedIn(Message):
+    """The user signed in; `client` is the session's client: show its logs."""
+
+    def __init__(self, client: ServerClient) -> None:
+        super().__init__()
+        self.client = client
+
+
+class OpenOffline(Message):
+    """Browse the logs already in the local cache (no server needed)."""
+
+
+class OpenLog(Message):
+    """Download (unless cached) and parse `entry` of `source`, then plot it.
+
+    `on_done(key)` runs when the download modal closes, whatever the outcome.
+    """
+
+    def __init__(
+        self,
+        source: LogSource,
+        entry: LogEntry,
+        on_done: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.entry = entry
+        self.on_done = on_done
+
+
+class SessionExpired(Message):
+    """The server refused the session: ask for the password again over the current
+    screen, then run `retry` (if any) once signed in."""
+
+    def __init__(self, message: str, retry: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self.message = message
+        self.retry = retry
+
+
+# -- worker results ----------------------------------------------------------------------
 
 
 class LoginSucceeded(Message):
     """`client` is logged in to `url`."""
 
-    def __init__(self, client: Any, url: str) -> None:
+    def __init__(self, client: ServerClient, url: str) -> None:
         super().__init__()
         self.client = client
         self.url = url
@@ -29,7 +115,7 @@ class LoginFailed(Message):
 class ListingLoaded(Message):
     """The entries under `prefix`, and which of their keys are in the local cache."""
 
-    def __init__(self, prefix: str, entries: list[Any], cached: frozenset[str]) -> None:
+    def __init__(self, prefix: str, entries: list[LogEntry], cached: frozenset[str]) -> None:
         super().__init__()
         self.prefix = prefix
         self.entries = entries
@@ -78,9 +164,9 @@ class DownloadCancelled(Message):
 
 
 class LogParsed(Message):
-    """The file was parsed into `log` (a `perda_tui.logs.Log`)."""
+    """The file was parsed into `log`."""
 
-    def __init__(self, log: Any) -> None:
+    def __init__(self, log: Log) -> None:
         super().__init__()
         self.log = log
 

@@ -20,6 +20,7 @@ from perda_tui.samples.trees import write_sample_log
 from perda_tui.server.runner import RunningDataServer
 from perda_tui.tui.app import PerdaApp
 from perda_tui.tui.logs.log_table import LogTable
+from perda_tui.tui.session import Session
 from tests.faults.conftest import S3_PASSWORD
 from tests.faults.proxy import Fault, FaultProxy
 from tests.fixtures.dataserver import SAMPLE_TREE
@@ -35,13 +36,11 @@ REMEMBERED = "https://elsewhere.example.org"
 CACHED_KEY = "REV 11/endurance.csv"
 
 
-class QuickApp(PerdaApp):
-    """The app with a short client timeout (the product default is 10 s)."""
+class QuickSession(Session):
+    """A session whose clients have a short timeout (the product default is 10 s)."""
 
-    timeout = TIMEOUT
-
-    def make_client(self, url: str) -> Any:
-        return ServerClient(url, self.settings.cache_dir, timeout=self.timeout)
+    def make_client(self, url: str) -> ServerClient:
+        return ServerClient(url, self.settings.cache_dir, timeout=TIMEOUT)
 
 
 @pytest.fixture
@@ -73,8 +72,11 @@ def assert_intact(disk: dict[Path, bytes], cache_dir: Path) -> None:
     assert LogCache(cache_dir).is_cached(CACHED_KEY)
 
 
-def quick_app(url: str, cache_dir: Path, password: str | None = None) -> QuickApp:
-    return QuickApp(Settings(url=url, cache_dir=cache_dir), password=password)
+def quick_app(url: str, cache_dir: Path, password: str | None = None) -> PerdaApp:
+    """The app with a `QuickSession` (its screens are built after this, on start)."""
+    app = PerdaApp(Settings(url=url, cache_dir=cache_dir))
+    app.session = QuickSession(app.session.settings, password=password)
+    return app
 
 
 def status(pilot: Any) -> str:
@@ -200,7 +202,7 @@ async def test_download_reset_mid_way_keeps_the_partial_and_resumes(
         proxy.set_fault(Fault.PASS)
         await pilot.press("r")
         await wait_screen(pilot, *LOG_SCREENS, timeout=30)
-        stats = app.client.last_transfer  # type: ignore[union-attr]
+        stats = app.session.client.last_transfer  # type: ignore[union-attr]
         assert stats.resumed_bytes > 0 and stats.resumed_bytes + stats.fetched_bytes == len(data)
     assert cache.path_for(key).read_bytes() == data
     assert cache.path_for(small_key).read_bytes() == small and cache.is_cached(small_key)

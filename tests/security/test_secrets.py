@@ -42,8 +42,8 @@ async def test_login_through_the_ui_leaves_no_password_anywhere(
         await wait_screen(pilot, "BrowserScreen")
         await wait_for(pilot, lambda: len(app.screen.query_one("#table").entries) > 0)
         screens.append(app.export_screenshot())
-        assert app.client is not None
-        app.client.download("REV 11/endurance.csv")
+        assert app.session.client is not None
+        app.session.client.download("REV 11/endurance.csv")
     for secret in (WRONG, data_server.password):
         assert not any(secret in svg for svg in screens)
         assert secret not in caplog.text

@@ -49,7 +49,7 @@ async def test_app_refuses_self_signed_server_and_names_insecure_flag(
     tls_server: RunningDataServer, tmp_path: Path
 ) -> None:
     app = app_for(["--url", tls_server.url, "--cache-dir", str(tmp_path / "cache")])
-    assert app.settings.insecure is False
+    assert app.session.settings.insecure is False
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.click("#password")
         await pilot.press(*tls_server.password, "enter")
@@ -57,7 +57,7 @@ async def test_app_refuses_self_signed_server_and_names_insecure_flag(
         status = static_text(pilot, "#login-status")
         assert "certificate" in status.lower() and "--insecure" in status
         assert screen_name(pilot) == "LoginScreen"
-        assert app.client is None
+        assert app.session.client is None
 
 
 @pytest.mark.anyio
@@ -66,7 +66,7 @@ async def test_insecure_flag_lets_the_app_sign_in(
 ) -> None:
     argv = ["--url", tls_server.url, "--cache-dir", str(tmp_path / "cache"), "--insecure"]
     app = app_for(argv)
-    assert app.settings.insecure is True
+    assert app.session.settings.insecure is True
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.click("#password")
         await pilot.press(*tls_server.password, "enter")

@@ -12,20 +12,26 @@ from typing import Any
 import pytest
 from textual.message import Message
 
+from perda_tui.cli.app import run_app
 from perda_tui.clients.dataserver import LogCache
 from perda_tui.clients.dataserver.transfer import ChunkedDownload
 from perda_tui.samples.trees import write_sample_log
 from perda_tui.server.runner import RunningDataServer
-from perda_tui.tui.launch import run_app
 from perda_tui.tui.logs.download import DownloadScreen
 from perda_tui.tui.logs.log_table import LogTable
 from perda_tui.tui.logs.sources import ServerSource
-from perda_tui.tui.messages import DownloadProgress
+from perda_tui.tui.messages import DownloadProgress, OpenLog
 from tests.fixtures.dataserver import SAMPLE_TREE, start_test_server, tiny_log
-from tests.tui.conftest import browse, make_app, static_text, wait_for, wait_screen
+from tests.tui.conftest import (
+    browse,
+    make_app,
+    static_text,
+    wait_for,
+    wait_screen,
+)
 
 pytestmark = pytest.mark.anyio
-LOG_SCREENS = {"PlotScreen", "SummaryScreen"}
+LOG_SCREENS = {"PlotScreen"}
 
 
 async def open_file(pilot, table: LogTable, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -58,8 +64,8 @@ async def test_download_with_progress_then_open_from_cache(
         await pilot.press("enter")
         await wait_screen(pilot, *LOG_SCREENS)
         # opened from the cache: the copy was checked against the server, nothing fetched
-        assert app.client is not None and app.client.last_transfer.from_cache
-        assert app.client.last_transfer.fetched_bytes == 0
+        assert app.session.client is not None and app.session.client.last_transfer.from_cache
+        assert app.session.client.last_transfer.fetched_bytes == 0
         assert all((m.done, m.total) == (size, size) for m in seen)
 
 
@@ -96,8 +102,8 @@ async def test_cancel_mid_download_keeps_partial_then_resumes(
     app = make_app(fresh_data_server.url, cache_dir, password=fresh_data_server.password)
     async with app.run_test(size=(120, 40)) as pilot:
         table = await browse(pilot, "REV 12")
-        source = GatedSource(app.client)
-        app.open_entry(source, table.entries[0])
+        source = GatedSource(app.session.client)
+        app.post_message(OpenLog(source, table.entries[0]))
         try:
             await wait_for(pilot, lambda: source.stalled.is_set())
             modal = app.screen
@@ -115,9 +121,9 @@ async def test_cancel_mid_download_keeps_partial_then_resumes(
         assert not cache.is_cached(key)
         part, _ = cache.partial_paths(key)
         assert part.exists()
-        app.open_entry(ServerSource(app.client), table.entries[0])
+        app.post_message(OpenLog(ServerSource(app.session.client), table.entries[0]))
         await wait_screen(pilot, *LOG_SCREENS, timeout=30)
-        assert app.client.last_transfer.resumed_bytes > 0
+        assert app.session.client.last_transfer.resumed_bytes > 0
         assert cache.path_for(key).read_bytes() == data
 
 
@@ -171,7 +177,7 @@ async def test_open_local_file_without_server(tmp_path: Path, cache_dir: Path) -
     app = make_app("", cache_dir, file=path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_screen(pilot, *LOG_SCREENS)
-        assert app.client is None
+        assert app.session.client is None
 
 
 async def test_open_bad_file_shows_error_in_modal(tmp_path: Path, cache_dir: Path) -> None:
@@ -181,8 +187,22 @@ async def test_open_bad_file_shows_error_in_modal(tmp_path: Path, cache_dir: Pat
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: static_text(pilot, "#parse-detail").startswith("Error:"))
         assert "r retry" in static_text(pilot, "#hint")
-        await pilot.press("escape")
-        await wait_screen(pilot, "LoginScreen")
+        await pilot.press("escape")  # nothing to show and no sign-in behind: back to the shell
+        await wait_for(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 0
+
+
+async def test_open_file_mode_quits_when_the_plot_closes(tmp_path: Path, cache_dir: Path) -> None:
+    path = tmp_path / "local.csv"
+    path.write_bytes(tiny_log(400))
+    app = make_app("", cache_dir, file=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_screen(pilot, "PlotScreen")
+        for _ in range(3):  # Esc leaves the search box first, then the screen
+            await pilot.press("escape")
+            if app.return_code is not None:
+                break
+    assert app.return_code == 0  # quit to the shell, not to a sign-in screen
 
 
 def test_open_missing_file_fails_before_starting(tmp_path: Path) -> None:

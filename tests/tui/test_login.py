@@ -76,4 +76,4 @@ async def test_preset_password_signs_in_without_typing(
     app = make_app(data_server.url, cache_dir, password=data_server.password)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_screen(pilot, "BrowserScreen")
-        assert app.take_password() is None
+        assert app.session.take_password() is None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -15,22 +16,28 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from perda_tui.tui.common.text import clean, literal
+from perda_tui.tui.errors import explain, is_session_expired, is_unreachable
 from perda_tui.tui.logs.log_table import LogTable
-from perda_tui.tui.logs.login import explain, is_session_expired, is_unreachable
 from perda_tui.tui.logs.metadata_panel import MetadataPanel
-from perda_tui.tui.logs.sources import LogSource
-from perda_tui.tui.messages import ListingFailed, ListingLoaded
+from perda_tui.tui.messages import (
+    ListingFailed,
+    ListingLoaded,
+    LogSource,
+    OpenLog,
+    OpenOffline,
+    SessionExpired,
+)
 from perda_tui.tui.stylesheets import stylesheet
 
 if TYPE_CHECKING:
-    from perda_tui.tui.app import PerdaApp
+    from perda_tui.clients.dataserver import LogEntry
 
 SORTS = ("name", "date", "size")
 #: Below this width the sidebar goes under the table.
 NARROW = 100
 
 
-def sort_entries(entries: Sequence[Any], by: str) -> list[Any]:
+def sort_entries(entries: Sequence[LogEntry], by: str) -> list[LogEntry]:
     """Folders first (by name), then files by `by`: name A→Z, date and size newest/largest first."""
     folders = sorted((e for e in entries if e.is_folder), key=lambda e: e.name.casefold())
     files = sorted((e for e in entries if not e.is_folder), key=lambda e: e.name.casefold())
@@ -46,7 +53,7 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def haystack(entry: Any) -> str:
+def haystack(entry: LogEntry) -> str:
     """What the filter searches: name, title and tags, case-folded."""
     return " ".join([entry.name, entry.title, *entry.tags]).casefold()
 
@@ -74,7 +81,6 @@ class BrowserScreen(Screen[None]):
         Binding("o", "offline", "Cached logs", id="browser.offline"),
         Binding("escape", "escape", "Clear filter", show=False, id="browser.escape"),
     ]
-    app: PerdaApp
 
     def __init__(self, source: LogSource, prefix: str = "") -> None:
         super().__init__()
@@ -82,8 +88,8 @@ class BrowserScreen(Screen[None]):
         self.prefix = prefix
         self._requested = prefix
         self._loading = False
-        self._entries: list[Any] = []
-        self._sorted: list[tuple[Any, str]] = []  # entries in sort order with their haystack
+        self._entries: list[LogEntry] = []
+        self._sorted: list[tuple[LogEntry, str]] = []  # entries in sort order with their haystack
         self._cached: set[str] = set()
         self._sort = SORTS[0]
         self._filter = ""
@@ -148,9 +154,8 @@ class BrowserScreen(Screen[None]):
             return
         self._loading = False
         if is_session_expired(message.error):
-            self.app.session_expired(
-                explain(message.error), retry=lambda: self.load(message.prefix)
-            )
+            retry = partial(self.load, message.prefix)
+            self.post_message(SessionExpired(explain(message.error), retry))
             return
         self._error = explain(message.error)
         hint = "r retry"
@@ -163,7 +168,7 @@ class BrowserScreen(Screen[None]):
     def _resort(self) -> None:
         self._sorted = [(e, haystack(e)) for e in sort_entries(self._entries, self._sort)]
 
-    def _visible(self) -> list[Any]:
+    def _visible(self) -> list[LogEntry]:
         needle = self._filter.casefold()
         return [e for e, text in self._sorted if needle in text]
 
@@ -180,7 +185,7 @@ class BrowserScreen(Screen[None]):
         if not self._loading:  # keep "Loading…" up while a listing is on its way
             self._set_status(self._summary(visible))
 
-    def _summary(self, visible: list[Any]) -> Text:
+    def _summary(self, visible: list[LogEntry]) -> Text:
         folders = sum(1 for e in self._entries if e.is_folder)
         files = len(self._entries) - folders
         text = Text(f"{plural(folders, 'folder')}, {plural(files, 'file')} · sort: {self._sort}")
@@ -196,7 +201,7 @@ class BrowserScreen(Screen[None]):
         status.set_class(text.plain.startswith("Error:"), "error")
         status.update(text)
 
-    def _show_entry(self, entry: Any | None) -> None:
+    def _show_entry(self, entry: LogEntry | None) -> None:
         cached = entry is not None and entry.key in self._cached
         shown = (entry.key if entry is not None else "", cached)
         if shown != self._described:
@@ -211,7 +216,7 @@ class BrowserScreen(Screen[None]):
         if entry.is_folder:
             self.load(entry.key)
         else:
-            self.app.open_entry(self.source, entry, on_done=self._after_open)
+            self.post_message(OpenLog(self.source, entry, self._after_open))
 
     def _after_open(self, key: str) -> None:
         if self.source.is_cached(key):
@@ -285,7 +290,7 @@ class BrowserScreen(Screen[None]):
 
     def action_offline(self) -> None:
         """Browse the logs in the local cache."""
-        self.app.open_offline()
+        self.post_message(OpenOffline())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "offline":

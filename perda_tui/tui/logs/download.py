@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -18,21 +18,22 @@ from textual.widgets import Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from perda_tui.tui.common.text import duration, literal
-from perda_tui.tui.logs.login import explain, is_client_error, is_session_expired
-from perda_tui.tui.logs.sources import LogSource
+from perda_tui.tui.errors import explain, is_client_error, is_session_expired
 from perda_tui.tui.messages import (
     DownloadCancelled,
     DownloadProgress,
     FileReady,
     LogParsed,
+    LogSource,
     ParseProgress,
+    SessionExpired,
     TaskFailed,
 )
 from perda_tui.tui.stylesheets import stylesheet
 from perda_tui.units import human_bytes
 
 if TYPE_CHECKING:
-    from perda_tui.tui.app import PerdaApp
+    from perda_tui.logs import Log  # noqa: F401 - the quoted result type below (no runtime import)
 
 
 class Rate:
@@ -57,7 +58,7 @@ class Rate:
         return f"{text} · {human_bytes(rate)}/s · {duration((total - done) / rate)} left"
 
 
-class DownloadScreen(ModalScreen[Any]):
+class DownloadScreen(ModalScreen["Log | None"]):
     """Fetches one log (download or cache), parses it, dismisses with the `Log` or None."""
 
     CSS_PATH = stylesheet("logs.tcss")
@@ -65,7 +66,6 @@ class DownloadScreen(ModalScreen[Any]):
         Binding("escape", "cancel", "Cancel", id="download.cancel"),
         Binding("r", "retry", "Retry", id="download.retry"),
     ]
-    app: PerdaApp
 
     def __init__(
         self,
@@ -174,8 +174,9 @@ class DownloadScreen(ModalScreen[Any]):
 
     def on_task_failed(self, message: TaskFailed) -> None:
         if is_session_expired(message.error):
+            # posted to the app: this screen is closing and would drop its own queue
+            self.app.post_message(SessionExpired(explain(message.error)))
             self.dismiss(None)
-            self.app.session_expired(explain(message.error))
             return
         stage = "#parse-detail" if self.state == "parsing" else "#download-detail"
         self.state = "failed"

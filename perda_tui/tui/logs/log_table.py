@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -21,6 +21,9 @@ from textual.strip import Strip
 from perda_tui.tui.common.text import clean, short_time
 from perda_tui.tui.common.virtual_list import VirtualList, fit
 from perda_tui.units import human_bytes
+
+if TYPE_CHECKING:
+    from perda_tui.clients.dataserver import LogEntry
 
 #: Column titles; the first column holds the cache mark.
 HEADERS = ("", "Name", "Title", "Size", "Modified", "Tags")
@@ -42,7 +45,7 @@ def column_widths(width: int) -> tuple[int, ...]:
     return tuple(widths)
 
 
-def entry_cells(entry: Any, cached: bool) -> tuple[str, ...]:
+def entry_cells(entry: LogEntry, cached: bool) -> tuple[str, ...]:
     """The six display strings of one entry (control characters removed)."""
     if entry.is_folder:
         return ("", clean(entry.name) + "/", "", "", "", "")
@@ -56,7 +59,7 @@ def entry_cells(entry: Any, cached: bool) -> tuple[str, ...]:
     )
 
 
-class LogTable(VirtualList[Any]):
+class LogTable(VirtualList["LogEntry"]):
     """Folders and files with a row cursor; posts `Highlighted` and `Selected`."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -98,7 +101,7 @@ class LogTable(VirtualList[Any]):
     class Highlighted(Message):
         """The cursor moved to `entry` (None when the table is empty)."""
 
-        def __init__(self, entry: Any | None) -> None:
+        def __init__(self, entry: LogEntry | None) -> None:
             super().__init__()
             self.entry = entry
 
@@ -108,7 +111,7 @@ class LogTable(VirtualList[Any]):
     class Selected(Message):
         """The user opened `entry` (Enter or a double click)."""
 
-        def __init__(self, entry: Any) -> None:
+        def __init__(self, entry: LogEntry) -> None:
             super().__init__()
             self.entry = entry
 
@@ -117,16 +120,16 @@ class LogTable(VirtualList[Any]):
         self._cached: Collection[str] = frozenset()
 
     @property
-    def entries(self) -> Sequence[Any]:
+    def entries(self) -> Sequence[LogEntry]:
         """The entries shown, in display order."""
         return self.items
 
     @property
-    def highlighted(self) -> Any | None:
+    def highlighted(self) -> LogEntry | None:
         """The entry under the cursor."""
         return self.current
 
-    def show(self, entries: Sequence[Any], cached: Collection[str], cursor: int = 0) -> None:
+    def show(self, entries: Sequence[LogEntry], cached: Collection[str], cursor: int = 0) -> None:
         """Replace the rows (cheap: nothing is rendered until drawn) and place the cursor."""
         self._cached = cached
         self.set_items(entries)
@@ -141,10 +144,10 @@ class LogTable(VirtualList[Any]):
         self._cached = cached
         self.refresh()
 
-    def highlighted_message(self, item: Any) -> Message:
+    def highlighted_message(self, item: LogEntry) -> Message:
         return self.Highlighted(item)
 
-    def selected_message(self, item: Any) -> Message:
+    def selected_message(self, item: LogEntry) -> Message:
         return self.Selected(item)
 
     def render_header(self, y: int, width: int) -> Strip:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -16,73 +15,34 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from perda_tui.config import ConfigError, remember
 from perda_tui.errors import describe
 from perda_tui.tui.common.text import literal
-from perda_tui.tui.messages import LoginFailed, LoginSucceeded
+from perda_tui.tui.errors import explain, is_unreachable
+from perda_tui.tui.messages import LoginFailed, LoginSucceeded, OpenOffline, SignedIn
 from perda_tui.tui.stylesheets import stylesheet
 
 if TYPE_CHECKING:
-    from perda_tui.tui.app import PerdaApp
-
-_CLIENT_MODULE = "perda_tui.clients.dataserver"
-
-
-def explain(error: BaseException) -> str:
-    """One line saying what went wrong with the data server and what to do about it."""
-    # The client module is only consulted if it was imported: an error cannot be one of
-    # its classes otherwise, and opening a local file must not import the client stack.
-    client = sys.modules.get(_CLIENT_MODULE)
-    text = describe(error)
-    if client is None:
-        return text
-    if isinstance(error, client.AuthenticationError):
-        return f"Wrong password: the server refused it ({text})."
-    if isinstance(error, client.TLSError):
-        return f"TLS problem: {text}. Check the certificate (or --insecure for a test server)."
-    if isinstance(error, client.ServerUnreachableError):
-        return f"Server unreachable: {text}"
-    if isinstance(error, client.SessionExpiredError):
-        return f"Session expired: {text}"
-    if isinstance(error, client.ServerError):
-        code = getattr(error, "status_code", None)
-        return f"Server error{f' (HTTP {code})' if code else ''}: {text}"
-    return text
-
-
-def is_client_error(error: BaseException, name: str) -> bool:
-    """Whether `error` is the data-server client's exception class `name`."""
-    client = sys.modules.get(_CLIENT_MODULE)
-    return client is not None and isinstance(error, getattr(client, name))
-
-
-def is_unreachable(error: BaseException) -> bool:
-    """True for a network failure (the cache can still be browsed offline)."""
-    return is_client_error(error, "ServerUnreachableError")
-
-
-def is_session_expired(error: BaseException) -> bool:
-    """True when the server no longer accepts the session (sign in again)."""
-    return is_client_error(error, "SessionExpiredError")
+    from perda_tui.tui.session import Session
 
 
 class LoginScreen(Screen[bool]):
     """Asks for the server URL and password; also used to sign in again after expiry.
 
-    As the first screen it switches to the browser on success; opened with
-    `relogin_message` (session expired) it dismisses with True instead, so the user is
-    back exactly where they were.
+    As the first screen it posts `SignedIn` on success (the app shows the browser);
+    opened with `relogin_message` (session expired) it dismisses with True instead, so
+    the user is back exactly where they were.
     """
 
     CSS_PATH = stylesheet("logs.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+o", "offline", "Cached logs (offline)", id="login.offline"),
     ]
-    app: PerdaApp
 
-    def __init__(self, relogin_message: str | None = None) -> None:
+    def __init__(self, session: Session, relogin_message: str | None = None) -> None:
         super().__init__()
+        self.session = session
         self.relogin_message = relogin_message
 
     def compose(self) -> ComposeResult:
-        settings = self.app.settings
+        settings = self.session.settings
         with Vertical(id="login-form"):
             yield Static("perda-tui", id="login-title")
             if self.relogin_message:
@@ -106,7 +66,7 @@ class LoginScreen(Screen[bool]):
         url = self.query_one("#url", Input)
         password = self.query_one("#password", Input)
         (password if url.value or url.disabled else url).focus()
-        preset = self.app.take_password()
+        preset = self.session.take_password()
         if preset is not None:
             password.value = preset
             self.sign_in()
@@ -133,13 +93,13 @@ class LoginScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="login", exit_on_error=False)
     def _login(self, url: str, password: str) -> None:
-        client = self.app.client if self.relogin_message else None
+        client = self.session.client if self.relogin_message else None
         try:
             if client is None:
-                client = self.app.make_client(url)
+                client = self.session.make_client(url)
             client.login(password)
         except Exception as exc:  # noqa: BLE001 - every failure is shown in the form
-            if client is not None and client is not self.app.client:
+            if client is not None and client is not self.session.client:
                 client.close()
             self.post_message(LoginFailed(exc, url))
         else:
@@ -152,9 +112,9 @@ class LoginScreen(Screen[bool]):
             remember(url=message.url)
         except (OSError, ConfigError) as exc:
             self.notify(f"Could not remember the URL: {describe(exc)}", markup=False)
-        self.app.signed_in(message.client)
+        self.session.signed_in(message.client)
         if self.relogin_message is None:
-            self.app.open_browser()
+            self.post_message(SignedIn(message.client))
         else:
             self.dismiss(True)
 
@@ -168,7 +128,7 @@ class LoginScreen(Screen[bool]):
 
     def action_offline(self) -> None:
         """Browse the local cache with no server."""
-        self.app.open_offline()
+        self.post_message(OpenOffline())
 
     def _done(self) -> None:
         self.remove_class("busy")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -16,13 +16,16 @@ from textual.widgets import Static
 from perda_tui.tui.common.text import clean, literal, short_time
 from perda_tui.units import human_bytes
 
+if TYPE_CHECKING:
+    from perda_tui.clients.dataserver import LogEntry
+
 
 def _field(label: str, value: str) -> Text:
     """`label: value` with the label in bold and the value literal."""
     return Text.assemble((f"{label}: ", "bold"), literal(value))
 
 
-def _metadata_table(title: str, values: Mapping[str, Any], number: bool) -> RenderableType:
+def _metadata_table(title: str, values: Mapping[str, str | float], number: bool) -> RenderableType:
     if not values:
         return _field(title, "none")
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True)
@@ -34,7 +37,7 @@ def _metadata_table(title: str, values: Mapping[str, Any], number: bool) -> Rend
     return table
 
 
-def describe_entry(entry: Any | None, cached: bool) -> RenderableType:
+def describe_entry(entry: LogEntry | None, cached: bool) -> RenderableType:
     """Everything known about one entry, rendered literally (no markup interpreted)."""
     if entry is None:
         return Text("Nothing selected.")
@@ -66,7 +69,7 @@ class MetadataPanel(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static(Text("Nothing selected."), id="metadata-body")
 
-    def show(self, entry: Any | None, cached: bool) -> None:
+    def show(self, entry: LogEntry | None, cached: bool) -> None:
         """Describe `entry` and scroll back to the top."""
         self.query_one("#metadata-body", Static).update(describe_entry(entry, cached))
         self.scroll_home(animate=False)

@@ -1,45 +1,25 @@
 """Where the browser's listings and files come from: the server, the local cache, or one file.
 
-The screens talk to a `LogSource` so that browsing online, browsing the cache offline and
-opening a local file share the same browser and download modal. Every method blocks and
-is called from a worker thread.
+The screens talk to a `LogSource` (`perda_tui.tui.messages`) so that browsing online,
+browsing the cache offline and opening a local file share the same browser and download
+modal. Every method blocks and is called from a worker thread.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
-Progress = Callable[[int, int], None]
+from perda_tui.progress import ProgressCallback
+
+if TYPE_CHECKING:
+    from perda_tui.clients.dataserver import LogCache, LogEntry, ServerClient
 
 
-def cached_files(cache: Any, prefix: str) -> frozenset[str]:
+def cached_files(cache: LogCache, prefix: str) -> frozenset[str]:
     """Keys of the cached files directly under `prefix` (one pass over the cache index)."""
     return frozenset(e.key for e in cache.cached_entries(prefix) if not e.is_folder)
-
-
-class LogSource(Protocol):
-    """A listing of log entries and a way to get a local file for one of them."""
-
-    offline: bool
-
-    def list_logs(self, prefix: str) -> list[Any]:
-        """Direct children of `prefix` as `LogEntry` objects (folders and files)."""
-        ...
-
-    def is_cached(self, key: str) -> bool:
-        """Whether `key` is complete on disk, so opening it needs no download."""
-        ...
-
-    def cached_keys(self, prefix: str) -> frozenset[str]:
-        """Keys of the complete files directly under `prefix` in the local cache."""
-        ...
-
-    def fetch(self, key: str, progress: Progress, cancel: threading.Event) -> Path:
-        """A complete local copy of `key` (downloading it if needed)."""
-        ...
 
 
 class ServerSource:
@@ -47,10 +27,10 @@ class ServerSource:
 
     offline = False
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: ServerClient) -> None:
         self.client = client
 
-    def list_logs(self, prefix: str) -> list[Any]:
+    def list_logs(self, prefix: str) -> list[LogEntry]:
         return list(self.client.list_logs(prefix))
 
     def is_cached(self, key: str) -> bool:
@@ -59,7 +39,7 @@ class ServerSource:
     def cached_keys(self, prefix: str) -> frozenset[str]:
         return cached_files(self.client.cache, prefix) if self.client.cache else frozenset()
 
-    def fetch(self, key: str, progress: Progress, cancel: threading.Event) -> Path:
+    def fetch(self, key: str, progress: ProgressCallback, cancel: threading.Event) -> Path:
         # Online, the client checks a cached copy's size and ETag against the server
         # (one HEAD request) and fetches the log again if it changed.
         return Path(self.client.download(key, progress=progress, cancel=cancel))
@@ -70,10 +50,10 @@ class CacheSource:
 
     offline = True
 
-    def __init__(self, cache: Any) -> None:
+    def __init__(self, cache: LogCache) -> None:
         self.cache = cache
 
-    def list_logs(self, prefix: str) -> list[Any]:
+    def list_logs(self, prefix: str) -> list[LogEntry]:
         return list(self.cache.cached_entries(prefix))
 
     def cached_keys(self, prefix: str) -> frozenset[str]:
@@ -82,7 +62,7 @@ class CacheSource:
     def is_cached(self, key: str) -> bool:
         return bool(self.cache.is_cached(key))
 
-    def fetch(self, key: str, progress: Progress, cancel: threading.Event) -> Path:
+    def fetch(self, key: str, progress: ProgressCallback, cancel: threading.Event) -> Path:
         if not self.cache.is_cached(key):
             raise FileNotFoundError(f"{key} is not in the local cache")
         return Path(self.cache.path_for(key))
@@ -96,7 +76,7 @@ class LocalFileSource:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def list_logs(self, prefix: str) -> list[Any]:
+    def list_logs(self, prefix: str) -> list[LogEntry]:
         return []
 
     def cached_keys(self, prefix: str) -> frozenset[str]:
@@ -105,5 +85,5 @@ class LocalFileSource:
     def is_cached(self, key: str) -> bool:
         return True
 
-    def fetch(self, key: str, progress: Progress, cancel: threading.Event) -> Path:
+    def fetch(self, key: str, progress: ProgressCallback, cancel: threading.Event) -> Path:
         return self.path
