@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import tempfile
 import time
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -58,7 +60,7 @@ async def _measure(log) -> dict[str, list[float]]:
 
     class BenchApp(App[None]):
         def on_mount(self) -> None:
-            self.push_screen(PlotScreen(log, "bench"))
+            self.push_screen(PlotScreen(log, "bench", export_dir=Path(tempfile.gettempdir())))
 
     painted: dict[int, float] = {}
     render_line = ChartView.render_line

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable
+import os
+import threading
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -56,6 +59,33 @@ def _rows(chosen: list[Signal]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return times[order], which[order], values[order]
 
 
+def _publish(path: Path, write: Callable[[Path], None], *, overwrite: bool) -> Path:
+    """Call `write` on a temporary file beside `path`, then give it `path`'s name: a
+    failed export leaves no partial file, and never destroys an existing one.
+
+    Without `overwrite`, an existing `path` raises `FileExistsError` (checked atomically
+    by a hard link where the file system has them).
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    try:
+        write(temporary)
+        if overwrite:
+            os.replace(temporary, path)
+            return path
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here (FAT on a USB stick): check, then rename
+            if path.exists():
+                raise FileExistsError(f"{path} exists") from None
+            os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    return path
+
+
 def export_csv(
     signals: Iterable[Signal],
     path: str | Path,
@@ -63,12 +93,14 @@ def export_csv(
     end: float | None = None,
     *,
     recording_time: datetime | None = None,
+    overwrite: bool = True,
 ) -> Path:
     """Write a PER log CSV (header, `Value` lines, rows in time order) that `Log.load` reads back.
 
     `start`/`end` select a window in raw units. Values are written with round-trip precision.
     Timestamps are kept as they are and `recording_time` goes in the header, so every sample
-    keeps its wall-clock time (`Log.wall_clock`) in the export.
+    keeps its wall-clock time (`Log.wall_clock`) in the export. Without `overwrite`, an
+    existing file raises `FileExistsError`; a failed export leaves nothing behind.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -78,12 +110,15 @@ def export_csv(
     lines = [f"PER Log:{stamp} {'v2.0' if unit == 'us' else 'v1.0'}"]
     lines += [_mapping_line(signal, ident) for signal, ident in zip(chosen, ids, strict=True)]
     times, which, values = _rows(chosen)
-    path = Path(path)
-    with path.open("wb") as out:
-        out.write(("\n".join(lines) + "\n").encode())
-        table = pa.table({"t": times, "id": np.array(ids, dtype=np.int32)[which], "v": values})
-        pacsv.write_csv(table, out, pacsv.WriteOptions(include_header=False, quoting_style="none"))
-    return path
+    table = pa.table({"t": times, "id": np.array(ids, dtype=np.int32)[which], "v": values})
+
+    def write(target: Path) -> None:
+        with target.open("wb") as out:
+            out.write(("\n".join(lines) + "\n").encode())
+            options = pacsv.WriteOptions(include_header=False, quoting_style="none")
+            pacsv.write_csv(table, out, options)
+
+    return _publish(Path(path), write, overwrite=overwrite)
 
 
 def export_parquet(
@@ -93,12 +128,13 @@ def export_parquet(
     end: float | None = None,
     *,
     recording_time: datetime | None = None,
+    overwrite: bool = True,
 ) -> Path:
     """Write a long table (timestamp int64, signal dictionary string, value float64).
 
     The time unit, recording time and each signal's id and description are kept in the
     schema metadata; with a `recording_time`, a `wall_clock` column (timestamp[us]) holds
-    each sample's wall-clock time (`Log.wall_clock`).
+    each sample's wall-clock time (`Log.wall_clock`). `overwrite` as in `export_csv`.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -120,6 +156,4 @@ def export_parquet(
     if clock is not None:
         columns["wall_clock"] = pa.array(clock, pa.timestamp("us"))
     table = pa.table(columns).replace_schema_metadata({"perda_tui": json.dumps(meta)})
-    path = Path(path)
-    pq.write_table(table, path)
-    return path
+    return _publish(Path(path), lambda target: pq.write_table(table, target), overwrite=overwrite)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from textual.app import App
@@ -13,6 +14,8 @@ from perda_tui.tui.common.chart_view import ChartView
 from perda_tui.tui.plot.screen import PlotScreen
 from tests.tui.conftest import wait_for
 
+#: Export folder of tests that do not export there (never created).
+NO_EXPORTS = Path(tempfile.gettempdir()) / "perda-tui-tests-no-exports"
 #: Rows of the fixed sample log (seed 11): about 31 s of a car run, 50 signals.
 ROWS = 30_000
 
@@ -25,13 +28,17 @@ def sample_log(folder: Path) -> Log:
 class PlotApp(App[None]):
     """Shows one log on the plot screen, as `PerdaApp.show_log` does."""
 
-    def __init__(self, log: Log, source_name: str = "endurance.csv") -> None:
+    def __init__(
+        self, log: Log, source_name: str = "endurance.csv", *, export_dir: Path = NO_EXPORTS
+    ) -> None:
         super().__init__()
         self.log_to_show = log
         self.source_name = source_name
+        self.export_dir = export_dir
 
     def on_mount(self) -> None:
-        self.push_screen(PlotScreen(self.log_to_show, self.source_name))
+        screen = PlotScreen(self.log_to_show, self.source_name, export_dir=self.export_dir)
+        self.push_screen(screen)
 
 
 async def drawn(pilot: Pilot[object]) -> ChartView:

@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -69,3 +70,21 @@ def test_derived_signal_names_survive_a_csv_round_trip(tmp_path) -> None:
     assert log.names == ["a", "[[a + b] / 2]"]
     assert log["a"].description == "Alpha (V)"
     assert log["[[a + b] / 2]"].values.tolist() == [2.0, 4.0]
+
+
+def test_an_existing_file_is_kept_unless_overwrite(tmp_path, monkeypatch) -> None:
+    a = Signal([1, 2], [1.0, 2.0], name="a")
+    for export, name in ((export_csv, "k.csv"), (export_parquet, "k.parquet")):
+        target = tmp_path / name
+        target.write_text("keep me")
+        with pytest.raises(FileExistsError):
+            export([a], target, overwrite=False)
+        assert target.read_text() == "keep me"
+        export([a], target, overwrite=True)
+        assert target.read_bytes() != b"keep me"
+    monkeypatch.setattr("os.link", lambda *_: (_ for _ in ()).throw(PermissionError("no links")))
+    fresh = export_csv([a], tmp_path / "fresh.csv", overwrite=False)  # FAT: no hard links
+    assert Log.load(fresh)["a"].values.tolist() == [1.0, 2.0]
+    with pytest.raises(FileExistsError):
+        export_csv([a], fresh, overwrite=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.csv", "k.csv", "k.parquet"]

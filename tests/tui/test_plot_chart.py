@@ -12,7 +12,7 @@ from perda_tui.logs import Log
 from perda_tui.tui.common.chart_view import PALETTE_VARIABLES, ChartView, chart_theme
 from perda_tui.tui.plot.panels import SignalPicker
 from perda_tui.tui.plot.screen import PlotScreen
-from tests.charts.plot_app import PlotApp, drawn, sample_log
+from tests.charts.plot_app import NO_EXPORTS, PlotApp, drawn, sample_log
 from tests.tui.conftest import wait_for
 
 pytestmark = pytest.mark.anyio
@@ -90,7 +90,7 @@ def log(tmp_path_factory: pytest.TempPathFactory) -> Log:
 
 
 def test_the_logger_dropout_is_a_gap_in_the_chart(log: Log) -> None:
-    screen = PlotScreen(log, "endurance.csv")
+    screen = PlotScreen(log, "endurance.csv", export_dir=NO_EXPORTS)
     screen.selection.toggle("ams.pack.voltage")
     chart = screen.chart_builder()(200, 50)
     (series,) = chart.series

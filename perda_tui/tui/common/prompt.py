@@ -1,4 +1,4 @@
-"""`PromptScreen`: a one-line question in a modal (the plot screen's window and export path)."""
+"""Modal questions: `PromptScreen` asks for one line, `ConfirmScreen` for yes or no."""
 
 from __future__ import annotations
 
@@ -50,9 +50,9 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, id="prompt-question")
+            yield Label(self.question, id="prompt-question", markup=False)
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Label("", id="prompt-error")
+            yield Label("", id="prompt-error", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -64,3 +64,42 @@ class PromptScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; `y` answers yes, `n` or Escape no (the safe answer)."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen {
+        align: center middle;
+    }
+    ConfirmScreen > Vertical {
+        width: 70%;
+        max-width: 80;
+        height: auto;
+        border: round $warning;
+        background: $surface;
+        padding: 0 1;
+    }
+    ConfirmScreen #confirm-keys {
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "yes", no: str = "no") -> None:
+        super().__init__()
+        self.question = question
+        self.keys = f"y: {yes} · n/Esc: {no}"
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question, id="confirm-question", markup=False)
+            yield Label(self.keys, id="confirm-keys", markup=False)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

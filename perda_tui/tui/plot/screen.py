@@ -8,6 +8,7 @@ window, the chart (decimated for its width in a worker) and the window's statist
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,7 +24,7 @@ from perda_tui.charts.backend import GAP_PERIODS, Chart, Series, envelope_series
 from perda_tui.charts.envelope import Envelope
 from perda_tui.errors import describe
 from perda_tui.tui.common.chart_view import Builder, ChartView
-from perda_tui.tui.common.prompt import PromptScreen
+from perda_tui.tui.common.prompt import ConfirmScreen, PromptScreen
 from perda_tui.tui.plot.panels import SelectionPanel, SignalPicker, StatsTable
 from perda_tui.tui.plot.problems import ProblemsScreen, has_problems, problems_summary
 from perda_tui.tui.plot.view import (
@@ -78,10 +79,11 @@ class PlotScreen(Screen[None]):
         Binding("escape", "back", "Back", id="plot.back"),
     ]
 
-    def __init__(self, log: Log, source_name: str) -> None:
+    def __init__(self, log: Log, source_name: str, *, export_dir: Path) -> None:
         super().__init__()
         self.source_log = log
         self.source_name = source_name
+        self.export_dir = export_dir
         self.origin = log.start_time or 0
         self.seconds_per_unit = float(log.seconds_per_unit)
         duration = ((log.end_time or 0) - self.origin) * self.seconds_per_unit
@@ -350,42 +352,83 @@ class PlotScreen(Screen[None]):
             done,
         )
 
-    def action_export(self) -> None:
+    def action_export(self, value: str | None = None) -> None:
+        """Ask where to export the selected signals in the visible window (`e`)."""
         if not self.selection.items:
             self.notify("no signals on the chart to export", severity="warning")
             return
         w = self.window
-        default = f"{Path(self.source_name).stem}_{w.start:.0f}-{w.end:.0f}s.csv"
+        names = [i.name for i in self.selection.items]
+        default = self.export_dir / f"{safe_stem(self.source_name)}_{w.start:.0f}-{w.end:.0f}s.csv"
 
         def done(answer: str | None) -> None:
-            if answer:
-                self._export(
-                    Path(answer.strip()).expanduser(), w, [i.name for i in self.selection.items]
-                )
+            if not answer:
+                return
+            path = export_path(answer, self.export_dir)
+            if not path.exists():
+                self._export(path, w, names, overwrite=False)
+                return
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._export(path, w, names, overwrite=True)
+                else:  # keep the file and ask for another name
+                    self.action_export(answer)
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"{path} exists. Overwrite it?", yes="overwrite", no="keep it, pick another"
+                ),
+                confirmed,
+            )
 
         self.app.push_screen(
             PromptScreen(
-                "Export the selected signals in the visible window to (.csv or .parquet)",
-                value=default,
+                f"Export the selected signals in the visible window (.csv or .parquet) to a "
+                f"file in {self.export_dir} or any path",
+                value=value or str(default),
+                check=lambda text: check_export_path(
+                    export_path(text, self.export_dir), self.export_dir
+                ),
             ),
             done,
         )
 
     @work(thread=True, group="plot-export", exit_on_error=False)
-    def _export(self, path: Path, window: Window, names: list[str]) -> None:
+    def _export(self, path: Path, window: Window, names: list[str], *, overwrite: bool) -> None:
         from perda_tui.logs import export_csv, export_parquet
 
         signals: list[Signal] = [self.source_log[name] for name in names]
         start, end = self._raw_bounds(window)
+        write = export_parquet if path.suffix.lower() in PARQUET_SUFFIXES else export_csv
         try:
-            write = export_parquet if path.suffix.lower() in PARQUET_SUFFIXES else export_csv
-            write(signals, path, start, end, recording_time=self.source_log.recording_time)
-        except (OSError, ValueError) as exc:
-            self.app.call_from_thread(
-                self.notify, f"export failed: {describe(exc)}", severity="error"
+            if path.parent == self.export_dir and not path.parent.is_dir():
+                try:
+                    path.parent.mkdir(parents=True)
+                except OSError as exc:
+                    self._tell(f"export failed: cannot create the folder {path.parent}", exc)
+                    return
+            write(
+                signals,
+                path,
+                start,
+                end,
+                recording_time=self.source_log.recording_time,
+                overwrite=overwrite,
             )
+        except FileExistsError:
+            message = f"not exported: {path} appeared meanwhile and was kept"
+            self.app.call_from_thread(self.notify, message, severity="warning")
+            return
+        except (OSError, ValueError) as exc:
+            self._tell(f"export failed: cannot write {path}", exc)
             return
         self.app.call_from_thread(self.notify, f"exported {len(signals)} signals to {path}")
+
+    def _tell(self, what: str, exc: Exception) -> None:
+        """From a worker: one error line, `what` and the reason (without the errno)."""
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else describe(exc)
+        self.app.call_from_thread(self.notify, f"{what}: {reason}", severity="error")
 
     def _raw_bounds(self, window: Window) -> tuple[int, int]:
         """The window in raw units as integers: the same samples as the float bounds,
@@ -393,6 +436,31 @@ class PlotScreen(Screen[None]):
         start = math.ceil(raw_time(window.start, self.origin, self.seconds_per_unit))
         end = math.floor(raw_time(window.end, self.origin, self.seconds_per_unit))
         return start, end
+
+
+def safe_stem(name: str) -> str:
+    """A file-name stem from a log's name: letters, digits, `.`, `_` and `-` only."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).stem).strip("._")
+    return stem[:80] or "log"
+
+
+def export_path(text: str, export_dir: Path) -> Path:
+    """The typed path; a relative one is inside the export folder (never the working dir)."""
+    path = Path(text.strip()).expanduser()
+    return path if path.is_absolute() else export_dir / path
+
+
+def check_export_path(path: Path, export_dir: Path) -> str | None:
+    """Why `path` cannot be an export file (one line), or None. The export folder itself
+    is created when missing; any other missing folder is reported."""
+    if not path.name or path.is_dir():
+        return f"{path} is a folder: add a file name"
+    parent = path.parent
+    if parent.exists() and not parent.is_dir():
+        return f"{parent} is not a folder"
+    if not parent.exists() and parent != export_dir:
+        return f"no folder {parent}: create it first, or export to {export_dir}"
+    return None
 
 
 def _axis_label(names: list[str], width: int) -> str:
