@@ -124,12 +124,3 @@ def remember(env: Mapping[str, str] = os.environ, **values: str) -> Path:
         tomli_w.dump(merged, handle)
     os.replace(tmp, path)
     return path
-
-
-def locate(args: argparse.Namespace) -> int:
-    """`perda-tui locate`: print where config and cache live."""
-    settings = load_settings(args)
-    print(f"config: {config_path()}")
-    print(f"cache:  {settings.cache_dir}")
-    print(f"export: {settings.export_dir}")
-    return 0

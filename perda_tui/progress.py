@@ -5,34 +5,38 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 #: `progress(done, total)`: bytes so far and the expected total.
 ProgressCallback = Callable[[int, int], None]
 #: Seconds between two throttled reports (about 10 updates/s).
 PROGRESS_INTERVAL = 0.1
+#: The totals a reporter passes on: always known (`int`) or possibly unknown (`int | None`).
+TotalT = TypeVar("TotalT", int, "int | None")
 
 
-class ThrottledProgress:
+class ThrottledProgress(Generic[TotalT]):
     """Sums byte increments and calls `callback(done, total)` at most every `interval` s.
 
     Calls never overlap (one lock), so many download threads can share one reporter.
-    `total` is None while it is unknown.
+    `total` is the expected size so far: a `ThrottledProgress[int]` always knows one, a
+    `ThrottledProgress[int | None]` reports None while it is unknown.
     """
 
     def __init__(
         self,
-        callback: Callable[[int, int | None], None] | None,
+        callback: Callable[[int, TotalT], None] | None,
         interval: float = PROGRESS_INTERVAL,
         *,
-        total: int | None = 0,
+        total: TotalT,
     ) -> None:
-        self._callback = callback
+        self._callback: Callable[[int, TotalT], None] | None = callback
         self._interval = interval
         self._lock = threading.Lock()
         self._last = 0.0
         self._reported: int | None = None
         self.done = 0
-        self.total = total
+        self.total: TotalT = total
 
     def start(self, done: int, total: int) -> None:
         """Set the starting point (bytes already present, object size) and report it."""

@@ -54,3 +54,8 @@ def parse_duration(text: str) -> float:
     parts = [int(p) for p in (first, second) if p is not None]
     hours, minutes = (parts[0], parts[1]) if len(parts) == 2 else (0, parts[0] if parts else 0)
     return hours * 3600 + minutes * 60 + float(seconds)
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 folder`, `2 folders`, `0 files`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

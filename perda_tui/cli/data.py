@@ -7,30 +7,16 @@ The password comes from `--password-stdin`, then `PERDA_PASSWORD`, then a prompt
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 import threading
 import time
 from typing import TextIO
 
+from perda_tui.cli.passwords import read_password
 from perda_tui.clients.dataserver.client import ServerClient
 from perda_tui.clients.dataserver.errors import DownloadCancelledError
 from perda_tui.config import load_settings
-from perda_tui.units import human_bytes
-
-PASSWORD_ENV = "PERDA_PASSWORD"
-
-
-def read_password(args: argparse.Namespace) -> str:
-    """The password from stdin (`--password-stdin`), the environment or a prompt."""
-    if getattr(args, "password_stdin", False):
-        return sys.stdin.readline().rstrip("\r\n")
-    if os.environ.get(PASSWORD_ENV):
-        return os.environ[PASSWORD_ENV]
-    if sys.stdin.isatty():
-        return getpass.getpass("data server password: ")
-    raise ValueError(f"no password: use --password-stdin or set {PASSWORD_ENV}")
+from perda_tui.units import duration, human_bytes
 
 
 def connect(args: argparse.Namespace) -> ServerClient:
@@ -115,6 +101,7 @@ def download_command(args: argparse.Namespace) -> int:
             resumed = (
                 f", resumed after {human_bytes(stats.resumed_bytes)}" if stats.resumed_bytes else ""
             )
-            line.end(f"{args.key}: {human_bytes(stats.size)} in {stats.seconds:.1f} s{resumed}")
+            took = duration(stats.seconds, decimals=1)
+            line.end(f"{args.key}: {human_bytes(stats.size)} in {took}{resumed}")
         print(outcome["path"])
     return 0

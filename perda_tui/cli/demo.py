@@ -11,6 +11,8 @@ from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
+from perda_tui.cli.app import USAGE_ERROR, require_terminal
+from perda_tui.cli.serve import require_server_extra
 from perda_tui.config import CONFIG_DIR_ENV, Settings, load_settings
 
 #: The demo's own home (sample logs, cache, config) inside the cache's bookkeeping
@@ -66,6 +68,8 @@ def scrutiny_demo(stack: ExitStack) -> str:
 
 def demo_command(args: argparse.Namespace) -> int:
     """Serve the sample logs on 127.0.0.1 and open the app logged in (or print the listing)."""
+    if not require_server_extra("demo") or not (args.no_tui or require_terminal()):
+        return USAGE_ERROR
     from perda_tui.server.runner import start_data_server
 
     settings = load_settings(args)

@@ -1,6 +1,12 @@
 """The `perda-tui` console script: argparse sub-commands, each handler imported lazily.
 
-Only the standard library is imported here so that `--help` and `--version` stay fast.
+Only the standard library (and `perda_tui.units`) is imported here so that `--help` and
+`--version` stay fast.
+
+Global options are defined once (`_add_global_options`) and accepted before or after
+the sub-command: on the top-level parser they have their real defaults, on the
+sub-parsers they default to `argparse.SUPPRESS`, so a sub-command never overwrites a
+value given before it.
 """
 
 from __future__ import annotations
@@ -11,23 +17,67 @@ import sys
 from collections.abc import Sequence
 
 from perda_tui import __version__
+from perda_tui.units import parse_duration
 
 EPILOG = """\
 settings are layered: config file < environment < flags.
   config file  ~/.config/perda-tui/config.toml (see `perda-tui locate`)
   environment  PERDA_URL, PERDA_CACHE_DIR, PERDA_PASSWORD, SCRUTINY_URL, DRMS_SERVER
+global options may come before or after the command.
 """
 
+APP = "perda_tui.cli.app:run_app"
 
-def _add_connection_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--url", help="data server URL (default: config, then PERDA_URL)")
-    parser.add_argument("--cache-dir", dest="cache_dir", help="where downloaded logs are kept")
-    parser.add_argument(
+
+def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """The options every app and data command accepts; `suppress` for sub-parsers."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    group = parser.add_argument_group("global options")
+    group.add_argument(
+        "--url", default=default(None), help="data server URL (default: config, then PERDA_URL)"
+    )
+    group.add_argument(
+        "--cache-dir",
+        dest="cache_dir",
+        default=default(None),
+        help="where downloaded logs are kept",
+    )
+    group.add_argument(
         "--insecure",
         action="store_true",
-        default=None,
+        default=default(None),
         help="do not verify TLS certificates (never the default)",
     )
+    group.add_argument(
+        "--password-stdin",
+        dest="password_stdin",
+        action="store_true",
+        default=default(False),
+        help="read the data server password from the first line of standard input",
+    )
+    group.add_argument(
+        "--scrutiny",
+        dest="scrutiny_url",
+        default=default(None),
+        help="Scrutiny server, tcp://host:port or ws://host:port",
+    )
+    group.add_argument(
+        "--drms",
+        dest="drms_server",
+        default=default(None),
+        help="DRMS server id (jsoc, kis) or URL",
+    )
+
+
+def _time(text: str) -> float:
+    """argparse type of window times: `90`, `2:00`, `1:02:03` (seconds from the log start)."""
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,51 +89,56 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"perda-tui {__version__}")
-    _add_connection_flags(parser)
-    parser.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the password from the first line of standard input",
-    )
-    parser.add_argument("--scrutiny", dest="scrutiny_url", help="Scrutiny server, tcp:// or ws://")
-    parser.add_argument("--drms", dest="drms_server", help="DRMS server id (jsoc, kis) or URL")
-    parser.set_defaults(handler="perda_tui.tui.launch:run_app", screen="login")
+    _add_global_options(parser, suppress=False)
+    parser.set_defaults(handler=APP, screen="login")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    def command(name: str, handler: str, help_text: str) -> argparse.ArgumentParser:
+    def command(
+        name: str, handler: str, help_text: str, *, global_options: bool = True
+    ) -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help_text, description=help_text)
         cmd.set_defaults(handler=handler)
+        if global_options:
+            _add_global_options(cmd, suppress=True)
         return cmd
 
-    cmd = command("open", "perda_tui.tui.launch:run_app", "open a local log file in the app")
+    cmd = command("open", APP, "open a local log file in the app")
     cmd.add_argument("file", help="PER log CSV")
     cmd.set_defaults(screen="open")
 
-    cmd = command("device", "perda_tui.tui.launch:run_app", "open the live device screen")
-    cmd.add_argument("scrutiny_url", nargs="?", help="tcp://host:port or ws://host:port")
+    cmd = command("device", APP, "open the live device screen")
+    cmd.add_argument(
+        "scrutiny_url",
+        nargs="?",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="tcp://host:port or ws://host:port (same as --scrutiny)",
+    )
     cmd.set_defaults(screen="device")
 
-    cmd = command("archive", "perda_tui.tui.launch:run_app", "open the DRMS archive screen")
-    cmd.add_argument("drms_server", nargs="?", help="jsoc, kis or a CGI base URL")
+    cmd = command("archive", APP, "open the DRMS archive screen")
+    cmd.add_argument(
+        "drms_server",
+        nargs="?",
+        default=argparse.SUPPRESS,
+        metavar="SERVER",
+        help="jsoc, kis or a CGI base URL (same as --drms)",
+    )
     cmd.set_defaults(screen="archive")
 
     cmd = command("ls", "perda_tui.cli.data:list_command", "list logs on the server")
-    _add_connection_flags(cmd)
-    cmd.add_argument("--password-stdin", action="store_true", help="read password from stdin")
     cmd.add_argument("prefix", nargs="?", default="", help="folder prefix, e.g. 'REV 11/'")
 
     cmd = command("download", "perda_tui.cli.data:download_command", "download a log")
-    _add_connection_flags(cmd)
-    cmd.add_argument("--password-stdin", action="store_true", help="read password from stdin")
     cmd.add_argument("key", help="S3 key of the log")
 
     cmd = command("plot", "perda_tui.cli.plot:plot_command", "print a chart to stdout")
-    _add_connection_flags(cmd)
-    cmd.add_argument("--password-stdin", action="store_true", help="read password from stdin")
     cmd.add_argument("source", metavar="PATH_OR_KEY", help="local file or server key")
     cmd.add_argument("signals", metavar="SIGNAL", nargs="+", help="signal names")
-    cmd.add_argument("--start", type=float, help="window start, seconds from log start")
-    cmd.add_argument("--end", type=float, help="window end, seconds from log start")
+    cmd.add_argument(
+        "--start", type=_time, help="window start from the log start: 90, 1:30 or 1:02:03"
+    )
+    cmd.add_argument("--end", type=_time, help="window end from the log start (same forms)")
     cmd.add_argument("--width", type=int, default=100, help="chart width in columns")
     cmd.add_argument("--height", type=int, default=25, help="chart height in rows")
     cmd.add_argument(
@@ -93,8 +148,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SIGNAL",
         help="put this signal on a second y-axis on the right (repeatable)",
     )
+    cmd.add_argument(
+        "--clock",
+        action="store_true",
+        help="label the time axis with the wall-clock time of the recording",
+    )
 
-    cmd = command("serve", "perda_tui.cli.serve:serve_command", "run the reference data server")
+    cmd = command(
+        "serve",
+        "perda_tui.cli.serve:serve_command",
+        "run the reference data server",
+        global_options=False,
+    )
     cmd.add_argument("--host", default="127.0.0.1")
     cmd.add_argument("--port", type=int, default=8000)
     cmd.add_argument("--logs", help="folder of logs (and NAME.meta.json) to upload on start")
@@ -103,7 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--db", help="SQLite metadata database path")
 
     cmd = command(
-        "sample-logs", "perda_tui.samples.trees:sample_logs_command", "generate sample logs"
+        "sample-logs",
+        "perda_tui.cli.samples:sample_logs_command",
+        "generate sample logs",
+        global_options=False,
     )
     cmd.add_argument("out_dir", help="output folder")
     cmd.add_argument("--rows", type=int, default=200_000, help="data rows of the largest log")
@@ -114,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("--no-tui", action="store_true", help="print the listing instead")
 
-    command("locate", "perda_tui.config:locate", "print where config and cache live")
+    command("locate", "perda_tui.cli.locate:locate_command", "print where config and cache live")
     return parser
 
 

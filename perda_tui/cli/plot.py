@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from perda_tui.units import duration
+
 if TYPE_CHECKING:
     from perda_tui.charts.backend import Chart
     from perda_tui.logs import Log
@@ -43,6 +45,7 @@ def plot_command(args: argparse.Namespace) -> int:
         args.width,
         right=set(getattr(args, "right", [])),
         title=Path(args.source).name,
+        clock=args.clock,
     )
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     print(render(chart, args.width, args.height, theme=ChartTheme.ansi16(), color=color))
@@ -58,9 +61,11 @@ def build_chart(
     *,
     right: set[str] | None = None,
     title: str = "",
+    clock: bool = False,
 ) -> Chart:
     """The chart of `names` between `start` and `end` seconds from the start of the log;
-    the signals in `right` go on a second y-axis."""
+    the signals in `right` go on a second y-axis. With `clock`, the time axis shows the
+    wall-clock time of each sample (`Log.wall_clock`, the same mapping as the app's)."""
     from perda_tui.charts.backend import MAX_SERIES, Chart, signal_series
 
     if len(names) > MAX_SERIES:
@@ -68,16 +73,19 @@ def build_chart(
     missing = [name for name in names if name not in log]
     if missing:
         raise PlotCommandError("; ".join(_unknown(log, name) for name in missing))
+    if log.start_time is None or log.end_time is None:
+        raise PlotCommandError("the log has no samples")
     spu = log.seconds_per_unit
-    duration = (log.end_time - log.start_time) * spu
+    length = (log.end_time - log.start_time) * spu
     lo = 0.0 if start is None else start
-    hi = duration if end is None else end
-    if lo >= duration or hi <= 0:
+    hi = length if end is None else end
+    if lo >= length or hi <= 0:
         raise PlotCommandError(
-            f"the window {lo:g}-{hi:g} s is outside the log, which lasts {duration:.3g} s"
+            f"the window {_time(lo)}-{_time(hi)} is outside the log, which lasts {_time(length)}"
         )
     if hi <= lo:
-        raise PlotCommandError(f"--end ({hi:g} s) must be after --start ({lo:g} s)")
+        raise PlotCommandError(f"--end ({_time(hi)}) must be after --start ({_time(lo)})")
+    origin = log.start_time
     right = right or set()
     series = [
         signal_series(
@@ -85,14 +93,23 @@ def build_chart(
             lo,
             hi,
             columns,
-            origin=log.start_time,
+            origin=origin,
             seconds_per_unit=spu,
             slot=i,
             right_axis=name in right,
         )
         for i, name in enumerate(names)
     ]
-    return Chart(series, x_range=(lo, hi), x_label="time from start [s]", title=title)
+    clock_origin = log.wall_clock(origin) if clock else None
+    if clock and clock_origin is None:
+        raise PlotCommandError("--clock: the log's header has no recording time")
+    x_label = "time of day [h:m:s]" if clock_origin else "time from start [s]"
+    return Chart(series, x_range=(lo, hi), x_label=x_label, title=title, clock_origin=clock_origin)
+
+
+def _time(seconds: float) -> str:
+    """A time from the log start as the command line accepts it: `51:50`, `0:02.5`."""
+    return duration(seconds, decimals=0 if seconds == round(seconds) else 1)
 
 
 def _unknown(log: Log, name: str) -> str:
@@ -112,6 +129,7 @@ def load_source(args: argparse.Namespace) -> Log:
 
 
 def _download(args: argparse.Namespace, key: str) -> Path:
+    from perda_tui.cli.passwords import NoPasswordError, read_password
     from perda_tui.clients.dataserver import ServerClient, ServerUnreachableError
     from perda_tui.config import load_settings
     from perda_tui.errors import describe
@@ -124,23 +142,10 @@ def _download(args: argparse.Namespace, key: str) -> Path:
     with ServerClient(settings.url, settings.cache_dir, verify=not settings.insecure) as client:
         cache = client.cache
         try:
-            client.login(_password(args))
+            client.login(read_password(args))
             return client.download(key)  # a cached copy is checked against the server first
-        except (ServerUnreachableError, PlotCommandError) as exc:
+        except (ServerUnreachableError, NoPasswordError) as exc:
             if cache is None or not cache.is_cached(key):
                 raise
             print(f"perda-tui: using the cached copy of {key}: {describe(exc)}", file=sys.stderr)
             return cache.path_for(key)
-
-
-def _password(args: argparse.Namespace) -> str:
-    """From stdin's first line (--password-stdin), PERDA_PASSWORD, or a prompt on a terminal."""
-    if getattr(args, "password_stdin", False):
-        return sys.stdin.readline().rstrip("\r\n")
-    if os.environ.get("PERDA_PASSWORD"):
-        return os.environ["PERDA_PASSWORD"]
-    if sys.stdin.isatty():
-        import getpass
-
-        return getpass.getpass("data server password: ")
-    raise PlotCommandError("no password: use --password-stdin or set PERDA_PASSWORD")

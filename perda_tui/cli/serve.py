@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 import threading
 
+from perda_tui.cli.app import USAGE_ERROR
+
 PASSWORD_ENV = "PERDA_SERVER_PASSWORD"
+#: What the `server` extra installs: the gateway, its HTTP server and the embedded S3.
+SERVER_PACKAGES = ("starlette", "uvicorn", "moto")
+
+
+def require_server_extra(command: str) -> bool:
+    """True when the `server` extra is installed; otherwise say in one line how to add it."""
+    missing = [name for name in SERVER_PACKAGES if importlib.util.find_spec(name) is None]
+    if not missing:
+        return True
+    print(
+        f"perda-tui {command}: needs the reference server ({', '.join(missing)} missing); "
+        "add it with: pip install 'perda-tui[server]'",
+        file=sys.stderr,
+    )
+    return False
 
 
 def serve_command(args: argparse.Namespace) -> int:
     """Start the gateway (and embedded S3 unless --s3-endpoint) and serve until interrupted."""
+    if not require_server_extra("serve"):
+        return USAGE_ERROR
     from perda_tui.server.runner import LOOPBACK, start_data_server
 
     password = os.environ.get(PASSWORD_ENV, "")
@@ -21,10 +41,10 @@ def serve_command(args: argparse.Namespace) -> int:
             "refusing to start an open server",
             file=sys.stderr,
         )
-        return 2
+        return USAGE_ERROR
     if args.s3_endpoint and not args.bucket:
         print("perda-tui serve: --bucket is required with --s3-endpoint", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     server = start_data_server(
         args.logs,
         password=password,

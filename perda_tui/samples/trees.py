@@ -9,7 +9,6 @@ windows, so millions of rows take seconds and memory stays bounded.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 from collections.abc import Callable
@@ -595,12 +594,3 @@ def generate_sample_tree(out_dir: str | Path, rows: int = 200_000, seed: int = 1
         path.with_suffix(".meta.json").write_text(json.dumps(meta, indent=2) + "\n")
         paths.append(path)
     return paths
-
-
-def sample_logs_command(args: argparse.Namespace) -> int:
-    """CLI handler of `perda-tui sample-logs OUT_DIR [--rows N] [--seed S]`."""
-    if args.rows < 1:
-        raise ValueError("--rows must be at least 1")
-    for path in generate_sample_tree(args.out_dir, rows=args.rows, seed=args.seed):
-        print(f"{path.stat().st_size:>12,} B  {path}")
-    return 0

@@ -113,7 +113,7 @@ class ServerClient:
         destination = self.cache.path_for(key) if self.cache is not None else None
         if cancel is not None and cancel.is_set():
             raise DownloadCancelledError(f"download of {key!r} cancelled")
-        reporter = ThrottledProgress(progress)
+        reporter = ThrottledProgress(progress, total=0)
         with self._key_lock(key):  # one transfer per key: they would share a partial file
             for attempt in range(2):
                 try:
@@ -195,7 +195,7 @@ class ServerClient:
         reader: S3Reader,
         key: str,
         destination: Path | None,
-        reporter: ThrottledProgress,
+        reporter: ThrottledProgress[int],
         cancel: threading.Event | None,
     ) -> Path:
         started = time.perf_counter()
@@ -229,7 +229,7 @@ class ServerClient:
         reader: S3Reader,
         key: str,
         info: ObjectInfo,
-        reporter: ThrottledProgress,
+        reporter: ThrottledProgress[int],
         cancel: threading.Event | None,
         started: float,
     ) -> Path:

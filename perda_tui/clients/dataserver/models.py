@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from perda_tui.clients.dataserver.errors import ServerError
+from perda_tui.units import human_bytes, plural
 
 DELIMITER = "=" * 40
 
@@ -44,7 +45,7 @@ class LogEntry:
         if self.tags:
             parts.append(f"  tags: [{', '.join(self.tags)}]")
         if self.size is not None:
-            parts.append(f"  size: {self.size / (1024 * 1024):.1f} MB")
+            parts.append(f"  size: {human_bytes(self.size)}")
         if self.last_modified:
             parts.append(f"  modified: {self.last_modified}")
         if self.description:
@@ -188,9 +189,10 @@ def entry_from_json(doc: object) -> LogEntry | None:
 
 
 def format_listing(prefix: str, entries: Iterable[LogEntry]) -> str:
-    """The seed's `print_logs` text: header, rule, entries, rule, folder and file counts."""
+    """The seed's `print_logs` text: header, rule, entries, rule, folder and file counts
+    (sizes in binary units and counts in the singular for one, unlike the seed)."""
     entries = list(entries)
     folders = sum(1 for e in entries if e.is_folder)
     lines = [f'Logs under "{prefix}"', DELIMITER, *map(str, entries), DELIMITER]
-    lines.append(f"{folders} folders, {len(entries) - folders} files")
+    lines.append(f"{plural(folders, 'folder')}, {plural(len(entries) - folders, 'file')}")
     return "\n".join(lines)

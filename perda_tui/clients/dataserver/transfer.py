@@ -250,7 +250,7 @@ class ChunkedDownload:
         """True once every chunk is fully on disk."""
         return all(self.state.have.get(i, 0) == self._length(i) for i in range(self._count()))
 
-    def run(self, progress: ThrottledProgress, cancel: threading.Event | None) -> None:
+    def run(self, progress: ThrottledProgress[int], cancel: threading.Event | None) -> None:
         """Fetch every missing byte; on failure or cancel, save what is held and raise."""
         private_mkdir(self.part.parent)
         missing = self.info.size - self.present_bytes
@@ -281,7 +281,7 @@ class ChunkedDownload:
         self,
         fd: int,
         pending: list[int],
-        progress: ThrottledProgress,
+        progress: ThrottledProgress[int],
         cancel: threading.Event | None,
     ) -> None:
         self._cancel = cancel
@@ -299,7 +299,7 @@ class ChunkedDownload:
     def _stopping(self) -> bool:
         return self._stop.is_set() or (self._cancel is not None and self._cancel.is_set())
 
-    def _fetch_chunk(self, fd: int, index: int, progress: ThrottledProgress) -> None:
+    def _fetch_chunk(self, fd: int, index: int, progress: ThrottledProgress[int]) -> None:
         start = index * self.chunk
         end = start + self._length(index)
         for attempt in range(CHUNK_ATTEMPTS):

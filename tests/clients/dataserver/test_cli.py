@@ -30,7 +30,7 @@ def test_ls_prints_the_listing(
     out = capsys.readouterr().out
     assert out.startswith('Logs under "REV 11/"\n')
     assert "[DIR]  2026-04-01/\n[FILE] endurance.csv\n" in out
-    assert out.endswith("1 folders, 1 files\n")
+    assert out.endswith("1 folder, 1 file\n")
 
 
 def test_ls_reads_the_password_from_stdin(

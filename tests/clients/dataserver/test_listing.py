@@ -10,6 +10,7 @@ import pytest
 from perda_tui.clients.dataserver import LogEntry, ServerClient, ServerError, gateway
 from perda_tui.clients.dataserver.models import merge_listing
 from perda_tui.server.runner import RunningDataServer
+from perda_tui.units import human_bytes
 from tests.fixtures.dataserver import FULL_METADATA, PASSWORD, SAMPLE_TREE
 
 
@@ -61,7 +62,9 @@ def test_print_logs_prints_like_the_seed(
     assert out[3] == "[FILE] endurance.csv"
     assert out[4] == '  title: "Endurance"'
     assert out[5] == "  tags: [endurance, dry]"
-    assert out[6] == "  size: 0.0 MB"
+    size = human_bytes(len(SAMPLE_TREE["REV 11/endurance.csv"][0]))
+    assert size.endswith(" KiB")
+    assert out[6] == f"  size: {size}"  # binary units as in the app, never "0.0 MB"
     assert out[7].startswith("  modified: ")
     assert out[8].startswith(
         '  desc: "Full endurance run at the spring test day, dry track, 22 laps'
@@ -73,7 +76,7 @@ def test_print_logs_prints_like_the_seed(
         "  max_speed_kph: 97.5",
         "  energy_kwh: 5.8",
     ]
-    assert out[-2:] == ["=" * 40, "1 folders, 1 files"]
+    assert out[-2:] == ["=" * 40, "1 folder, 1 file"]
 
 
 def test_more_than_a_thousand_logs_are_all_listed(fresh_data_server: RunningDataServer) -> None:
