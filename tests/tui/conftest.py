@@ -78,7 +78,7 @@ async def wait_screen(pilot: Pilot[object], *names: str, timeout: float = 10.0) 
     """Wait until the active screen is one of `names` and has finished mounting."""
     await wait_for(pilot, lambda: screen_name(pilot) in names, timeout)
     await wait_for(pilot, lambda: pilot.app.screen.is_mounted, timeout)
-    await pilot.pause(0.1)
+    await pilot.pause()
 
 
 #: Snapshot sizes: the smallest supported terminal and a common large one.

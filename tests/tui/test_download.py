@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import re
 import threading
-import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,22 @@ import pytest
 from textual.message import Message
 
 from perda_tui.cli.app import run_app
-from perda_tui.clients.dataserver import LogCache
-from perda_tui.clients.dataserver.transfer import ChunkedDownload
+from perda_tui.clients.dataserver import LogCache, ServerClient
+from perda_tui.clients.dataserver.transfer import S3Reader
+from perda_tui.logs import Log
+from perda_tui.progress import ProgressCallback
 from perda_tui.samples.trees import write_sample_log
 from perda_tui.server.runner import RunningDataServer
+from perda_tui.tui.logs.browser import BrowserScreen
 from perda_tui.tui.logs.download import DownloadScreen
 from perda_tui.tui.logs.log_table import LogTable
 from perda_tui.tui.logs.sources import ServerSource
-from perda_tui.tui.messages import DownloadProgress, OpenLog
-from tests.fixtures.dataserver import SAMPLE_TREE, start_test_server, tiny_log
+from perda_tui.tui.messages import DownloadProgress
+from tests.fixtures.dataserver import SAMPLE_TREE, tiny_log
 from tests.tui.conftest import (
     browse,
     make_app,
+    screen_name,
     static_text,
     wait_for,
     wait_screen,
@@ -69,22 +72,39 @@ async def test_download_with_progress_then_open_from_cache(
         assert all((m.done, m.total) == (size, size) for m in seen)
 
 
-class GatedSource(ServerSource):
-    """The real server, with a slow link: progress stalls at `gate` until released."""
+class HeldReads:
+    """A slow link, gated on bytes: every S3 range read stops after its first piece until
+    `release` is set (the first piece is on disk by then)."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.held = threading.Event()
+        self.release = threading.Event()
+        read_range = S3Reader.read_range
+
+        def held_read(reader: S3Reader, *args: Any) -> Iterator[bytes]:
+            for index, piece in enumerate(read_range(reader, *args)):
+                yield piece
+                if index == 0 and not self.release.is_set():
+                    self.held.set()
+                    self.release.wait(60)
+
+        monkeypatch.setattr(S3Reader, "read_range", held_read)
+
+
+class HeldAfterDownload(ServerSource):
+    """The real server; the fetch returns only when `release` is set, after every byte is
+    in and the log is in the cache (`complete` is set then)."""
+
+    def __init__(self, client: ServerClient) -> None:
         super().__init__(client)
-        self.gate = threading.Event()
-        self.stalled = threading.Event()
+        self.complete = threading.Event()
+        self.release = threading.Event()
 
-    def fetch(self, key, progress, cancel):  # type: ignore[no-untyped-def]
-        def slow(done: int, total: int) -> None:
-            progress(done, total)
-            if done and not self.gate.is_set():
-                self.stalled.set()
-                self.gate.wait(10)
-
-        return super().fetch(key, slow, cancel)
+    def fetch(self, key: str, progress: ProgressCallback, cancel: threading.Event) -> Path:
+        path = super().fetch(key, progress, cancel)
+        self.complete.set()
+        self.release.wait(60)
+        return path
 
 
 async def test_cancel_mid_download_keeps_partial_then_resumes(
@@ -93,38 +113,95 @@ async def test_cancel_mid_download_keeps_partial_then_resumes(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(
-        ChunkedDownload.__init__, "__kwdefaults__", {"chunk": 256_000, "workers": 1}
-    )
     data = write_sample_log(tmp_path / "big.csv", 300_000).read_bytes()
     key = "REV 12/big.csv"
     fresh_data_server.put_log(key, data, {"title": "Big"})
+    reads = HeldReads(monkeypatch)
     app = make_app(fresh_data_server.url, cache_dir, password=fresh_data_server.password)
     async with app.run_test(size=(120, 40)) as pilot:
         table = await browse(pilot, "REV 12")
-        source = GatedSource(app.session.client)
-        app.post_message(OpenLog(source, table.entries[0]))
+        await pilot.press("enter")
         try:
-            await wait_for(pilot, lambda: source.stalled.is_set())
+            await wait_for(pilot, reads.held.is_set)
             modal = app.screen
             assert isinstance(modal, DownloadScreen)
-            await wait_for(pilot, lambda: " left" in static_text(pilot, "#download-detail"))
-            detail = static_text(pilot, "#download-detail")
-            shown = r"[KM]iB / 5(\.\d+)? MiB · [\d.]+ [KM]iB/s · \d+:\d\d left"
-            assert re.search(shown, detail), detail
             await pilot.press("escape")
             assert modal.state == "cancelling"
+            assert "part already downloaded is kept" in static_text(pilot, "#download-detail")
         finally:
-            source.gate.set()
+            reads.release.set()
         await wait_screen(pilot, "BrowserScreen")
         cache = LogCache(cache_dir)
         assert not cache.is_cached(key)
         part, _ = cache.partial_paths(key)
         assert part.exists()
-        app.post_message(OpenLog(ServerSource(app.session.client), table.entries[0]))
+        assert "Cache: not downloaded" in static_text(pilot, "#metadata-body")
+        await pilot.press("enter")
         await wait_screen(pilot, *LOG_SCREENS, timeout=30)
+        assert app.session.client is not None
         assert app.session.client.last_transfer.resumed_bytes > 0
         assert cache.path_for(key).read_bytes() == data
+        assert table.entries[0].key == key
+
+
+async def test_escape_after_the_last_byte_says_downloaded_and_cached(
+    data_server: RunningDataServer, cache_dir: Path
+) -> None:
+    key = "REV 11/endurance.csv"
+    app = make_app(data_server.url, cache_dir, password=data_server.password)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await browse(pilot, "REV 11")
+        await wait_for(pilot, lambda: "endurance.csv" in [e.name for e in table.entries])
+        assert app.session.client is not None
+        browser = app.screen
+        assert isinstance(browser, BrowserScreen)
+        browser.source = source = HeldAfterDownload(app.session.client)
+        table.move_to([e.key for e in table.entries].index(key))
+        await pilot.press("enter")
+        try:
+            await wait_for(pilot, source.complete.is_set)
+            await wait_screen(pilot, "DownloadScreen")
+            await pilot.press("escape")  # every byte is in; the fetch has not returned yet
+        finally:
+            source.release.set()
+        await wait_for(pilot, lambda: "local cache" in static_text(pilot, "#download-detail"))
+        detail = static_text(pilot, "#download-detail")
+        assert "finished downloading" in detail and "cancelled" not in detail.lower()
+        assert "Enter open" in static_text(pilot, "#hint")
+        assert screen_name(pilot) == "DownloadScreen"  # no plot opened behind the user's back
+        assert LogCache(cache_dir).is_cached(key)
+        await pilot.press("enter")  # Enter opens it after all
+        await wait_screen(pilot, *LOG_SCREENS)
+        app.pop_screen()
+        await wait_screen(pilot, "BrowserScreen")
+        assert "Cache: ✓ in the local cache" in static_text(pilot, "#metadata-body")
+
+
+async def test_escape_while_parsing_a_download_says_it_is_cached(
+    data_server: RunningDataServer, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsing, release = threading.Event(), threading.Event()
+    load = Log.load
+
+    def held_load(path: Path, **options: Any) -> Log:
+        parsing.set()
+        release.wait(60)
+        return load(path, **options)
+
+    monkeypatch.setattr(Log, "load", held_load)
+    app = make_app(data_server.url, cache_dir, password=data_server.password)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await browse(pilot, "REV 11")
+        try:
+            await open_file(pilot, table, "endurance.csv")
+            await wait_for(pilot, parsing.is_set)
+            await pilot.press("escape")
+            await wait_screen(pilot, "BrowserScreen")
+        finally:
+            release.set()
+        shown = [str(n.message) for n in app._notifications]
+        assert any("finished downloading; it is in the local cache" in m for m in shown), shown
+        assert "Cache: ✓ in the local cache" in static_text(pilot, "#metadata-body")
 
 
 async def test_server_stopped_mid_session_keeps_listing_and_offers_cache(
@@ -152,23 +229,25 @@ async def test_server_stopped_mid_session_keeps_listing_and_offers_cache(
         await wait_screen(pilot, *LOG_SCREENS)
 
 
-async def test_session_expiry_asks_password_then_returns_where_user_was(cache_dir: Path) -> None:
-    with start_test_server(session_ttl=3.0) as server:
-        app = make_app(server.url, cache_dir, password=server.password)
-        async with app.run_test(size=(120, 40)) as pilot:
-            table = await browse(pilot, "REV 11", "2026-04-01")
-            time.sleep(3.2)
-            await pilot.press("r")
-            await wait_screen(pilot, "LoginScreen")
-            assert "Session expired" in static_text(pilot, "#login-reason")
-            assert app.screen.query_one("#url").disabled
-            await pilot.click("#password")
-            await pilot.press(*server.password, "enter")
-            await wait_screen(pilot, "BrowserScreen")
-            assert app.screen.query_one(LogTable) is table
-            await wait_for(pilot, lambda: not static_text(pilot, "#status").startswith("Loading"))
-            assert "REV 11 / 2026-04-01" in static_text(pilot, "#breadcrumb")
-            assert [e.name for e in table.entries] == ["accel.csv", "autocross.csv"]
+async def test_session_expiry_asks_password_then_returns_where_user_was(
+    fresh_data_server: RunningDataServer, cache_dir: Path
+) -> None:
+    server = fresh_data_server
+    app = make_app(server.url, cache_dir, password=server.password)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await browse(pilot, "REV 11", "2026-04-01")
+        server.expire_sessions()
+        await pilot.press("r")
+        await wait_screen(pilot, "LoginScreen")
+        assert "Session expired" in static_text(pilot, "#login-reason")
+        assert app.screen.query_one("#url").disabled
+        await pilot.click("#password")
+        await pilot.press(*server.password, "enter")
+        await wait_screen(pilot, "BrowserScreen")
+        assert app.screen.query_one(LogTable) is table
+        await wait_for(pilot, lambda: not static_text(pilot, "#status").startswith("Loading"))
+        assert "REV 11 / 2026-04-01" in static_text(pilot, "#breadcrumb")
+        assert [e.name for e in table.entries] == ["accel.csv", "autocross.csv"]
 
 
 async def test_open_local_file_without_server(tmp_path: Path, cache_dir: Path) -> None:

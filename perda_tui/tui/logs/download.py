@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from perda_tui.tui.common.text import duration, literal
+from perda_tui.tui.common.text import clean, duration, literal
 from perda_tui.tui.errors import explain, is_client_error, is_session_expired
 from perda_tui.tui.messages import (
     DownloadCancelled,
@@ -58,6 +58,11 @@ class Rate:
         return f"{text} · {human_bytes(rate)}/s · {duration((total - done) / rate)} left"
 
 
+#: Said when Esc comes after the last byte: nothing was cancelled, the log is on disk.
+DOWNLOADED = "finished downloading; it is in the local cache."
+DOWNLOADED_BEFORE_CANCEL = f"Too late to cancel: the log {DOWNLOADED}"
+
+
 class DownloadScreen(ModalScreen["Log | None"]):
     """Fetches one log (download or cache), parses it, dismisses with the `Log` or None."""
 
@@ -65,6 +70,7 @@ class DownloadScreen(ModalScreen["Log | None"]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="download.cancel"),
         Binding("r", "retry", "Retry", id="download.retry"),
+        Binding("enter", "open", "Open", id="download.open"),
     ]
 
     def __init__(
@@ -82,6 +88,8 @@ class DownloadScreen(ModalScreen["Log | None"]):
         self.log_name = name
         self.log_size = size
         self.state = "starting"
+        self._path: Path | None = None
+        self._downloaded = False  # fetched from the server in this modal (not from a cache)
         self._cancel = threading.Event()
         self._rate = Rate(clock)
 
@@ -135,11 +143,23 @@ class DownloadScreen(ModalScreen["Log | None"]):
     def on_file_ready(self, message: FileReady) -> None:
         bar = self.query_one("#download-bar", ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
-        if self.state == "downloading":
+        self._path = message.path
+        self._downloaded = self.state in ("downloading", "cancelling")
+        if self.state == "cancelling":  # the last byte was in before the cancel reached it
+            self.state = "downloaded"
+            self._detail("#download-detail", DOWNLOADED_BEFORE_CANCEL)
+            self._detail("#hint", "Enter open · Esc close")
+            self.refresh_bindings()
+            return
+        if self._downloaded:
             self._detail("#download-detail", "Downloaded.")
+        self._start_parse(message.path)
+
+    def _start_parse(self, path: Path) -> None:
         self.state = "parsing"
         self._detail("#parse-detail", "Parsing…")
-        self._parse(message.path)
+        self._detail("#hint", "Esc cancel")
+        self._parse(path)
 
     @work(thread=True, exclusive=True, group="parse", exit_on_error=False)
     def _parse(self, path: Path) -> None:
@@ -200,7 +220,15 @@ class DownloadScreen(ModalScreen["Log | None"]):
             self._detail("#download-detail", "Cancelling… the part already downloaded is kept.")
         elif self.state != "cancelling":
             self.workers.cancel_group(self, "parse")
+            if self.state == "parsing" and self._downloaded:
+                self.notify(f"{clean(self.log_name)}: {DOWNLOADED}", markup=False)
             self.dismiss(None)
+
+    def action_open(self) -> None:
+        """Open a log that finished downloading although Esc was pressed."""
+        if self._path is not None:
+            self._start_parse(self._path)
+            self.refresh_bindings()
 
     def action_retry(self) -> None:
         """Start again after a failure (a download resumes where it stopped)."""
@@ -213,6 +241,8 @@ class DownloadScreen(ModalScreen["Log | None"]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":
             return self.state == "failed"
+        if action == "open":
+            return self.state == "downloaded"
         return True
 
     def _detail(self, selector: str, text: str) -> None:
