@@ -14,7 +14,7 @@ from pathlib import Path
 
 import platformdirs
 
-from perda_tui.private_files import private_mkdir, private_open_binary
+from perda_tui.private_files import private_mkdir, private_write_atomic
 
 APP_NAME = "perda-tui"
 
@@ -119,8 +119,5 @@ def remember(env: Mapping[str, str] = os.environ, **values: str) -> Path:
     path = config_path(env)
     private_mkdir(path.parent)
     merged = read_file_settings(env) | values
-    tmp = path.with_suffix(".toml.tmp")
-    with private_open_binary(tmp) as handle:
-        tomli_w.dump(merged, handle)
-    os.replace(tmp, path)
+    private_write_atomic(path, tomli_w.dumps(merged))
     return path

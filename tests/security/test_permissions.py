@@ -57,3 +57,31 @@ def test_drms_downloads_are_user_only(drms_server: DrmsTestServer, tmp_path: Pat
         paths = job.download(cache)
     assert paths and all(p.is_relative_to(cache) for p in paths)
     assert group_or_world_access(tmp_path / "new") == []
+
+
+def test_remember_never_writes_through_a_planted_temporary_name(isolated_config: Path) -> None:
+    """A link waiting at a predictable temporary name must not redirect the config write."""
+    victim = isolated_config.parent / "victim.txt"
+    victim.write_text("untouched")
+    remember(url="https://first.example")
+    for name in ("config.toml.tmp", ".config.toml.tmp"):
+        (isolated_config / name).symlink_to(victim)
+    remember(url="https://second.example")
+    assert victim.read_text() == "untouched"
+    assert 'url = "https://second.example"' in config_path().read_text()
+    assert stat.S_IMODE(config_path().stat().st_mode) == 0o600
+
+
+def test_atomic_writes_use_unique_temporary_files_and_leave_none(tmp_path: Path) -> None:
+    """Two writers of one file never share a temporary file; nothing is left beside it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from perda_tui.private_files import private_write_atomic
+
+    target = tmp_path / "index.json"
+    texts = [f'{{"writer": {i}}}' for i in range(32)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda text: private_write_atomic(target, text), texts))
+    assert target.read_text() in texts  # one writer's whole text, never a mix
+    assert [p.name for p in tmp_path.iterdir()] == ["index.json"]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

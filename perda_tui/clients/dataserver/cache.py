@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 from perda_tui.clients.dataserver.errors import UnsafeKeyError
 from perda_tui.clients.dataserver.keys import RESERVED_SEGMENT, check_key
 from perda_tui.clients.dataserver.models import LogEntry, entry_from_json
-from perda_tui.private_files import private_mkdir, private_write_text
+from perda_tui.private_files import private_mkdir, private_write_atomic
 
 
 @dataclass(frozen=True)
@@ -31,13 +30,6 @@ class CacheRecord:
     etag: str
     size: int
     entry: LogEntry | None
-
-
-def write_json_atomic(path: Path, doc: Any) -> None:
-    """Write JSON to a temporary file beside `path`, then rename over it."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    private_write_text(tmp, json.dumps(doc))
-    os.replace(tmp, path)
 
 
 def file_stamp(path: Path) -> list[int]:
@@ -168,7 +160,7 @@ class LogCache:
 
     def _write_index(self, index: dict[str, Any]) -> None:
         private_mkdir(self._meta)
-        write_json_atomic(self._index_path, index)
+        private_write_atomic(self._index_path, json.dumps(index))
         stat = self._index_path.stat()
         self._index_doc = index
         self._index_stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)

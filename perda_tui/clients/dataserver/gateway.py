@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import ssl
 import time
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from perda_tui.clients.dataserver.errors import (
     SessionExpiredError,
     TLSError,
 )
+from perda_tui.text import without_control
 
 if TYPE_CHECKING:
     import httpx
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 RETRY_DELAYS = (0.2, 0.6)
 #: Gateway answers are JSON documents; anything bigger is not the protocol.
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 def normalise_url(url: str) -> str:
@@ -53,7 +52,7 @@ def server_message(response: httpx.Response) -> str:
         )
     if not text:
         text = response.text
-    text = _UNPRINTABLE.sub(" ", text).strip()
+    text = " ".join(without_control(text, " ").split())
     return (text[:200] + "...") if len(text) > 200 else (text or response.reason_phrase)
 
 

@@ -6,18 +6,18 @@ import re
 from urllib.parse import unquote
 
 from perda_tui.clients.dataserver.errors import UnsafeKeyError
+from perda_tui.text import has_control
 
 #: First path segment reserved for the cache's own bookkeeping.
 RESERVED_SEGMENT = ".perda"
 MAX_SEGMENT_BYTES = 255
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def _problem(key: str) -> str | None:
     if not key:
         return "it is empty"
-    if _CONTROL.search(key):
+    if has_control(key):
         return "it contains control characters"
     if "\\" in key:
         return "it contains a backslash"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import shutil
 import threading
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from perda_tui.clients.dataserver.cache import read_json, write_json_atomic
+from perda_tui.clients.dataserver.cache import read_json
 from perda_tui.clients.dataserver.errors import (
     DataServerError,
     DownloadCancelledError,
@@ -31,7 +32,7 @@ from perda_tui.clients.dataserver.errors import (
     TLSError,
 )
 from perda_tui.clients.dataserver.models import S3Credentials
-from perda_tui.private_files import private_mkdir
+from perda_tui.private_files import private_mkdir, private_write_atomic
 from perda_tui.progress import ThrottledProgress
 
 CHUNK_BYTES = 16 * 1024 * 1024
@@ -330,7 +331,7 @@ class ChunkedDownload:
 
     def _save(self) -> None:
         if self.state_path is not None:
-            write_json_atomic(self.state_path, self.state.to_json())
+            private_write_atomic(self.state_path, json.dumps(self.state.to_json()))
 
     def _count(self) -> int:
         return -(-self.info.size // self.chunk)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from rich.text import Text
 
+from perda_tui.text import without_control
 from perda_tui.units import duration as duration  # the one formatter, shared with the CLI
-
-#: C0/C1 control characters and DEL; tabs and newlines are handled separately.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean(value: object, *, single_line: bool = True) -> str:
     """Text with control characters removed (escape sequences cannot reach the terminal)."""
-    text = _CONTROL.sub("", str(value)).replace("\t", " ")
+    text = without_control(str(value), keep="\t\n").replace("\t", " ")
     return " ".join(text.split()) if single_line else text.replace("\r", "")
 
 

@@ -1,0 +1,28 @@
+"""Control characters in untrusted text: one definition for the clients, the CLI and the app.
+
+C0 controls (`\\x00`-`\\x1f`), DEL and C1 controls (`\\x80`-`\\x9f`, which include the
+single-byte CSI `\\x9b`) can move the cursor, recolour or retitle a terminal; none of
+them may reach it from a server's text or become part of a file name.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Every C0 control, DEL and every C1 control.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def has_control(text: str) -> bool:
+    """Whether `text` contains any control character (tab and newline included)."""
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+def without_control(text: str, replacement: str = "", *, keep: str = "") -> str:
+    """`text` with each control character replaced by `replacement`, except those in `keep`
+    (e.g. `keep="\\t\\n"` to handle tabs and line breaks separately)."""
+    if not keep:
+        return CONTROL_CHARACTERS.sub(replacement, text)
+    return CONTROL_CHARACTERS.sub(
+        lambda match: match.group() if match.group() in keep else replacement, text
+    )
