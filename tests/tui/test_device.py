@@ -17,6 +17,19 @@ from tests.tui.conftest import screen_name, wait_for
 pytestmark = [pytest.mark.anyio, pytest.mark.scrutiny]
 
 
+class FakeClock:
+    """A clock the test moves by hand (the screen reads it on every tick)."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 def device_app(url: str = "") -> PerdaApp:
     """The real app as `perda-tui device [--scrutiny URL]` starts it."""
     return PerdaApp(Settings(scrutiny_url=url), screen="device")

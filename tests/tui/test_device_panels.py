@@ -25,7 +25,7 @@ from perda_tui.tui.device.chart import LiveChart, build_chart
 from perda_tui.tui.device.link_dialog import build_config
 from perda_tui.tui.device.panels import link_text, region_text, sfd_text
 from perda_tui.tui.device.status import age_text
-from tests.tui.test_device import device_app, device_screen
+from tests.tui.test_device import FakeClock, device_app, device_screen
 
 SERIAL_FIELDS = {
     "host": "",
@@ -108,7 +108,8 @@ async def test_datalogger_progress_bar_follows_the_completion_ratio() -> None:
     app = device_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await device_screen(pilot)
-        screen.clock = lambda: 50.0
+        clock = FakeClock(48.0)
+        screen.clock = clock
         bar = screen.query_one("#datalogger-progress", ProgressBar)
         assert not bar.display  # no ratio, no (animated) bar
         link = DeviceLinkInfo(DeviceLinkType._Dummy, None, True, True)
@@ -120,7 +121,9 @@ async def test_datalogger_progress_bar_follows_the_completion_ratio() -> None:
             None,
             link,
         )
-        screen.show_info(acquiring, received_at=48.0)
+        screen.show_info(acquiring)
+        clock.advance(2)
+        screen.tick()
         await pilot.pause()
         assert bar.display and bar.progress == 42
         assert "acquiring  42%" in str(screen.query_one("#datalogger-text").render())

@@ -85,10 +85,14 @@ def test_connected_demo_device(
         screen.clock = lambda: FROZEN_AT
         await no_blink(pilot)
         screen.query_one("#device-url", Input).value = "tcp://scrutiny.local:8765"
-        screen.show_info(info, received_at=FROZEN_AT - 3)
+        screen.clock = lambda: FROZEN_AT - 3
+        screen.show_info(info)
+        screen.clock = lambda: FROZEN_AT
         chart = screen.query_one(LiveChart)
         chart.track("/rpv/x1000")
+        chart.describe("/rpv/x1000", "float32")
         chart.add(sine_values("/rpv/x1000"))
+        screen.tick()
         view = screen.query_one(ChartView)
         await pilot.pause(0.3)  # layout settled (scroll bar shown): the chart has its final size
         chart.resume()  # draw now, at that size

@@ -12,6 +12,7 @@ from perda_tui.clients.scrutiny.client import (
     ScrutinyClient,
     StatusEvent,
     Target,
+    TransportName,
     WatchableHandle,
     parse_target,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "TCPLinkConfig",
     "Target",
     "TimeoutException",
+    "TransportName",
     "UDPLinkConfig",
     "ValueUpdate",
     "WatchableHandle",

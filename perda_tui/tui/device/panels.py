@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
 from perda_tui.clients.scrutiny import (
@@ -189,12 +190,20 @@ def link_text(link: DeviceLinkInfo, answer: str = "") -> Text:
     return rows(*pairs)
 
 
+def mark(panel: Widget, subtitle: str) -> None:
+    """Dim `panel` and say how old its data is in its subtitle (empty: live, not dimmed)."""
+    panel.set_class(bool(subtitle), "-stale")
+    if (panel.border_subtitle or "") != subtitle:
+        panel.border_subtitle = subtitle
+
+
 class Panel(Static):
     """A bordered panel with a title; `show()` replaces its content."""
 
     def __init__(self, title: str, *, id: str) -> None:
         super().__init__(Text("—", style="dim"), id=id, classes="device-panel")
         self.border_title = title
+        self.can_focus = True  # Tab reaches every panel (and scrolls it into view)
 
     def show(self, text: Text) -> None:
         """Replace the content."""
@@ -210,6 +219,7 @@ class DataloggerPanel(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = "Datalogger"
+        self.can_focus = True
 
     def show(self, info: DataloggingInfo, device: DeviceInfo | None) -> None:
         """Show the state; the bar only while a ratio is known (no busy animation)."""
@@ -227,14 +237,20 @@ def show_nothing(panels: dict[str, Panel], datalogger: DataloggerPanel) -> None:
     panels["sfd"].show(sfd_text(None))
     panels["link"].show(Text("—", style="dim"))
     datalogger.show(DataloggingInfo(DataloggerState.NA, None), None)
+    for panel in (*panels.values(), datalogger):
+        mark(panel, "")
 
 
-def show_status(
-    panels: dict[str, Panel], datalogger: DataloggerPanel, info: ServerInfo, answer: str
-) -> None:
-    """Fill every panel from one status."""
+def show_device(panels: dict[str, Panel], info: ServerInfo) -> None:
+    """Fill the device panels (identity, features, firmware description) from a status."""
     panels["identity"].show(identity_text(info.device))
     panels["features"].show(features_text(info.device))
     panels["sfd"].show(sfd_text(info.sfd))
+
+
+def show_server(
+    panels: dict[str, Panel], datalogger: DataloggerPanel, info: ServerInfo, answer: str
+) -> None:
+    """Fill the panels the server reports on (link, datalogger) from a status."""
     panels["link"].show(link_text(info.device_link, answer))
     datalogger.show(info.datalogging, info.device)

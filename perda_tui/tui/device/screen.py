@@ -2,13 +2,17 @@
 
 Takes the settings it needs as an argument (`settings.scrutiny_url`; empty: wait for the
 form). The client calls back from its own thread; the callbacks only post messages, so
-every widget is touched on the UI thread. Nothing polls here: the client polls the server
-every 2 s, the age label ticks once a second and the chart redraws at most once a second.
-A lost connection shows "reconnecting" and retries with exponential backoff.
+every widget is touched on the UI thread. The client polls the server every 2 s; here one
+tick a second refreshes every age, the reconnect countdown and the chart. Time comes
+from `clock` (tests replace it to drive time without sleeping).
+
+Nothing old passes for live: when the server goes away every panel is dimmed with when
+it was last seen, and when the device goes away its panels and the watched values are.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
@@ -25,6 +29,7 @@ from textual.widgets import Button, Footer, Input, Select
 from perda_tui.clients.scrutiny import (
     TRANSPORTS,
     Backoff,
+    DeviceCommState,
     DeviceLinkType,
     LinkConfig,
     ScrutinyClient,
@@ -32,26 +37,38 @@ from perda_tui.clients.scrutiny import (
     ServerState,
     StatusEvent,
     Target,
+    TransportName,
     ValueUpdate,
     parse_target,
 )
 from perda_tui.config import ConfigError, remember
 from perda_tui.errors import describe
-from perda_tui.tui.device.chart import LiveChart
+from perda_tui.tui.common.text import literal
+from perda_tui.tui.device.chart import LiveChart, WatchTable
 from perda_tui.tui.device.link_dialog import LinkChoice, LinkDialog
-from perda_tui.tui.device.panels import DataloggerPanel, Panel, show_nothing, show_status
-from perda_tui.tui.device.status import DeviceStatusBar
+from perda_tui.tui.device.panels import (
+    COMM_STATES,
+    DataloggerPanel,
+    Panel,
+    mark,
+    show_device,
+    show_nothing,
+    show_server,
+)
+from perda_tui.tui.device.status import DeviceStatusBar, age_text
 from perda_tui.tui.stylesheets import stylesheet
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
+    from textual.widget import Widget
 
     from perda_tui.config import Settings
 
 #: Paths watched automatically when the server's demo device is attached.
 DEMO_WATCHES = ("/rpv/x1000",)
-#: The status panels by name (widget id `panel-NAME`).
+#: The status panels by name (widget id `panel-NAME`); the first three describe the device.
 PANELS = ("identity", "features", "sfd", "link")
+DEVICE_PANELS = ("identity", "features", "sfd")
 #: Watched values are sent by the server at most this often (Hz).
 WATCH_RATE = 4.0
 
@@ -82,7 +99,7 @@ class ConnectFinished(Message):
 
 
 class CommandFinished(Message):
-    """A command (demo mode, link, watch) ended with `answer`; `error` tells how."""
+    """A command (demo mode, link) ended with `answer`; `error` tells how."""
 
     def __init__(self, what: str, answer: str, error: bool) -> None:
         super().__init__()
@@ -91,14 +108,28 @@ class CommandFinished(Message):
         self.error = error
 
 
+class WatchFinished(Message):
+    """Subscribing to `path` ended: its data type, or the server's refusal in `error`."""
+
+    def __init__(self, path: str, dtype: str, error: str) -> None:
+        super().__init__()
+        self.path = path
+        self.dtype = dtype
+        self.error = error
+
+
 class DeviceScreen(Screen[None]):
-    """Connect form, live status panels, link dialog, demo toggle and live chart."""
+    """Connect form, live status panels, link dialog, demo toggle, readouts and chart."""
 
     CSS_PATH = stylesheet("device.tcss")
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual's
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+t", "toggle_demo", "Demo mode", id="device.demo"),
-        Binding("ctrl+l", "configure_link", "Link…", id="device.link"),
+        Binding("escape", "app.open_mode('logs')", "Back", id="device.back"),
+        Binding("ctrl+n", "focus_watch", "Watch", id="device.watch"),
+        Binding("ctrl+t", "toggle_demo", "Demo", id="device.demo"),
+        Binding("ctrl+l", "configure_link", "Link", id="device.link"),
         Binding("ctrl+r", "reconnect_now", "Reconnect", id="device.reconnect"),
+        Binding("ctrl+o", "show_details", "Details", id="device.details"),
     ]
 
     def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.monotonic) -> None:
@@ -106,11 +137,26 @@ class DeviceScreen(Screen[None]):
         self.settings = settings
         self.clock = clock
         self.client: ScrutinyClient | None = None
-        self.info: ServerInfo | None = None
         self.backoff = Backoff(initial=1.0, maximum=30.0)
         self.link_answer = ""
-        self._retry: Timer | None = None
         self._closing = False
+        self._ticker: Timer | None = None
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        """Forget everything known about the previous server."""
+        self.info: ServerInfo | None = None
+        self.info_at: float | None = None
+        """When the latest status arrived (screen clock)."""
+        self.device: ServerInfo | None = None
+        """The latest status with the device ready, and when it arrived."""
+        self.device_at: float | None = None
+        self.lost_at: float | None = None
+        """When the connection to the server dropped (None while connected)."""
+        self.retry_at: float | None = None
+        self.retry_reason = ""
+        self.connection = "not connected"
+        self._auto_watched: set[str] = set()
 
     def now(self) -> float:
         """The screen's clock (tests replace `clock` to drive time without sleeping)."""
@@ -132,34 +178,38 @@ class DeviceScreen(Screen[None]):
                 id="device-transport",
             )
             yield Button("Connect", id="device-connect-button", variant="primary")
-        yield DeviceStatusBar(clock=self.now, id="device-status")
+        yield DeviceStatusBar(id="device-status")
         with VerticalScroll(id="device-body"):
-            with Grid(id="device-grid"):
+            with VerticalScroll(id="device-panels"), Grid(id="device-grid"):
                 yield Panel("Device", id="panel-identity")
                 yield Panel("Features and memory", id="panel-features")
                 yield DataloggerPanel(id="panel-datalogger", classes="device-panel")
                 yield Panel("Firmware description (SFD)", id="panel-sfd")
                 yield Panel("Link", id="panel-link")
-            yield LiveChart(id="panel-chart")
+            yield LiveChart(clock=self.now, id="panel-chart")
         yield Footer()
 
     def on_mount(self) -> None:
         show_nothing(self._panels(), self.query_one(DataloggerPanel))
         for field in self.query(Input):
             field.cursor_blink = False  # a blinking cursor redraws twice a second, for hours
+        self._ticker = self.set_interval(1.0, self.tick)
+        self._show_status()
         url = self.query_one("#device-url", Input)
         if url.value:
-            self.query_one("#device-body").focus()
+            self.query_one("#watch-path").focus()
             self.connect()
         else:
             url.focus()
 
     def on_screen_suspend(self) -> None:
-        self.query_one(DeviceStatusBar).pause()
+        if self._ticker is not None:
+            self._ticker.pause()
         self.query_one(LiveChart).pause()
 
     def on_screen_resume(self) -> None:
-        self.query_one(DeviceStatusBar).resume()
+        if self._ticker is not None:
+            self._ticker.resume()
         self.query_one(LiveChart).resume()
 
     def on_unmount(self) -> None:
@@ -173,8 +223,9 @@ class DeviceScreen(Screen[None]):
     def target(self) -> Target:
         """What the form asks for; raises ValueError with a readable message."""
         text = self.query_one("#device-url", Input).value
-        transport = self.query_one("#device-transport", Select).value
-        return parse_target(text, transport if isinstance(transport, str) else "auto")  # type: ignore[arg-type]
+        choice = self.query_one("#device-transport", Select).value
+        transport: TransportName = "tcp" if choice == "tcp" else "ws" if choice == "ws" else "auto"
+        return parse_target(text, transport)
 
     @on(Input.Submitted, "#device-url")
     @on(Button.Pressed, "#device-connect-button")
@@ -183,19 +234,21 @@ class DeviceScreen(Screen[None]):
         try:
             target = self.target()
         except ValueError as exc:
-            self._show_connection(None, f"Invalid address: {exc}")
+            self.connection = f"Invalid address: {exc}"
+            self._show_status()
             return
-        self._cancel_retry()
         old, self.client = self.client, None
         client = ScrutinyClient(
             on_status=self._status_from_thread, on_values=self._values_from_thread
         )
         client.target = target
-        self.client, self.info, self.link_answer = client, None, ""
+        self.client, self.link_answer = client, ""
+        self._reset_state()
         self.backoff.reset()
         self.query_one(LiveChart).clear()
         show_nothing(self._panels(), self.query_one(DataloggerPanel))
-        self._show_connection(None, f"connecting to {target.url}…")
+        self.connection = f"connecting to {target.url}…"
+        self._show_status()
         self._connect(client, old, first=True)
 
     @work(thread=True, exclusive=True, group="device-connect", exit_on_error=False)
@@ -225,25 +278,18 @@ class DeviceScreen(Screen[None]):
                 self.notify(f"Could not remember the address: {describe(exc)}", markup=False)
 
     def _schedule_retry(self, reason: str) -> None:
-        delay = self.backoff.next()
-        self._show_connection(
-            None, f"reconnecting in {delay:g} s (attempt {self.backoff.attempts}): {reason}"
-        )
-        self._cancel_retry()
-        self._retry = self.set_timer(delay, self.action_reconnect_now)
-
-    def _cancel_retry(self) -> None:
-        if self._retry is not None:
-            self._retry.stop()
-            self._retry = None
+        self.retry_at = self.clock() + self.backoff.next()
+        self.retry_reason = reason
+        self.tick()
 
     def action_reconnect_now(self) -> None:
         """Try the current server again now."""
-        self._retry = None
+        self.retry_at = None
         client = self.client
         if client is None or client.server_state == ServerState.Connected:
             return
-        self._show_connection(None, "reconnecting…")
+        self.connection = "reconnecting…"
+        self._show_status()
         self._connect(client, None, first=False)
 
     # -- status and values (posted from the client thread) --------------------------------
@@ -260,49 +306,171 @@ class DeviceScreen(Screen[None]):
             return
         if event.server_state == ServerState.Disconnected:
             if event.lost:
+                self.lost_at = self.clock()
                 self._schedule_retry(event.error or "connection lost")
             return
         if event.server_state == ServerState.Connecting or event.info is None:
-            self._show_connection(None, "connecting…")
+            if self.lost_at is None:
+                self.connection = "connecting…"
+                self._show_status()
             return
-        self.show_info(event.info, received_at=event.received_at)
+        self.show_info(event.info)
 
-    def show_info(self, info: ServerInfo, *, received_at: float, force: bool = False) -> None:
-        """Show a complete status; the panels are redrawn only when something changed."""
-        changed, self.info = force or info != self.info, info
+    def show_info(self, info: ServerInfo, *, force: bool = False) -> None:
+        """Show a complete status; panel contents are redrawn only when something changed."""
+        now = self.clock()
+        changed = force or info != self.info or self.lost_at is not None
+        self.info, self.info_at, self.lost_at, self.retry_at = info, now, None, None
+        if info.device_comm_state == DeviceCommState.ConnectedReady:
+            self.device, self.device_at = info, now
         transport = self.client.transport if self.client is not None else None
+        self.connection = f"connected over {transport or 'tcp'}"
         with self.app.batch_update():
-            self._show_connection(info, f"connected over {transport or 'tcp'}", received_at)
             if changed:
-                show_status(self._panels(), self.query_one(DataloggerPanel), info, self.link_answer)
+                panels = self._panels()
+                show_device(panels, info if self._device_live() else self.device or info)
+                show_server(panels, self.query_one(DataloggerPanel), info, self.link_answer)
+            self.tick()
+        self._watch_demo_paths(info)
+
+    def _watch_demo_paths(self, info: ServerInfo) -> None:
+        """Watch `DEMO_WATCHES` once per demo device session."""
+        session = info.device_session_id
+        if not session:
+            return
         connected = self.client is not None and self.client.server_state == ServerState.Connected
-        if connected and info.device_link.demo_mode and info.device_session_id:
+        if connected and info.device_link.demo_mode and session not in self._auto_watched:
+            self._auto_watched.add(session)
             for path in DEMO_WATCHES:
-                if path not in self.query_one(LiveChart).history:
-                    self.watch_path(path)
+                self.watch_path(path)
 
-    def _panels(self) -> dict[str, Panel]:
-        return {name: self.query_one(f"#panel-{name}", Panel) for name in PANELS}
-
-    def _show_connection(
-        self, info: ServerInfo | None, text: str, received_at: float | None = None
-    ) -> None:
-        comm = info.device_comm_state if info is not None else None
-        self.query_one(DeviceStatusBar).show(comm, text, received_at)
+    def _device_live(self) -> bool:
+        return (
+            self.lost_at is None
+            and self.info is not None
+            and self.info.device_comm_state == DeviceCommState.ConnectedReady
+        )
 
     def on_values_received(self, message: ValuesReceived) -> None:
         self.query_one(LiveChart).add(message.updates)
 
-    # -- commands -------------------------------------------------------------------------
+    # -- the tick: ages, countdown, staleness, chart -------------------------------------
+
+    def tick(self) -> None:
+        """Refresh everything that depends on time; reconnect when the countdown is over."""
+        if self.retry_at is not None and self.clock() >= self.retry_at:
+            self.action_reconnect_now()
+        self._show_status()
+        self._show_freshness()
+        self.query_one(LiveChart).tick()
+
+    def status_line(self) -> str:
+        """The connection in words, with the countdown or the data's age."""
+        now = self.clock()
+        if self.retry_at is not None:
+            wait = max(0, math.ceil(self.retry_at - now))
+            attempt = self.backoff.attempts
+            return f"reconnecting in {wait} s (attempt {attempt}): {self.retry_reason}"
+        if self.info_at is not None and self.lost_at is None:
+            return f"{self.connection}  ·  updated {age_text(now - self.info_at)}"
+        return self.connection
+
+    def _badge(self) -> tuple[str, str]:
+        if self.lost_at is not None:
+            return "NO SERVER", "-bad"
+        if self.info is None:
+            return "OFFLINE", "-off"
+        return COMM_STATES[self.info.device_comm_state]
+
+    def _show_status(self) -> None:
+        word, css = self._badge()
+        self.query_one(DeviceStatusBar).show(word, css, literal(self.status_line()))
+
+    def _show_freshness(self) -> None:
+        """Dim what is old and say since when; live panels are left as they are."""
+        now = self.clock()
+        server_note = device_note = stale = ""
+        if self.lost_at is not None and self.info_at is not None:
+            server_note = f"server lost · last seen {age_text(now - self.info_at)}"
+            device_note, stale = server_note, "server lost"
+        elif not self._device_live() and self.device_at is not None:
+            device_note = f"device gone · last seen {age_text(now - self.device_at)}"
+            stale = "device gone"
+        panels: dict[str, Widget] = {
+            **self._panels(),
+            "datalogger": self.query_one(DataloggerPanel),
+        }
+        for name, panel in panels.items():
+            mark(panel, device_note if name in DEVICE_PANELS else server_note)
+        self.query_one(LiveChart).set_stale(stale)
+
+    def _panels(self) -> dict[str, Panel]:
+        return {name: self.query_one(f"#panel-{name}", Panel) for name in PANELS}
+
+    def action_show_details(self) -> None:
+        """The full connection line and the last error, as a notification."""
+        client = self.client
+        lines = [self.status_line()]
+        if client is not None and client.last_error and client.last_error not in lines[0]:
+            lines.append(f"last error: {client.last_error}")
+        if self.link_answer:
+            lines.append(f"link: {self.link_answer}")
+        self.notify("\n".join(lines), title="Connection", markup=False, timeout=15)
+
+    # -- watches --------------------------------------------------------------------------
 
     @on(LiveChart.WatchRequested)
     def _watch_requested(self, message: LiveChart.WatchRequested) -> None:
         self.watch_path(message.path)
 
     def watch_path(self, path: str) -> None:
-        """Watch `path` and chart its values."""
-        self.query_one(LiveChart).track(path)
-        self._run_command("watch", lambda client: watch(client, path))
+        """Watch `path`: a readout and a chart line; a refusal removes them with its reason."""
+        client = self.client
+        if client is None or client.server_state != ServerState.Connected:
+            self.notify("Not connected to a Scrutiny server.", severity="warning")
+            return
+        if not self.query_one(LiveChart).track(path):
+            self.notify("The chart shows at most its current paths.", severity="warning")
+            return
+        self._watch(client, path)
+
+    @work(thread=True, group="device-command", exit_on_error=False)
+    def _watch(self, client: ScrutinyClient, path: str) -> None:
+        try:
+            handle = client.watch(path, WATCH_RATE)
+        except Exception as exc:  # noqa: BLE001 - the server's answer is shown to the user
+            self.post_message(WatchFinished(path, "", describe(exc)))
+        else:
+            self.post_message(WatchFinished(path, handle.datatype, ""))
+
+    def on_watch_finished(self, message: WatchFinished) -> None:
+        chart = self.query_one(LiveChart)
+        if message.error:
+            chart.refuse(message.path, message.error)
+            self.notify(message.error, title="Watch refused", severity="error", markup=False)
+        else:
+            chart.describe(message.path, message.dtype)
+
+    @on(WatchTable.RemoveRequested)
+    def _remove_requested(self, message: WatchTable.RemoveRequested) -> None:
+        self.query_one(LiveChart).forget(message.path)
+        if self.client is not None:
+            self._unwatch(self.client, message.path)
+
+    @work(thread=True, group="device-command", exit_on_error=False)
+    def _unwatch(self, client: ScrutinyClient, path: str) -> None:
+        try:
+            client.unwatch(path)
+        except Exception as exc:  # noqa: BLE001 - the watch is gone here either way
+            self.post_message(CommandFinished("unwatch", describe(exc), True))
+
+    def action_focus_watch(self) -> None:
+        """Focus the path input of the watch panel (scrolled into view)."""
+        field = self.query_one("#watch-path", Input)
+        field.focus()
+        self.query_one(LiveChart).scroll_visible()
+
+    # -- commands -------------------------------------------------------------------------
 
     def action_toggle_demo(self) -> None:
         """Attach or detach the server's demo device (servers ≥ 0.8)."""
@@ -341,26 +509,19 @@ class DeviceScreen(Screen[None]):
     def on_command_finished(self, message: CommandFinished) -> None:
         if message.what == "link":
             self.link_answer = ("refused: " if message.error else "") + message.answer
-            received = self.query_one(DeviceStatusBar).received_at or self.clock()
             if self.info is not None:
-                self.show_info(self.info, received_at=received, force=True)
-        if message.error or message.what != "watch":
-            severity: SeverityLevel = "error" if message.error else "information"
-            self.notify(
-                message.answer, title=message.what.capitalize(), severity=severity, markup=False
-            )
+                show_server(
+                    self._panels(), self.query_one(DataloggerPanel), self.info, self.link_answer
+                )
+        severity: SeverityLevel = "error" if message.error else "information"
+        title = message.what.capitalize()
+        self.notify(message.answer, title=title, severity=severity, markup=False)
 
 
 def configure(client: ScrutinyClient, link_type: DeviceLinkType, config: LinkConfig | None) -> str:
     """Send a link configuration; the answer in words."""
     client.configure_device_link(link_type, config)
     return "accepted by the server"
-
-
-def watch(client: ScrutinyClient, path: str) -> str:
-    """Watch `path` at `WATCH_RATE`; the answer in words."""
-    client.watch(path, WATCH_RATE)
-    return f"watching {path}"
 
 
 def demo_mode(client: ScrutinyClient, enable: bool) -> str:
