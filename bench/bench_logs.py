@@ -70,7 +70,7 @@ print(json.dumps({"seconds": package, "with_numpy": time.perf_counter() - start}
 
 def sample_log(rows: int) -> Path:
     """The cached benchmark log of `rows` rows over SIGNALS signals (generated if missing)."""
-    from perda_tui.samples.trees import write_sample_log
+    from perda_tui.samples.writer import write_sample_log
 
     path = DATA / f"log_{rows}_{SIGNALS}_v{GENERATOR_VERSION}.csv"
     if not path.exists():

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -40,13 +41,35 @@ def _prepare(
     return chosen, ids, units.pop() if units else "us"
 
 
-def _mapping_line(signal: Signal, ident: int) -> str:
+def _mapping_line(name: str, description: str, ident: int) -> str:
     """`Value Desc (name): id` that parses back to the same name: parentheses in a name
     (derived signals such as `((a + b) / 2)`) become brackets, line breaks spaces."""
     table = str.maketrans({"(": "[", ")": "]", "\n": " ", "\r": " "})
-    name = (signal.name or f"signal.{ident}").translate(table).replace(": ", ":")
-    description = signal.description.replace("\n", " ").replace("\r", " ")
+    name = (name or f"signal.{ident}").translate(table).replace(": ", ":")
+    description = description.replace("\n", " ").replace("\r", " ")
     return f"Value {description} ({name}): {ident}" if description else f"Value {name}: {ident}"
+
+
+def per_csv_header(
+    recording_time: datetime | None, time_unit: str, mappings: Iterable[tuple[str, str, int]]
+) -> bytes:
+    """Line 1 and the `Value` lines of a PER log CSV, one per (name, description, id)."""
+    stamp = f" {recording_time.strftime('%a %b %d %H:%M:%S %Y')}" if recording_time else ""
+    lines = [f"PER Log:{stamp} {'v2.0' if time_unit == 'us' else 'v1.0'}"]
+    lines += [_mapping_line(name, description, ident) for name, description, ident in mappings]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def write_per_csv_rows(
+    out: BinaryIO, times: np.ndarray, ids: np.ndarray, values: np.ndarray
+) -> None:
+    """Append data rows `timestamp,id,value` (values with round-trip precision) to `out`;
+    call it once per chunk to stream a log larger than memory."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.table({"t": times, "id": ids, "v": values})
+    pacsv.write_csv(table, out, pacsv.WriteOptions(include_header=False, quoting_style="none"))
 
 
 def _rows(chosen: list[Signal]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -102,21 +125,16 @@ def export_csv(
     keeps its wall-clock time (`Log.wall_clock`) in the export. Without `overwrite`, an
     existing file raises `FileExistsError`; a failed export leaves nothing behind.
     """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     chosen, ids, unit = _prepare(signals, start, end)
-    stamp = f" {recording_time.strftime('%a %b %d %H:%M:%S %Y')}" if recording_time else ""
-    lines = [f"PER Log:{stamp} {'v2.0' if unit == 'us' else 'v1.0'}"]
-    lines += [_mapping_line(signal, ident) for signal, ident in zip(chosen, ids, strict=True)]
+    header = per_csv_header(
+        recording_time, unit, [(s.name, s.description, i) for s, i in zip(chosen, ids, strict=True)]
+    )
     times, which, values = _rows(chosen)
-    table = pa.table({"t": times, "id": np.array(ids, dtype=np.int32)[which], "v": values})
 
     def write(target: Path) -> None:
         with target.open("wb") as out:
-            out.write(("\n".join(lines) + "\n").encode())
-            options = pacsv.WriteOptions(include_header=False, quoting_style="none")
-            pacsv.write_csv(table, out, options)
+            out.write(header)
+            write_per_csv_rows(out, times, np.array(ids, dtype=np.int32)[which], values)
 
     return _publish(Path(path), write, overwrite=overwrite)
 

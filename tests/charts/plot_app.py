@@ -9,7 +9,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from perda_tui.logs import Log
-from perda_tui.samples.trees import write_sample_log
+from perda_tui.samples.writer import write_sample_log
 from perda_tui.tui.common.chart_view import ChartView
 from perda_tui.tui.plot.screen import PlotScreen
 from tests.tui.conftest import wait_for

@@ -9,7 +9,7 @@ import pytest
 
 from perda_tui.cli.main import main
 from perda_tui.logs import Log
-from perda_tui.samples.trees import write_sample_log
+from perda_tui.samples.writer import write_sample_log
 from perda_tui.server.runner import RunningDataServer
 from tests.fixtures.dataserver import SAMPLE_TREE
 

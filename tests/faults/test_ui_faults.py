@@ -16,7 +16,7 @@ import pytest
 
 from perda_tui.clients.dataserver import LogCache, ServerClient
 from perda_tui.config import Settings, config_path, remember
-from perda_tui.samples.trees import write_sample_log
+from perda_tui.samples.writer import write_sample_log
 from perda_tui.server.runner import RunningDataServer
 from perda_tui.tui.app import PerdaApp
 from perda_tui.tui.logs.log_table import LogTable

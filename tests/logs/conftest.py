@@ -31,6 +31,6 @@ def write_log(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture(scope="module")
 def sample_log_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated sample log (its timestamps start at the logger's boot offset, not 0)."""
-    from perda_tui.samples.trees import write_sample_log
+    from perda_tui.samples.writer import write_sample_log
 
     return write_sample_log(tmp_path_factory.mktemp("sample") / "run.csv", 5_000)

@@ -3,7 +3,7 @@
 import pytest
 
 from perda_tui.logs import Log
-from perda_tui.samples.trees import write_sample_log
+from perda_tui.samples.writer import write_sample_log
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ import pytest
 
 from perda_tui.cli.main import main
 from perda_tui.logs import Log
-from perda_tui.samples.trees import generate_sample_tree, write_sample_log
+from perda_tui.samples.trees import generate_sample_tree
+from perda_tui.samples.writer import write_sample_log
 
 REQUIRED = [
     "ams.pack.voltage",

@@ -16,7 +16,7 @@ from perda_tui.clients.dataserver import LogCache, ServerClient
 from perda_tui.clients.dataserver.transfer import S3Reader
 from perda_tui.logs import Log
 from perda_tui.progress import ProgressCallback
-from perda_tui.samples.trees import write_sample_log
+from perda_tui.samples.writer import write_sample_log
 from perda_tui.server.runner import RunningDataServer
 from perda_tui.tui.logs.browser import BrowserScreen
 from perda_tui.tui.logs.download import DownloadScreen
