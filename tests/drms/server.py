@@ -6,7 +6,8 @@ JSOC CGIs answer (see /work/shared/protocols/drms.md). Every request is recorded
 tests: `delay` (sleep before answering), `http_error` (answer with that status and an HTML
 page), `html_body` (HTML with status 200), `export_failure` (pending exports end in that
 status/error), `missing_files`, `hostile_names`, `ragged_lists` (rs_list value lists of
-different lengths).
+different lengths). Ordering: while `answering` is clear, CGI requests are recorded and then
+held until it is set.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ class DrmsTestServer:
 
     def __init__(self) -> None:
         self.requests: list[RecordedRequest] = []
+        self.answering = threading.Event()
+        self.answering.set()
         self.delay = 0.0
         self.http_error: int | None = None
         self.html_body = False
@@ -119,6 +122,7 @@ class DrmsTestServer:
     def answer(self, path: str, query: list[tuple[str, str]]) -> tuple[int, str, bytes]:
         """(status code, content type, body) for one GET."""
         if path.startswith(CGI_PATH):
+            self.answering.wait(timeout=30)
             if self.delay:
                 time.sleep(self.delay)
             if self.http_error is not None:

@@ -12,13 +12,17 @@ from urllib.parse import urlsplit
 import pytest
 from textual.widgets import Input, Select
 
-from perda_tui.tui.archive.export import ExportDialog
-from perda_tui.tui.archive.screen import ArchiveScreen
+from perda_tui.tui.archive.export import ExportDialog, ExportTiming
 from tests.drms.server import DrmsTestServer
 from tests.faults.proxy import Fault, FaultProxy
-from tests.tui.archive_app import TEST_POLL_DELAY, ArchiveApp, local_server
 from tests.tui.conftest import static_text, wait_for
-from tests.tui.test_archive import find_series, series_ready
+from tests.tui.test_archive import (
+    FAST_EXPORTS,
+    archive_app,
+    archive_screen,
+    find_series,
+    series_ready,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -29,27 +33,18 @@ ERROR_PAGE = (
 )
 
 
-def archive(cgi_url: str, cache_dir: Path, export_timeout: float = 30.0) -> ArchiveApp:
-    screen = ArchiveScreen(
-        "local",
-        servers=local_server(cgi_url),
-        export_first_delay=TEST_POLL_DELAY,
-        export_timeout=export_timeout,
-    )
-    return ArchiveApp(screen, cache_dir)
-
-
-def drms_files(cache_dir: Path) -> list[Path]:
-    return [p for p in (cache_dir / "drms").rglob("*") if p.is_file()]
+def drms_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
 
 
 async def test_export_stuck_pending_gives_up_with_request_id_and_status(
-    drms_server: DrmsTestServer, tmp_path: Path
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     drms_server.pending_polls = 1_000_000
-    app = archive(drms_server.cgi_url, tmp_path, export_timeout=0.5)
+    app = archive_app(drms_server.cgi_url, tmp_path, monkeypatch)
     async with app.run_test(size=(100, 30)) as pilot:
         await find_series(pilot, "m_45")
+        await archive_screen(pilot, ExportTiming(first_delay=FAST_EXPORTS.first_delay, timeout=0.5))
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
         app.screen.query_one("#export-email", Input).value = "team@example.org"
@@ -62,8 +57,11 @@ async def test_export_stuck_pending_gives_up_with_request_id_and_status(
         latest = static_text(pilot, "#export-status")
         assert "JSOC_20260101_000001: status 1 (processing)" in latest
         polls = len(drms_server.requests_to("jsoc_fetch"))
-        assert polls >= 3  # it did poll several times before giving up
-        await pilot.pause(0.3)
+        assert polls >= 3  # it did poll several times before giving up...
+        dialog = app.screen
+        await wait_for(
+            pilot, lambda: not any(w.is_running for w in app.workers if w.node is dialog)
+        )
         assert len(drms_server.requests_to("jsoc_fetch")) == polls  # ...and then stopped
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, ExportDialog))
@@ -82,10 +80,14 @@ def through(proxy: FaultProxy, url: str) -> str:
 
 @pytest.mark.parametrize("status", [200, 502])
 async def test_html_error_page_is_a_clear_message(
-    drms_server: DrmsTestServer, proxy: FaultProxy, tmp_path: Path, status: int
+    drms_server: DrmsTestServer,
+    proxy: FaultProxy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    status: int,
 ) -> None:
     proxy.set_fault(Fault.HTTP_ERROR, status=status, body=ERROR_PAGE)
-    app = archive(through(proxy, drms_server.cgi_url), tmp_path)
+    app = archive_app(through(proxy, drms_server.cgi_url), tmp_path, monkeypatch)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: "Proxy Error" in static_text(pilot, "#archive-message"))
         message = " ".join(static_text(pilot, "#archive-message").split())

@@ -27,8 +27,8 @@ from tests.drms.conftest import local_jsoc
 from tests.drms.dataset import SERIES
 from tests.drms.server import DrmsTestServer
 from tests.fixtures.dataserver import tiny_log
-from tests.tui.archive_app import archive_app
 from tests.tui.conftest import make_app, static_text, wait_for
+from tests.tui.test_archive import archive_app
 from tests.tui.test_download import browse
 
 #: Path tricks: parent segments, absolute, percent-encoded, Windows-style and drive paths.
@@ -157,7 +157,7 @@ async def test_hostile_drms_series_note_is_shown_literally(
     note = f"[bold red]Magnetograms[/] [link=https://evil.example]x[/link] \x1b[31mRED{OSC52}\r\x07"
     hostile = dataclasses.replace(SERIES["hmi.m_45s"], note=note)
     monkeypatch.setitem(SERIES, "hmi.m_45s", hostile)
-    app = archive_app(drms_server.cgi_url, tmp_path)
+    app = archive_app(drms_server.cgi_url, tmp_path, monkeypatch)
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for(pilot, lambda: "series" in static_text(pilot, "#archive-message"))
         await pilot.press("slash", *"m_45", "enter")

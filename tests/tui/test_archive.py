@@ -8,21 +8,50 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, ProgressBar, Select
 
-from perda_tui.clients.drms import ServerConfig
+from perda_tui.clients.drms import ServerConfig, config, custom_server
 from perda_tui.config import Settings
 from perda_tui.tui.app import PerdaApp
-from perda_tui.tui.archive.export import ExportDialog
-from perda_tui.tui.archive.messages import CountReady, RecordsLoaded
+from perda_tui.tui.archive.export import ExportDialog, ExportTiming
+from perda_tui.tui.archive.requests import RequestAnswered
+from perda_tui.tui.archive.screen import ArchiveScreen
 from perda_tui.tui.archive.series import SeriesList
 from perda_tui.tui.common.chart_view import ChartView
 from tests.drms.server import DrmsTestServer
-from tests.tui.archive_app import archive_app
 from tests.tui.conftest import static_text, wait_for
 
 pytestmark = pytest.mark.anyio
 QUERY = "hmi.V_45s[2024.01.01_00:00_TAI/2h]"
 BODY = "#structure .structure-body"  # the structure tab
 SIDE = "#structure-side .structure-body"  # the structure sidebar of wide terminals
+#: The local server's name in the picker (its URL, with a random port, is never on screen).
+LOCAL = "Local archive"
+#: Exports poll this fast in tests (the server answers "pending" twice by default).
+FAST_EXPORTS = ExportTiming(first_delay=0.02)
+
+
+def archive_app(
+    cgi_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **servers: ServerConfig
+) -> PerdaApp:
+    """`perda-tui archive` on the local DRMS server, registered under `LOCAL` for this test
+    (plus any extra registered `servers`, e.g. `kis=...` to replace KIS)."""
+    local = {LOCAL.lower(): custom_server(cgi_url, name=LOCAL)}
+    for key, server in (local | servers).items():
+        monkeypatch.setitem(config._registry, key, server)
+    settings = Settings(
+        cache_dir=tmp_path / "cache", export_dir=tmp_path / "exports", drms_server=LOCAL
+    )
+    return PerdaApp(settings, screen="archive")
+
+
+async def archive_screen(
+    pilot: Pilot[object], timing: ExportTiming = FAST_EXPORTS
+) -> ArchiveScreen:
+    """The archive screen once mounted, with exports polling as `timing` says."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ArchiveScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, ArchiveScreen)
+    screen.export_timing = timing
+    return screen
 
 
 def option_ids(pilot: Pilot[object]) -> list[str]:
@@ -30,6 +59,7 @@ def option_ids(pilot: Pilot[object]) -> list[str]:
 
 
 async def series_ready(pilot: Pilot[object], count: int = 5) -> None:
+    await archive_screen(pilot)
     await wait_for(pilot, lambda: len(option_ids(pilot)) == count)
 
 
@@ -60,9 +90,11 @@ async def test_perda_app_opens_archive_on_the_configured_url(
 
 
 async def test_find_series_by_regex_and_read_structure(
-    drms_server: DrmsTestServer, tmp_path: Path
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with archive_app(drms_server.cgi_url, tmp_path).run_test(size=(80, 24)) as pilot:
+    async with archive_app(drms_server.cgi_url, tmp_path, monkeypatch).run_test(
+        size=(80, 24)
+    ) as pilot:
         await series_ready(pilot)
         await pilot.press("slash", *r"hmi\.m_")
         await wait_for(pilot, lambda: option_ids(pilot) == ["hmi.M_45s", "hmi.M_720s"])
@@ -85,29 +117,36 @@ async def test_find_series_by_regex_and_read_structure(
         }
 
 
-async def test_invalid_regex_is_reported(drms_server: DrmsTestServer, tmp_path: Path) -> None:
-    async with archive_app(drms_server.cgi_url, tmp_path).run_test(size=(80, 24)) as pilot:
+async def test_invalid_regex_is_reported(
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with archive_app(drms_server.cgi_url, tmp_path, monkeypatch).run_test(
+        size=(80, 24)
+    ) as pilot:
         await series_ready(pilot)
         await pilot.press("slash", "(")
         await wait_for(pilot, lambda: "Not a valid regex" in static_text(pilot, "#archive-message"))
         assert len(option_ids(pilot)) == 5
 
 
-async def test_count_first_then_paged_records(drms_server: DrmsTestServer, tmp_path: Path) -> None:
-    seen: list[object] = []
+async def test_count_first_then_paged_records(
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers: list[RequestAnswered] = []
 
     def hook(message: object) -> None:
         # a message is seen again as it bubbles from the screen to the app
-        if isinstance(message, CountReady | RecordsLoaded) and message not in seen:
-            seen.append(message)
+        if isinstance(message, RequestAnswered) and message not in answers:
+            answers.append(message)
 
-    app = archive_app(drms_server.cgi_url, tmp_path)
+    app = archive_app(drms_server.cgi_url, tmp_path, monkeypatch)
     async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
         await find_series(pilot, "v_45")
         await run_query(pilot, QUERY)
         table = app.screen.query_one("#records", DataTable)
         await wait_for(pilot, lambda: table.row_count == 50)
-        assert [type(m).__name__ for m in seen] == ["CountReady", "RecordsLoaded"]
+        records = [a.request.what for a in answers if a.request.kind == "records"]
+        assert records == [f"Querying {QUERY}"] * 2  # the count, then the first page
         assert "160 records; 1-50, page 1 of 4" in static_text(pilot, "#records-count")
         assert [str(c.label) for c in table.columns.values()][:3] == [
             "T_REC",
@@ -130,9 +169,11 @@ async def test_count_first_then_paged_records(drms_server: DrmsTestServer, tmp_p
 
 
 async def test_query_errors_show_server_message(
-    drms_server: DrmsTestServer, tmp_path: Path
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with archive_app(drms_server.cgi_url, tmp_path).run_test(size=(80, 24)) as pilot:
+    async with archive_app(drms_server.cgi_url, tmp_path, monkeypatch).run_test(
+        size=(80, 24)
+    ) as pilot:
         await find_series(pilot, "v_45")
         await run_query(pilot, "hmi.nothing[$]")
         await wait_for(pilot, lambda: "series not found" in static_text(pilot, "#archive-message"))
@@ -141,16 +182,22 @@ async def test_query_errors_show_server_message(
         )
 
 
-async def test_empty_record_set(drms_server: DrmsTestServer, tmp_path: Path) -> None:
-    async with archive_app(drms_server.cgi_url, tmp_path).run_test(size=(80, 24)) as pilot:
+async def test_empty_record_set(
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with archive_app(drms_server.cgi_url, tmp_path, monkeypatch).run_test(
+        size=(80, 24)
+    ) as pilot:
         await find_series(pilot, "v_45")
         await run_query(pilot, "hmi.V_45s[2024.01.01_00:00:10_TAI]")
         await wait_for(pilot, lambda: "0 records match" in static_text(pilot, "#records-count"))
         assert drms_server.requests_to("jsoc_info")[-1].params["op"] == "rs_summary"
 
 
-async def test_plot_a_keyword(drms_server: DrmsTestServer, tmp_path: Path) -> None:
-    app = archive_app(drms_server.cgi_url, tmp_path)
+async def test_plot_a_keyword(
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = archive_app(drms_server.cgi_url, tmp_path, monkeypatch)
     async with app.run_test(size=(100, 30)) as pilot:
         await find_series(pilot, "v_45")
         await run_query(pilot, QUERY)
@@ -165,8 +212,10 @@ async def test_plot_a_keyword(drms_server: DrmsTestServer, tmp_path: Path) -> No
         await wait_for(pilot, lambda: "DATARMS [m/s]" in chart.plain_text())
 
 
-async def test_plot_needs_time_and_a_number(drms_server: DrmsTestServer, tmp_path: Path) -> None:
-    app = archive_app(drms_server.cgi_url, tmp_path)
+async def test_plot_needs_time_and_a_number(
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = archive_app(drms_server.cgi_url, tmp_path, monkeypatch)
     async with app.run_test(size=(100, 30)) as pilot:
         await find_series(pilot, "v_45")
         app.screen.query_one("#keys", Input).value = "TELESCOP"
@@ -178,8 +227,10 @@ async def test_plot_needs_time_and_a_number(drms_server: DrmsTestServer, tmp_pat
         assert app.screen.query_one("#plot-key", Select).is_blank()
 
 
-async def test_export_with_downloads(drms_server: DrmsTestServer, tmp_path: Path) -> None:
-    app = archive_app(drms_server.cgi_url, tmp_path)
+async def test_export_with_downloads(
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = archive_app(drms_server.cgi_url, tmp_path, monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
         await find_series(pilot, "m_45")
         await run_query(pilot, "hmi.M_45s[2024.01.01_00:00_TAI/3m]")
@@ -195,7 +246,7 @@ async def test_export_with_downloads(drms_server: DrmsTestServer, tmp_path: Path
         assert "✓ registered (status 2)" in static_text(pilot, "#export-email-status")
         assert "JSOC_20260101_000001: status 0 (done)" in static_text(pilot, "#export-status")
         assert dialog.query_one("#export-progress", ProgressBar).percentage == 1.0
-        folder = tmp_path / "drms" / "JSOC_20260101_000001"
+        folder = tmp_path / "cache" / "drms" / "JSOC_20260101_000001"
         assert sorted(p.name for p in folder.iterdir()) == [
             f"hmi.m_45s.20240101_{t}_TAI.magnetogram.fits"
             for t in ("000000", "000045", "000130", "000215")
@@ -211,9 +262,9 @@ async def test_export_with_downloads(drms_server: DrmsTestServer, tmp_path: Path
 
 
 async def test_export_refuses_unregistered_email(
-    drms_server: DrmsTestServer, tmp_path: Path
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = archive_app(drms_server.cgi_url, tmp_path)
+    app = archive_app(drms_server.cgi_url, tmp_path, monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
         await find_series(pilot, "m_45")
         await pilot.press("e")
@@ -227,10 +278,10 @@ async def test_export_refuses_unregistered_email(
 
 
 async def test_failed_export_keeps_request_id_and_message(
-    drms_server: DrmsTestServer, tmp_path: Path
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     drms_server.export_failure = (25, "Data offline; operator intervention needed")
-    app = archive_app(drms_server.cgi_url, tmp_path)
+    app = archive_app(drms_server.cgi_url, tmp_path, monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
         await find_series(pilot, "m_45")
         await pilot.press("e")
@@ -263,9 +314,11 @@ async def test_offline_server_says_which_and_how_to_switch(
         assert "5 series on custom" in static_text(pilot, "#archive-message")
 
 
-async def test_server_without_export(drms_server: DrmsTestServer, tmp_path: Path) -> None:
+async def test_server_without_export(
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     kis_like = ServerConfig(name="KIS-like", cgi_baseurl=drms_server.cgi_url)
-    app = archive_app(drms_server.cgi_url, tmp_path, kis=kis_like)
+    app = archive_app(drms_server.cgi_url, tmp_path, monkeypatch, kis=kis_like)
     async with app.run_test(size=(80, 24)) as pilot:
         await series_ready(pilot)
         app.screen.query_one("#server-select", Select).value = "kis"
@@ -278,9 +331,9 @@ async def test_server_without_export(drms_server: DrmsTestServer, tmp_path: Path
 
 
 async def test_wide_terminal_shows_structure_beside_records(
-    drms_server: DrmsTestServer, tmp_path: Path
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = archive_app(drms_server.cgi_url, tmp_path)
+    app = archive_app(drms_server.cgi_url, tmp_path, monkeypatch)
     async with app.run_test(size=(160, 40)) as pilot:
         await series_ready(pilot)
         tabs = app.screen.query_one("#archive-tabs")
@@ -299,3 +352,34 @@ async def test_wide_terminal_shows_structure_beside_records(
         assert not app.screen.query_one("#structure-side").display
         await pilot.press("1")
         assert tabs.active == "tab-structure"
+
+
+async def test_answer_from_a_server_the_user_left_is_dropped(
+    drms_server: DrmsTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers: list[RequestAnswered] = []
+
+    def hook(message: object) -> None:
+        if isinstance(message, RequestAnswered) and message not in answers:
+            answers.append(message)
+
+    drms_server.answering.clear()  # the first server answers only when the test says so
+    drms_server.http_error = 500  # ...and then with an error that must never be shown
+    with DrmsTestServer() as other:
+        other_archive = custom_server(other.cgi_url, name="Other archive")
+        app = archive_app(drms_server.cgi_url, tmp_path, monkeypatch, other=other_archive)
+        async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+            await archive_screen(pilot)
+            await wait_for(pilot, lambda: bool(drms_server.requests_to("show_series")))
+            assert "Loading the series list of Local archive" in static_text(
+                pilot, "#archive-message"
+            )
+            app.screen.query_one("#server-select", Select).value = "other"
+            await series_ready(pilot)
+            assert "5 series on Other archive" in static_text(pilot, "#archive-message")
+            drms_server.answering.set()
+            await wait_for(pilot, lambda: len(answers) == 2)  # the stale answer arrived...
+            await pilot.pause()
+            message = static_text(pilot, "#archive-message")
+            assert "5 series on Other archive" in message  # ...and was dropped
+            assert "failed" not in message and len(option_ids(pilot)) == 5

@@ -1,9 +1,9 @@
 """Snapshots of the archive screen against the local DRMS server at 80x24 and 120x40.
 
-Deterministic by construction: the server is shown under a fixed name (its URL, with the
-random port, is not on screen), its archive is generated from fixed rules, request ids
-count from 1, and no clock or timing is displayed.
-"""
+The real app (`perda-tui archive`). Deterministic by construction: the server is registered
+under a fixed name for the test (its URL, with the random port, is not on screen), its
+archive is generated from fixed rules, request ids count from 1, and no clock or timing is
+displayed."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from textual.widgets import DataTable, Input
 from perda_tui.tui.archive.export import ExportDialog
 from perda_tui.tui.common.chart_view import ChartView
 from tests.drms.server import DrmsTestServer
-from tests.tui.archive_app import archive_app
 from tests.tui.conftest import static_text, wait_for
+from tests.tui.test_archive import archive_app
 
 SIZES = [(80, 24), (120, 40)]
 QUERY = "hmi.M_45s[2024.01.01_00:00_TAI/2h]"
@@ -77,8 +77,9 @@ def test_archive_screen(
     snap_compare,  # type: ignore[no-untyped-def]
     drms_server: DrmsTestServer,
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     scene: str,
     size: tuple[int, int],
 ) -> None:
-    app = archive_app(drms_server.cgi_url, tmp_path)
+    app = archive_app(drms_server.cgi_url, tmp_path, monkeypatch)
     assert snap_compare(app, terminal_size=size, run_before=SCENES[scene])

@@ -13,7 +13,7 @@ from perda_tui.clients.drms.errors import DrmsQueryError, DrmsResponseError
 from perda_tui.clients.drms.models import SeriesStructure, SeriesSummary, items, text
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]  # pandas has no type hints (no stubs)
 
 #: checkAddress.sh status meaning "valid and registered for exports".
 EMAIL_REGISTERED = 2
@@ -68,10 +68,10 @@ class DrmsArchive:
         """Series whose name matches `regex`, with descriptions (the wrapper when available)."""
         self.server.require("series")
         if self.server.cgi_show_series_wrapper:
-            data = self.client.show_series_wrapper(regex, info=True)
-            entries = data.get("seriesList")
+            wrapper = self.client.show_series_wrapper(regex, info=True)
+            entries = wrapper.get("seriesList")
             if not isinstance(entries, list):
-                raise DrmsQueryError(data, "show_series_wrapper returned no seriesList")
+                raise DrmsQueryError(wrapper, "show_series_wrapper returned no seriesList")
             return [_wrapper_entry(entry) for entry in entries]
         data = check_query(self.client.show_series(regex))
         return [

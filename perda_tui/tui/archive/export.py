@@ -7,6 +7,7 @@ export can be followed up. Files go to `<cache>/drms/<request id>/`.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -17,7 +18,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
-from perda_tui.clients.drms import DrmsArchive, DrmsError, EmailCheck, ExportJob, HttpJsonClient
+from perda_tui.clients.drms import (
+    DownloadProgress,
+    DrmsArchive,
+    DrmsError,
+    EmailCheck,
+    ExportJob,
+    ExportStatus,
+    HttpJsonClient,
+)
 from perda_tui.clients.drms.client import EXPORT_METHODS
 from perda_tui.errors import describe
 from perda_tui.tui.archive.messages import (
@@ -33,8 +42,15 @@ from perda_tui.units import human_bytes
 
 #: Protocols offered in the dialog (image/movie protocols need extra arguments).
 DIALOG_PROTOCOLS = ("as-is", "fits")
-#: Longest wait for an export before giving up (the request id stays shown for follow-up).
-EXPORT_TIMEOUT = 30 * 60.0
+
+
+@dataclass(frozen=True)
+class ExportTiming:
+    """How an export is followed: the first poll after `first_delay` s (then growing), and
+    giving up after `timeout` s (the request id stays shown for follow-up)."""
+
+    first_delay: float = 1.0
+    timeout: float = 30 * 60.0
 
 
 class ExportDialog(ModalScreen[list[Path] | None]):
@@ -52,8 +68,7 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         cache_dir: Path,
         *,
         email: str = "",
-        first_delay: float = 1.0,
-        timeout: float = EXPORT_TIMEOUT,
+        timing: ExportTiming = ExportTiming(),
     ) -> None:
         super().__init__()
         self._client = client
@@ -62,8 +77,7 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         self._email = email
         self.entered_email = email
         """The address in the form when the dialog was closed."""
-        self._first_delay = first_delay
-        self._timeout = timeout
+        self._timing = timing
         self._cancel = threading.Event()
         self._paths: list[Path] | None = None
         self.running = False
@@ -157,19 +171,21 @@ class ExportDialog(ModalScreen[list[Path] | None]):
             job = ExportJob.submit(self._client, recordset, email, method=method, protocol=protocol)
             self.post_message(ExportStatusChanged(job.status))
             job.wait(
-                timeout=self._timeout,
-                first_delay=self._first_delay,
-                on_status=lambda status: self.post_message(ExportStatusChanged(status)),
+                timeout=self._timing.timeout,
+                first_delay=self._timing.first_delay,
+                on_status=self._status_changed,
                 cancel=self._cancel,
             )
-            paths = job.download(
-                self._cache_dir,
-                progress=lambda p: self.post_message(ExportFileProgress(p)),
-                cancel=self._cancel,
-            )
+            paths = job.download(self._cache_dir, progress=self._progress, cancel=self._cancel)
             self.post_message(ExportDone(paths))
         except (DrmsError, ValueError, OSError) as exc:
             self.post_message(ExportFailed(exc))
+
+    def _status_changed(self, status: ExportStatus) -> None:
+        self.post_message(ExportStatusChanged(status))
+
+    def _progress(self, progress: DownloadProgress) -> None:
+        self.post_message(ExportFileProgress(progress))
 
     # -- results --------------------------------------------------------------------------
 

@@ -1,13 +1,8 @@
-"""Messages the archive screen's thread workers post back (posting is thread-safe).
-
-Each result carries the server `generation` it was asked of, so answers from a server the
-user has since left are dropped.
-"""
+"""Messages the export dialog's thread workers post back (posting is thread-safe)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from textual.message import Message
 
@@ -15,58 +10,7 @@ from perda_tui.clients.drms import (
     DownloadProgress,
     EmailCheck,
     ExportStatus,
-    SeriesStructure,
-    SeriesSummary,
 )
-
-
-class SeriesLoaded(Message):
-    """The series list of the current server."""
-
-    def __init__(self, generation: int, series: list[SeriesSummary]) -> None:
-        super().__init__()
-        self.generation = generation
-        self.series = series
-
-
-class StructureLoaded(Message):
-    """The structure of the highlighted series."""
-
-    def __init__(self, generation: int, structure: SeriesStructure) -> None:
-        super().__init__()
-        self.generation = generation
-        self.structure = structure
-
-
-class CountReady(Message):
-    """How many records `query` selects (shown before the records arrive)."""
-
-    def __init__(self, generation: int, query: str, count: int) -> None:
-        super().__init__()
-        self.generation = generation
-        self.query = query
-        self.count = count
-
-
-class RecordsLoaded(Message):
-    """The first `len(frame)` records of `query` (a pandas DataFrame), for page `page`."""
-
-    def __init__(self, generation: int, query: str, frame: Any, page: int) -> None:
-        super().__init__()
-        self.generation = generation
-        self.query = query
-        self.frame = frame
-        self.page = page
-
-
-class ArchiveFailed(Message):
-    """`what` (e.g. "loading the series list") failed with `error`."""
-
-    def __init__(self, generation: int, what: str, error: Exception) -> None:
-        super().__init__()
-        self.generation = generation
-        self.what = what
-        self.error = error
 
 
 class EmailChecked(Message):

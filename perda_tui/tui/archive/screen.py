@@ -2,17 +2,17 @@
 
 Pick a server, find a series by regex, read its structure, count and list the records of
 a record-set query page by page, plot a numeric keyword against T_REC and export with
-downloads. Every request runs in a thread worker and reports back with a message; answers
-from a server the user has since left are dropped (`generation`).
+downloads. Every request runs in a thread worker (`Requests`): only the newest answer of
+each kind is shown, and answers from a server the user has since left are dropped.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -32,7 +32,6 @@ from perda_tui.charts.backend import Chart
 from perda_tui.clients.drms import (
     DrmsArchive,
     DrmsConnectionError,
-    DrmsError,
     HttpJsonClient,
     SeriesStructure,
     SeriesSummary,
@@ -41,16 +40,8 @@ from perda_tui.clients.drms import (
     registered_servers,
     resolve_server,
 )
-from perda_tui.config import Settings, load_settings
 from perda_tui.errors import describe
-from perda_tui.tui.archive.export import EXPORT_TIMEOUT, ExportDialog
-from perda_tui.tui.archive.messages import (
-    ArchiveFailed,
-    CountReady,
-    RecordsLoaded,
-    SeriesLoaded,
-    StructureLoaded,
-)
+from perda_tui.tui.archive.export import ExportDialog, ExportTiming
 from perda_tui.tui.archive.records import (
     PAGE_SIZE,
     TIME_KEY,
@@ -59,11 +50,17 @@ from perda_tui.tui.archive.records import (
     page_rows,
     plottable_keys,
 )
+from perda_tui.tui.archive.requests import RequestAnswered, Requests
 from perda_tui.tui.archive.series import SeriesList
 from perda_tui.tui.archive.structure import StructurePanel
 from perda_tui.tui.common.chart_view import ChartView
 from perda_tui.tui.common.text import clean, literal
 from perda_tui.tui.stylesheets import stylesheet
+
+if TYPE_CHECKING:
+    import pandas as pd  # type: ignore[import-untyped]  # pandas has no type hints (no stubs)
+
+    from perda_tui.config import Settings
 
 CUSTOM = "custom"
 #: The widget that takes the focus when a tab is opened with its key.
@@ -90,24 +87,21 @@ class ArchiveScreen(Screen[None]):
         Binding("r", "reload", "Reload", id="archive.reload"),
     ]
 
-    def __init__(
-        self,
-        server: str | ServerConfig | None = None,
-        *,
-        servers: dict[str, ServerConfig] | None = None,
-        export_first_delay: float = 1.0,
-        export_timeout: float = EXPORT_TIMEOUT,
-    ) -> None:
+    def __init__(self, settings: Settings, server: str | ServerConfig | None = None) -> None:
+        """Browse `server` (a registered name, a CGI URL or a config), by default the one
+        of `settings.drms_server`; the picker offers the registered servers."""
         super().__init__()
-        self._servers = dict(servers) if servers is not None else registered_servers()
+        self.settings = settings
+        self._servers = registered_servers()
         self._server_arg = server
-        self._export_first_delay = export_first_delay
-        self._export_timeout = export_timeout
+        self.export_timing = ExportTiming()
+        """How the export dialog polls and when it gives up."""
+        self.requests = Requests(self, self._failed)
         self.archive: DrmsArchive | None = None
-        self.generation = 0
+        self._left: list[DrmsArchive] = []  # servers the user left, closed on unmount
         self.series: list[SeriesSummary] = []
         self.structure: SeriesStructure | None = None
-        self.frame: Any = None
+        self.frame: pd.DataFrame | None = None
         self.count: int | None = None
         self.page = 0
         self.query_text = ""
@@ -167,12 +161,6 @@ class ArchiveScreen(Screen[None]):
             return wanted.strip().lower(), ""
         return CUSTOM, wanted.strip()
 
-    @property
-    def settings(self) -> Settings:
-        """The app's settings (a bare test app has none: then they are loaded)."""
-        settings = getattr(self.app, "settings", None)
-        return settings if isinstance(settings, Settings) else load_settings()
-
     def on_mount(self) -> None:
         key, url = self._initial_choice()
         self.query_one("#server-url", Input).display = key == CUSTOM
@@ -182,25 +170,30 @@ class ArchiveScreen(Screen[None]):
             self.connect(self._servers[key])
 
     def on_unmount(self) -> None:
-        if self.archive is not None:
-            self.archive.close()
+        for archive in (*self._left, self.archive):
+            if archive is not None:
+                archive.close()
 
     # -- server ---------------------------------------------------------------------------
 
     def connect(self, config: ServerConfig) -> None:
         """Use `config` from now on: reload the series list, forget the previous server."""
         if self.archive is not None:
-            self.archive.close()
-        self.generation += 1
+            # not closed yet: a request may still be reading from it in its thread
+            self._left.append(self.archive)
+        self.requests.forget()
         verify = not self.settings.insecure
-        self.archive = DrmsArchive(HttpJsonClient(config, timeout=REQUEST_TIMEOUT, verify=verify))
+        archive = DrmsArchive(HttpJsonClient(config, timeout=REQUEST_TIMEOUT, verify=verify))
+        self.archive = archive
         self.series, self.structure, self.frame, self.count = [], None, None, None
         self.query_one("#series-list", SeriesList).set_items([])
         for panel in self.query(StructurePanel):
             panel.show_text("Highlight a series to read its structure.")
         self._clear_records("Enter a record set and press Enter.")
         self._say(f"Loading the series list of {config.name}…")
-        self._load_series(self.archive, self.generation)
+        self.requests.start(
+            "series", "Loading the series list", archive.series, self._series_loaded
+        )
 
     def _connect_url(self, url: str) -> None:
         if not url:
@@ -238,17 +231,11 @@ class ArchiveScreen(Screen[None]):
 
     # -- series ---------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="archive-series", exit_on_error=False)
-    def _load_series(self, archive: DrmsArchive, generation: int) -> None:
-        try:
-            self.post_message(SeriesLoaded(generation, archive.series()))
-        except (DrmsError, ValueError) as exc:
-            self.post_message(ArchiveFailed(generation, "Loading the series list", exc))
+    def on_request_answered(self, message: RequestAnswered) -> None:
+        self.requests.answer(message)
 
-    def on_series_loaded(self, message: SeriesLoaded) -> None:
-        if message.generation != self.generation:
-            return
-        self.series = message.series
+    def _series_loaded(self, series: list[SeriesSummary]) -> None:
+        self.series = series
         server = self.archive.server.name if self.archive else ""
         self._say(f"{len(self.series)} series on {server}. Type a regex to filter them.")
         self._show_series()
@@ -283,26 +270,22 @@ class ArchiveScreen(Screen[None]):
         self._read_structure(event.series.name)
 
     def _read_structure(self, name: str | None) -> None:
-        if self.archive is not None and name:
+        archive = self.archive
+        if archive is not None and name:
             for panel in self.query(StructurePanel):
                 panel.show_text(f"Reading {name}…")
-            self._load_structure(self.archive, self.generation, name)
+            self.requests.start(
+                "structure",
+                f"Reading {name}",
+                lambda: archive.structure(name),
+                self._structure_loaded,
+            )
 
     @on(SeriesList.Selected, "#series-list")
     def _series_selected(self) -> None:
         self.action_show_tab("tab-structure")
 
-    @work(thread=True, exclusive=True, group="archive-structure", exit_on_error=False)
-    def _load_structure(self, archive: DrmsArchive, generation: int, name: str) -> None:
-        try:
-            self.post_message(StructureLoaded(generation, archive.structure(name)))
-        except (DrmsError, ValueError) as exc:
-            self.post_message(ArchiveFailed(generation, f"Reading {name}", exc))
-
-    def on_structure_loaded(self, message: StructureLoaded) -> None:
-        if message.generation != self.generation:
-            return
-        structure = message.structure
+    def _structure_loaded(self, structure: SeriesStructure) -> None:
         self.structure = structure
         for panel in self.query(StructurePanel):
             panel.show(structure)
@@ -322,45 +305,39 @@ class ArchiveScreen(Screen[None]):
         """Count the records of the query, then list the first page."""
         text = self.query_one("#query", Input).value.strip()
         keys = [k for k in re.split(r"[\s,]+", self.query_one("#keys", Input).value) if k]
-        if self.archive is None or not text:
+        archive = self.archive
+        if archive is None or not text:
             return
         self.query_text, self._keys, self.page, self.count, self.frame = text, keys, 0, None, None
         self._clear_records(f"Counting the records of {text}…")
-        self._load_records(self.archive, self.generation, text, keys or ["T_REC"], 0, True)
-
-    @work(thread=True, exclusive=True, group="archive-records", exit_on_error=False)
-    def _load_records(
-        self,
-        archive: DrmsArchive,
-        generation: int,
-        query: str,
-        keys: list[str],
-        page: int,
-        count_first: bool,
-    ) -> None:
-        try:
-            if count_first:
-                count = archive.count(query)
-                self.post_message(CountReady(generation, query, count))
-                if count == 0:
-                    return
-            frame = archive.records(query, keys, n=PAGE_SIZE * (page + 1))
-            self.post_message(RecordsLoaded(generation, query, frame, page))
-        except (DrmsError, ValueError) as exc:
-            self.post_message(ArchiveFailed(generation, f"Querying {query}", exc))
-
-    def on_count_ready(self, message: CountReady) -> None:
-        if message.generation != self.generation or message.query != self.query_text:
-            return
-        self.count = message.count
-        self._set_count(
-            f"{message.count} records; listing…" if message.count else "0 records match."
+        self.requests.start(
+            "records", f"Querying {text}", lambda: archive.count(text), self._count_ready
         )
 
-    def on_records_loaded(self, message: RecordsLoaded) -> None:
-        if message.generation != self.generation or message.query != self.query_text:
+    def _count_ready(self, count: int) -> None:
+        self.count = count
+        self._set_count(f"{count} records; listing…" if count else "0 records match.")
+        if count:
+            self._load_page(0)
+
+    def _load_page(self, page: int) -> None:
+        """List the records up to the end of `page` (the records request of this query)."""
+        archive, query, keys = self.archive, self.query_text, self._keys or [TIME_KEY]
+        if archive is None:
             return
-        self.frame, self.page = message.frame, message.page
+
+        def show(frame: pd.DataFrame) -> None:
+            self._records_loaded(frame, page)
+
+        self.requests.start(
+            "records",
+            f"Querying {query}",
+            lambda: archive.records(query, keys, n=PAGE_SIZE * (page + 1)),
+            show,
+        )
+
+    def _records_loaded(self, frame: pd.DataFrame, page: int) -> None:
+        self.frame, self.page = frame, page
         self._show_page()
         if isinstance(self.focused, Input) and self.focused.id in ("query", "keys"):
             self.query_one("#records", DataTable).focus()
@@ -378,11 +355,11 @@ class ArchiveScreen(Screen[None]):
             self._show_page()
             return
         self._set_count(f"{self.count} records; loading page {page + 1}…")
-        self._load_records(
-            self.archive, self.generation, self.query_text, self._keys or ["T_REC"], page, False
-        )
+        self._load_page(page)
 
     def _show_page(self) -> None:
+        if self.frame is None:
+            return
         table = self.query_one("#records", DataTable)
         table.clear(columns=True)
         table.add_columns(*(clean(c) for c in self.frame.columns))
@@ -406,6 +383,8 @@ class ArchiveScreen(Screen[None]):
     # -- plot -----------------------------------------------------------------------------
 
     def _update_plot_keys(self) -> None:
+        if self.frame is None:
+            return
         select = self.query_one("#plot-key", Select)
         keys = plottable_keys(self.frame)
         previous = select.value
@@ -467,15 +446,12 @@ class ArchiveScreen(Screen[None]):
             )
             return
         recordset = self.query_one("#query", Input).value.strip()
-        cache = Path(self.settings.cache_dir) / "drms"
-
         dialog = ExportDialog(
             self.archive.client,
             recordset,
-            cache,
+            self.settings.cache_dir / "drms",
             email=self._email,
-            first_delay=self._export_first_delay,
-            timeout=self._export_timeout,
+            timing=self.export_timing,
         )
 
         def finished(paths: list[Path] | None) -> None:
@@ -487,21 +463,22 @@ class ArchiveScreen(Screen[None]):
 
     # -- errors ---------------------------------------------------------------------------
 
-    def on_archive_failed(self, message: ArchiveFailed) -> None:
-        if message.generation != self.generation or self.archive is None:
+    def _failed(self, what: str, error: Exception) -> None:
+        """Show why a request (`what`, e.g. "Reading hmi.M_45s") failed."""
+        if self.archive is None:
             return
         server = self.archive.server
-        if isinstance(message.error, DrmsConnectionError):
-            cause = message.error.__cause__ or message.error
+        if isinstance(error, DrmsConnectionError):
+            cause = error.__cause__ or error
             self._say(
                 f"Cannot reach the DRMS server {server.name} at {server.cgi_baseurl} "
                 f"({describe(cause)}). Press s to pick another server or a custom URL; r retries.",
                 error=True,
             )
         else:
-            self._say(f"{message.what} failed: {describe(message.error)}", error=True)
-        if message.what.startswith("Querying"):
-            self._set_count(f"{message.what} failed.")
+            self._say(f"{what} failed: {describe(error)}", error=True)
+        if what.startswith("Querying"):
+            self._set_count(f"{what} failed.")
 
     def _say(self, text: str, *, error: bool = False) -> None:
         line = self.query_one("#archive-message", Static)
