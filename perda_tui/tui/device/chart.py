@@ -110,6 +110,8 @@ class LiveChart(Vertical):
         self.paused = False
         self.stale = ""
         """Why values no longer come (`server lost`, `device gone`); empty while live."""
+        self.message = ""
+        """The line under the readouts in full (it is cut to the panel's width)."""
         self._anchor: tuple[float, float] | None = None  # (newest server time, clock then)
 
     def compose(self) -> ComposeResult:
@@ -176,9 +178,10 @@ class LiveChart(Vertical):
 
     def say(self, text: str, style: str = "") -> None:
         """One line under the readouts (empty: hidden)."""
-        message = self.query_one("#watch-message", Static)
-        message.update(literal(text, style))
-        message.display = bool(text)
+        self.message = text
+        line = self.query_one("#watch-message", Static)
+        line.update(literal(text, style))
+        line.display = bool(text)
 
     def add(self, updates: list[ValueUpdate]) -> None:
         """New values: readouts now, the chart at the next `tick()`."""

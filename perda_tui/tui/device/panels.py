@@ -200,10 +200,11 @@ def mark(panel: Widget, subtitle: str) -> None:
 class Panel(Static):
     """A bordered panel with a title; `show()` replaces its content."""
 
+    can_focus = True  # Tab reaches every panel (and scrolls it into view)
+
     def __init__(self, title: str, *, id: str) -> None:
         super().__init__(Text("—", style="dim"), id=id, classes="device-panel")
         self.border_title = title
-        self.can_focus = True  # Tab reaches every panel (and scrolls it into view)
 
     def show(self, text: Text) -> None:
         """Replace the content."""
@@ -213,13 +214,14 @@ class Panel(Static):
 class DataloggerPanel(Vertical):
     """Datalogger state and a progress bar for `completion_ratio` (hidden when None)."""
 
+    can_focus = True
+
     def compose(self) -> ComposeResult:
         yield Static(Text("—", style="dim"), id="datalogger-text")
         yield ProgressBar(total=100, show_eta=False, id="datalogger-progress")
 
     def on_mount(self) -> None:
         self.border_title = "Datalogger"
-        self.can_focus = True
 
     def show(self, info: DataloggingInfo, device: DeviceInfo | None) -> None:
         """Show the state; the bar only while a ratio is known (no busy animation)."""

@@ -408,13 +408,15 @@ class DeviceScreen(Screen[None]):
         return {name: self.query_one(f"#panel-{name}", Panel) for name in PANELS}
 
     def action_show_details(self) -> None:
-        """The full connection line and the last error, as a notification."""
+        """The full texts of the lines cut to the screen's width, as a notification."""
         client = self.client
         lines = [self.status_line()]
         if client is not None and client.last_error and client.last_error not in lines[0]:
             lines.append(f"last error: {client.last_error}")
         if self.link_answer:
             lines.append(f"link: {self.link_answer}")
+        if self.query_one(LiveChart).message:
+            lines.append(f"watch: {self.query_one(LiveChart).message}")
         self.notify("\n".join(lines), title="Connection", markup=False, timeout=15)
 
     # -- watches --------------------------------------------------------------------------

@@ -28,6 +28,8 @@ class ConnectionText(Widget):
     DEFAULT_CSS = """
     ConnectionText {
         height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -42,7 +44,7 @@ class ConnectionText(Widget):
             self.refresh()
 
     def render(self) -> Text:
-        return Text(self.text.plain, no_wrap=True, overflow="ellipsis", spans=self.text.spans)
+        return self.text
 
 
 class DeviceStatusBar(Horizontal):
