@@ -1,4 +1,4 @@
-"""Parse problems are on the plot screen at once, and one key shows the full report."""
+"""Parse problems are on the plot screen at once, and `w` shows the full report."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
 from perda_tui.logs import Log
-from perda_tui.tui.plot.problems import ProblemsScreen
+from perda_tui.tui.plot.details import DetailsScreen
 from tests.charts.plot_app import PlotApp, drawn, sample_log
 from tests.tui.conftest import static_text, wait_for, wait_screen
 
@@ -52,11 +52,11 @@ async def test_skipped_rows_and_warnings_are_shown_and_listed(tmp_path: Path) ->
         assert "⚠ 3 rows skipped (lines 5, 7, 8) · 2 warnings · w: details" in line
         assert pilot.app.screen.query_one("#plot-problems", Static).display
         await pilot.press("enter")  # to the signal list: the search box takes letters
-        await wait_for(pilot, lambda: "Parse report" in footer_keys(pilot))
+        await wait_for(pilot, lambda: "Details" in footer_keys(pilot))
         await pilot.press("w")
-        await wait_screen(pilot, "ProblemsScreen")
+        await wait_screen(pilot, "DetailsScreen")
         report = pilot.app.screen
-        assert isinstance(report, ProblemsScreen)
+        assert isinstance(report, DetailsScreen)
         shown = "\n".join(str(s.render()) for s in report.query(".problem").results(Static))
         assert "3 malformed data rows skipped; lines: 5, 7, 8" in shown
         assert "[b]oops[/b]" in shown  # quoted as written: markup is not interpreted
@@ -71,8 +71,6 @@ async def test_a_clean_log_shows_no_problem_line(tmp_path: Path) -> None:
     async with PlotApp(log).run_test(size=SIZE) as pilot:
         await drawn(pilot)
         assert not pilot.app.screen.query_one("#plot-problems", Static).display
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: "Export" in footer_keys(pilot))
-        assert "Parse report" not in footer_keys(pilot)
-        await pilot.press("w")
-        assert type(pilot.app.screen).__name__ == "PlotScreen"
+        await pilot.press("enter", "w")
+        await wait_screen(pilot, "DetailsScreen")
+        assert "no problems" in static_text(pilot, "#details-clean")

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from perda_tui.charts.backend import ChartTheme, marker_glyph
+from perda_tui.tui.common.text import shorten_names
 from perda_tui.tui.plot.view import Sample, Selected, Selection
 
 if TYPE_CHECKING:
@@ -22,6 +23,16 @@ if TYPE_CHECKING:
 
 #: How many search results the picker lists.
 SEARCH_RESULTS = 50
+#: Signal names are shortened in the middle to fit, never below this many cells.
+MIN_NAME_WIDTH = 10
+#: Name width before the first layout tells the real one.
+DEFAULT_NAME_WIDTH = 24
+#: Cells before a name in the lists: a three-glyph swatch and a space.
+SWATCH_CELLS = 4
+#: A description is shown after a name only when this much of it fits.
+MIN_DESCRIPTION_CELLS = 8
+#: Room kept for the list's scroll bar.
+SCROLLBAR_CELLS = 1
 
 
 def swatch(theme: ChartTheme, slot: int) -> Text:
@@ -51,6 +62,8 @@ class SignalPicker(Vertical):
         self.source_log = log
         self.selection = selection
         self.theme = ChartTheme.ansi16()
+        self._name_width = DEFAULT_NAME_WIDTH
+        self._short: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         # "/" is the key that jumps here: it is never typed into the search itself.
@@ -76,10 +89,20 @@ class SignalPicker(Vertical):
             return None
         return options.get_option_at_index(options.highlighted).id
 
+    def on_resize(self) -> None:
+        """Names are shortened to the list's width: shorten them again when it changes."""
+        region = self.query_one("#signal-list", OptionList).scrollable_content_region
+        width = max(region.width - SWATCH_CELLS - SCROLLBAR_CELLS, MIN_NAME_WIDTH)
+        if region.width and width != self._name_width:
+            self._name_width = width
+            self.show_matches()
+
     def show_matches(self) -> None:
         """Refill the list from the search box, best match highlighted."""
         options = self.query_one("#signal-list", OptionList)
         signals = self.matches
+        names = [s.name for s in signals]
+        self._short = dict(zip(names, shorten_names(names, self._name_width), strict=True))
         options.clear_options()
         options.add_options(Option(self._prompt(s), id=s.name) for s in signals)
         if signals:
@@ -97,8 +120,9 @@ class SignalPicker(Vertical):
         item = self.selection.get(signal.name)
         text = swatch(self.theme, item.slot) if item else Text("   ")
         text.append(" ")
-        text.append(signal.name, style="bold" if item else "")
-        if signal.description:
+        text.append(self._short.get(signal.name, signal.name), style="bold" if item else "")
+        room = self._name_width - len(text) + SWATCH_CELLS - 2
+        if signal.description and room >= MIN_DESCRIPTION_CELLS:  # never a lone "…"
             text.append(f"  {signal.description}", style="dim")
         return text
 
@@ -122,23 +146,42 @@ class SelectionPanel(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._shown = Text()
+        self._request: tuple[Sequence[Selected], ChartTheme, dict[str, Sample | None] | None] = (
+            (),
+            ChartTheme.ansi16(),
+            None,
+        )
+
+    def on_resize(self) -> None:
+        """Names are shortened to the panel's width: shorten them again when it changes."""
+        self.show(*self._request)
 
     def show(
         self, items: Sequence[Selected], theme: ChartTheme, samples: dict[str, Sample | None] | None
     ) -> None:
         """List `items`, one line each; with `samples`, each signal's value at the cursor."""
+        self._request = (items, theme, samples)
         if not items:
             text = Text("Space adds the highlighted signal", style="dim")
         else:
+            values = None
+            if samples is not None:
+                found = [samples.get(item.name) for item in items]
+                values = [format_value(sample.value) if sample else "—" for sample in found]
+            room = self.content_region.width or DEFAULT_NAME_WIDTH + SWATCH_CELLS
+            value_cells = max(map(len, values)) + 1 if values else 0
+            width = max(room - SWATCH_CELLS - 2 - value_cells, MIN_NAME_WIDTH)
+            names = [item.name for item in items]
+            short = shorten_names(names, min(width, max(map(len, names))))
+            pad = max(map(len, short))
             lines = []
-            for item in items:
+            for index, (item, name) in enumerate(zip(items, short, strict=True)):
                 line = swatch(theme, item.slot)
                 line.append(" R " if item.right_axis else " L ", style="dim")
-                if samples is not None:
-                    sample = samples.get(item.name)
-                    line.append(format_value(sample.value) if sample else "—", style="bold")
+                line.append(name.ljust(pad) if values else name)
+                if values:
                     line.append(" ")
-                line.append(item.name)
+                    line.append(values[index], style="bold")
                 lines.append(line)
             text = Text("\n").join(lines)
         if text != self._shown:
@@ -147,27 +190,39 @@ class SelectionPanel(Static):
             self._shown = text
 
 
-STATS_COLUMNS = ("", "count", "min", "max", "mean", "std", "rate Hz", "signal")
+STATS_COLUMNS = ("", "signal", "count", "min", "max", "mean", "std", "rate Hz")
 #: Significant digits in the stats table (narrow enough for an 80-column terminal).
 STATS_DIGITS = 5
+#: Cells the stats table's other columns take (swatch, count, five numbers, padding).
+STATS_NUMBERS_CELLS = 54
 
 
 class StatsTable(DataTable):
     """Count, min, max, mean, std and rate of each selected signal in the visible window.
 
-    Rows start with the signal's swatch and end with its name, so the numbers stay
-    visible on narrow terminals; the row key is the signal name.
+    Rows start with the signal's swatch and name, shortened in the middle so that the
+    numbers stay visible on narrow terminals; the row key is the signal name.
     """
+
+    _shown: tuple[list[tuple[Selected, SignalStats]], ChartTheme] = ([], ChartTheme.ansi16())
 
     def on_mount(self) -> None:
         self.cursor_type = "none"
         self.add_columns(*STATS_COLUMNS)
 
+    def on_resize(self) -> None:
+        """Names are shortened to the table's width: shorten them again when it changes."""
+        self.show(*self._shown)
+
     def show(self, rows: Iterable[tuple[Selected, SignalStats]], theme: ChartTheme) -> None:
         """Replace the rows with (selected signal, stats) pairs."""
+        rows = list(rows)
+        self._shown = (rows, theme)
         self.clear()
-        for item, stats in rows:
+        width = max(self.size.width - STATS_NUMBERS_CELLS, MIN_NAME_WIDTH)
+        short = shorten_names([item.name for item, _ in rows], width)
+        for (item, stats), name in zip(rows, short, strict=True):
             values = (stats.min, stats.max, stats.mean, stats.std, stats.rate_hz)
             numbers = [format_value(v, STATS_DIGITS) for v in values]
-            cells = [swatch(theme, item.slot), f"{stats.count:,}", *numbers, item.name]
+            cells = [swatch(theme, item.slot), name, f"{stats.count:,}", *numbers]
             self.add_row(*cells, key=item.name)

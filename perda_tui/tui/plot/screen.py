@@ -25,8 +25,8 @@ from perda_tui.charts.envelope import Envelope
 from perda_tui.errors import describe
 from perda_tui.tui.common.chart_view import Builder, ChartView
 from perda_tui.tui.common.prompt import ConfirmScreen, PromptScreen
+from perda_tui.tui.plot.details import DetailsScreen, problems_summary
 from perda_tui.tui.plot.panels import SelectionPanel, SignalPicker, StatsTable
-from perda_tui.tui.plot.problems import ProblemsScreen, has_problems, problems_summary
 from perda_tui.tui.plot.view import (
     PAN_FRACTION,
     ZOOM_FACTOR,
@@ -59,24 +59,25 @@ class PlotScreen(Screen[None]):
 
     CSS_PATH = stylesheet("plot.tcss")
 
+    #: Most important first: a narrow footer shows the first ones ("Back" always).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="plot.search"),
+        Binding("escape,q", "back", "Back", id="plot.back"),
         Binding("space", "toggle_signal", "Toggle", id="plot.toggle"),
-        Binding("y", "toggle_axis", "2nd axis", id="plot.axis"),
+        Binding("slash", "search", "Search", id="plot.search"),
         Binding("plus,equals_sign", "zoom_in", "Zoom in", key_display="+", id="plot.zoom_in"),
         Binding("minus", "zoom_out", "Zoom out", key_display="-", id="plot.zoom_out"),
+        Binding("c", "cursor", "Cursor", id="plot.cursor"),
+        Binding("g", "goto", "Go to", id="plot.goto"),
+        Binding("e", "export", "Export", id="plot.export"),
+        Binding("w", "details", "Details", id="plot.details"),
+        Binding("t", "clock", "Clock time", id="plot.clock"),
+        Binding("y", "toggle_axis", "2nd axis", id="plot.axis"),
+        Binding("0", "reset", "Reset", id="plot.reset"),
         Binding("left", "left", "Pan/cursor left", show=False, id="plot.left"),
         Binding("right", "right", "Pan/cursor right", show=False, id="plot.right"),
         Binding("shift+left", "left(10)", "Cursor 10 left", show=False, id="plot.left_fast"),
         Binding("shift+right", "right(10)", "Cursor 10 right", show=False, id="plot.right_fast"),
-        Binding("c", "cursor", "Cursor", id="plot.cursor"),
-        Binding("g", "goto", "Go to", id="plot.goto"),
-        Binding("0", "reset", "Reset", id="plot.reset"),
-        Binding("t", "clock", "Clock time", id="plot.clock"),
-        Binding("e", "export", "Export", id="plot.export"),
-        Binding("w", "problems", "Parse report", id="plot.problems"),
         Binding("down", "focus_list", "Signal list", show=False, id="plot.list"),
-        Binding("escape", "back", "Back", id="plot.back"),
     ]
 
     def __init__(self, log: Log, source_name: str, *, export_dir: Path) -> None:
@@ -230,14 +231,9 @@ class PlotScreen(Screen[None]):
 
     # ------------------------------------------------------------------ actions
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The parse report key exists only for logs with problems."""
-        if action == "problems":
-            return has_problems(self.source_log)
-        return True
-
-    def action_problems(self) -> None:
-        self.app.push_screen(ProblemsScreen(self.source_log, self.source_name))
+    def action_details(self) -> None:
+        """The full status line, the log's facts and its parse report (`w`)."""
+        self.app.push_screen(DetailsScreen(self.source_log, self.source_name, self.status_text()))
 
     def action_search(self) -> None:
         self.query_one("#signal-search").focus()
@@ -323,12 +319,13 @@ class PlotScreen(Screen[None]):
         self.refresh_view(stats=False)
 
     def action_back(self) -> None:
-        """Esc: from the search box to the list, else leave cursor mode, else close."""
+        """Esc/q: from the search box to the list, else leave cursor mode, else close (the
+        app decides what comes next)."""
         if self.focused is self.query_one("#signal-search"):
             self.action_focus_list()
         elif self.cursor is not None:
             self.action_cursor()
-        elif len(self.app.screen_stack) > 1:
+        else:
             self.dismiss(None)
 
     def action_goto(self) -> None:

@@ -1,7 +1,9 @@
-"""What went wrong while parsing a log: a one-line summary and the full report in a modal.
+"""The full text behind the plot screen's short lines: the view, the log and its parse report.
 
-The text comes from the file (malformed mapping lines are quoted), so it is shown as
-literal, cleaned text: markup and control characters in a log never reach the terminal.
+A one-line summary of the parse problems sits above the chart; `DetailsScreen` shows the
+full status line and every problem. Warnings quote the file (malformed mapping lines),
+so they are shown as literal, cleaned text: markup and control characters in a log
+never reach the terminal.
 """
 
 from __future__ import annotations
@@ -64,50 +66,65 @@ def problems_report(log: Log) -> list[str]:
     return report + [clean(w) for w in _other_warnings(log)]
 
 
-class ProblemsScreen(ModalScreen[None]):
-    """The full parse report of a log; Esc (or the key that opened it) closes it."""
+class DetailsScreen(ModalScreen[None]):
+    """The plot screen's full status line, the log's facts and its parse report; Esc closes."""
 
     DEFAULT_CSS = """
-    ProblemsScreen {
+    DetailsScreen {
         align: center middle;
     }
-    ProblemsScreen > Vertical {
+    DetailsScreen > Vertical {
         width: 90%;
         max-width: 100;
         height: auto;
         max-height: 90%;
-        border: round $warning;
+        border: round $primary;
         background: $surface;
         padding: 0 1;
     }
-    ProblemsScreen VerticalScroll {
+    DetailsScreen VerticalScroll {
         height: auto;
         max-height: 20;
     }
-    ProblemsScreen .problem {
-        margin-bottom: 1;
+    DetailsScreen .heading {
+        text-style: bold;
+        margin-top: 1;
     }
-    ProblemsScreen #problems-hint {
+    DetailsScreen #details-hint {
         color: $text-muted;
     }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,w,q", "close", "Close", id="problems.close"),
+        Binding("escape,w,q", "close", "Close", id="details.close"),
     ]
 
-    def __init__(self, log: Log, source_name: str) -> None:
+    def __init__(self, log: Log, source_name: str, view: str) -> None:
         super().__init__()
         self.source_log = log
         self.source_name = source_name
+        self.view = view
 
     def compose(self) -> ComposeResult:
+        log = self.source_log
+        recorded = log.recording_time.strftime("%Y-%m-%d %H:%M:%S") if log.recording_time else "-"
+        facts = [
+            f"recorded {recorded} (the wall-clock time of raw timestamp 0)",
+            f"{len(log)} signals, {log.sample_count:,} samples, time unit {log.time_unit}",
+        ]
+        report = problems_report(log)
         with Vertical():
-            yield Label(literal(f"Parse report of {self.source_name}", "bold"), id="problems-title")
-            with VerticalScroll(id="problems-list"):
-                for line in problems_report(self.source_log):
+            yield Label(literal(self.source_name, "bold"), id="details-title")
+            with VerticalScroll(id="details-body"):
+                yield Static(Text(self.view), id="details-view")
+                yield Static("Log", classes="heading")
+                yield Static(Text("\n".join(facts)), id="details-log")
+                yield Static("Parse report", classes="heading")
+                if not report:
+                    yield Static("no problems: every row was read", id="details-clean")
+                for line in report:
                     yield Static(Text(f"• {line}"), classes="problem")
-            yield Label("Esc closes · ↑/↓ scroll", id="problems-hint")
+            yield Label("Esc closes · ↑/↓ scroll", id="details-hint")
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
