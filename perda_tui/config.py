@@ -9,7 +9,7 @@ import argparse
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import platformdirs
@@ -96,13 +96,18 @@ def load_settings(
         values.update(
             {key: value for key, value in vars(flags).items() if key in known and value is not None}
         )
-    paths = ("cache_dir", "export_dir")
-    settings = Settings(**{k: v for k, v in values.items() if k not in paths})  # type: ignore[arg-type]
-    cache, export = values.get("cache_dir"), values.get("export_dir")
-    return replace(
-        settings,
-        cache_dir=Path(str(cache)).expanduser() if cache else default_cache_dir(env),
-        export_dir=Path(str(export)).expanduser() if export else default_export_dir(env),
+    text = {key: str(value) for key, value in values.items() if key != "insecure"}
+
+    def folder(key: str, default: Path) -> Path:
+        return Path(text[key]).expanduser() if text.get(key) else default
+
+    return Settings(
+        url=text.get("url", Settings.url),
+        cache_dir=folder("cache_dir", default_cache_dir(env)),
+        scrutiny_url=text.get("scrutiny_url", Settings.scrutiny_url),
+        drms_server=text.get("drms_server", Settings.drms_server),
+        insecure=bool(values.get("insecure", Settings.insecure)),
+        export_dir=folder("export_dir", default_export_dir(env)),
     )
 
 

@@ -16,11 +16,14 @@ import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from perda_tui.server.app import GatewayConfig, create_app
 from perda_tui.server.metadata import MetadataStore
 from perda_tui.server.storage import S3Settings, S3Storage
+
+if TYPE_CHECKING:
+    from perda_tui.server.embedded_s3 import EmbeddedS3
 
 META_SUFFIX = ".meta.json"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -38,7 +41,7 @@ class RunningDataServer:
         port: int,
         storage: S3Storage,
         metadata: MetadataStore,
-        embedded: Any = None,
+        embedded: EmbeddedS3 | None = None,
         session_ttl: float,
         login_delay: float,
         log_level: str,

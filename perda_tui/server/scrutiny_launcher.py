@@ -20,7 +20,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 Flavour = Literal["tcp", "ws"]
 
@@ -199,15 +199,16 @@ def start_demo_server() -> RunningScrutinyServer:
     return server
 
 
-def _check(flavours: list[str]) -> int:
+def _check(flavours: list[Flavour]) -> int:
     """Start and stop the given servers; exit status 0 when all accepted connections."""
     for flavour in flavours:
-        with start_scrutiny_server(flavour) as server:  # type: ignore[arg-type]
+        with start_scrutiny_server(flavour) as server:
             print(f"Scrutiny {VENVS[flavour][1]} server accepted connections at {server.url}")
     return 0
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] != ["--check"] or not set(sys.argv[2:]) <= set(VENVS):
+    wanted = [f for f in get_args(Flavour) if f in sys.argv[2:]]
+    if sys.argv[1:2] != ["--check"] or len(wanted) != len(sys.argv[2:]):
         sys.exit("usage: scrutiny_launcher.py --check [tcp] [ws]")
-    sys.exit(_check(sys.argv[2:]))
+    sys.exit(_check(wanted))

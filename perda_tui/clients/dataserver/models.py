@@ -75,7 +75,10 @@ class S3Credentials:
         if not isinstance(doc, dict):
             raise ServerError("credentials answer is not a JSON object", 200)
         values = {name: doc.get(name) for name in ("access_key", "secret_key", "bucket_name")}
-        bad = [name for name, value in values.items() if not isinstance(value, str) or not value]
+        strings = {
+            name: value for name, value in values.items() if isinstance(value, str) and value
+        }
+        bad = [name for name in values if name not in strings]
         endpoint = doc.get("endpoint") or ""
         if not isinstance(endpoint, str) or (
             endpoint and urlsplit(endpoint).scheme not in ("http", "https")
@@ -83,7 +86,12 @@ class S3Credentials:
             bad.append("endpoint")
         if bad:
             raise ServerError(f"credentials answer lacks a valid {', '.join(bad)}", 200)
-        return cls(endpoint=endpoint, **values)  # type: ignore[arg-type]
+        return cls(
+            access_key=strings["access_key"],
+            secret_key=strings["secret_key"],
+            bucket_name=strings["bucket_name"],
+            endpoint=endpoint,
+        )
 
 
 def _text(value: object) -> str:
