@@ -95,7 +95,30 @@ def test_quick_export_names_files_after_records(client, tmp_path: Path) -> None:
         f"hmi.m_45s.20240101_{t}_TAI.magnetogram.fits"
         for t in ("000000", "000045", "000130", "000215")
     ]
-    assert paths[0].parent.name == "url_quick"
+    assert paths[0].parent.name == f"url_quick_{job.created:%Y%m%d_%H%M%S}"
+
+
+def test_each_quick_export_gets_its_own_folder(client, tmp_path: Path) -> None:
+    first, second = ExportJob.submit(client, QUERY, EMAIL), ExportJob.submit(client, QUERY, EMAIL)
+    second.created = first.created  # the same second: the name is still not shared
+    one, two = first.download(tmp_path), second.download(tmp_path)
+    assert one[0].parent != two[0].parent
+    assert two[0].parent.name == f"url_quick_{first.created:%Y%m%d_%H%M%S}_2"
+    assert [p.name for p in one] == [p.name for p in two]
+
+
+def test_existing_files_are_replaced_only_with_overwrite(client, tmp_path: Path) -> None:
+    job = ExportJob.submit(client, QUERY, EMAIL, method="url")
+    job.wait(first_delay=0.01)
+    assert job.existing(tmp_path) == []
+    kept = job.folder(tmp_path) / job.files()[0].filename
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"keep me")
+    assert job.existing(tmp_path) == [kept]
+    paths = job.download(tmp_path)
+    assert kept.read_bytes() == b"keep me" and paths[0].name == kept.name + ".1"
+    paths = job.download(tmp_path, overwrite=True)
+    assert paths[0] == kept and kept.read_bytes() != b"keep me"
 
 
 def test_tar_export_downloads_one_file(client, tmp_path: Path) -> None:

@@ -30,15 +30,23 @@ FAST_EXPORTS = ExportTiming(first_delay=0.02)
 
 
 def archive_app(
-    cgi_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **servers: ServerConfig
+    cgi_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    export_dir: Path | None = None,
+    **servers: ServerConfig,
 ) -> PerdaApp:
     """`perda-tui archive` on the local DRMS server, registered under `LOCAL` for this test
-    (plus any extra registered `servers`, e.g. `kis=...` to replace KIS)."""
+    (plus any extra registered `servers`, e.g. `kis=...` to replace KIS); exports go to
+    `export_dir` (default: `tmp_path/exports`, not created)."""
     local = {LOCAL.lower(): custom_server(cgi_url, name=LOCAL)}
     for key, server in (local | servers).items():
         monkeypatch.setitem(config._registry, key, server)
     settings = Settings(
-        cache_dir=tmp_path / "cache", export_dir=tmp_path / "exports", drms_server=LOCAL
+        cache_dir=tmp_path / "cache",
+        export_dir=export_dir or tmp_path / "exports",
+        drms_server=LOCAL,
     )
     return PerdaApp(settings, screen="archive")
 
@@ -246,7 +254,7 @@ async def test_export_with_downloads(
         assert "✓ registered (status 2)" in static_text(pilot, "#export-email-status")
         assert "JSOC_20260101_000001: status 0 (done)" in static_text(pilot, "#export-status")
         assert dialog.query_one("#export-progress", ProgressBar).percentage == 1.0
-        folder = tmp_path / "cache" / "drms" / "JSOC_20260101_000001"
+        folder = tmp_path / "exports" / "drms" / "JSOC_20260101_000001"
         assert sorted(p.name for p in folder.iterdir()) == [
             f"hmi.m_45s.20240101_{t}_TAI.magnetogram.fits"
             for t in ("000000", "000045", "000130", "000215")

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -148,6 +149,9 @@ class ExportJob:
         self, client: HttpJsonClient, answer: Mapping[str, Any], requestid: str | None = None
     ) -> None:
         self.client = client
+        self.created = datetime.now()
+        """When the request was made (names the folder of an immediate url_quick answer)."""
+        self._quick_folder: Path | None = None
         self._update(answer, requestid)
 
     @classmethod
@@ -234,15 +238,43 @@ class ExportJob:
             files.append(ExportFile(record=record, filename=name, url=url))
         return files
 
+    def folder(self, root: Path) -> Path:
+        """This request's own folder under `root`: its request id, or for an immediate
+        url_quick answer (which has none) `url_quick_<local time of the request>`, numbered
+        `_2`, `_3`, ... if another request took that name (chosen once per job)."""
+        if self.requestid:
+            return Path(root) / safe_filename(self.requestid)
+        if self._quick_folder is None or self._quick_folder.parent != Path(root):
+            stamp = f"url_quick_{self.created:%Y%m%d_%H%M%S}"
+            candidate, number = Path(root) / stamp, 2
+            while candidate.exists():
+                candidate, number = Path(root) / f"{stamp}_{number}", number + 1
+            self._quick_folder = candidate
+        return self._quick_folder
+
+    def existing(self, root: Path) -> list[Path]:
+        """Files of this export already in its folder (a download would replace them)."""
+        folder = self.folder(root)
+        return [
+            path
+            for path in (folder / safe_filename(item.filename) for item in self.files())
+            if path.exists()
+        ]
+
     def download(
         self,
-        cache_dir: Path,
+        root: Path,
         *,
+        overwrite: bool = False,
         progress: Callable[[DownloadProgress], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> list[Path]:
-        """Download every file into `cache_dir/<request id>/`; all failures raise together."""
-        folder = Path(cache_dir) / safe_filename(self.requestid or "url_quick")
+        """Download every file into `folder(root)`; all failures raise together.
+
+        An existing file is replaced only with `overwrite`; otherwise the new one is saved
+        beside it as `name.1`, `name.2`, ... (as drms).
+        """
+        folder = self.folder(root)
         private_mkdir(folder)
         import httpx
 
@@ -250,7 +282,8 @@ class ExportJob:
         paths: list[Path] = []
         failures: list[tuple[str, str]] = []
         for index, item in enumerate(files):
-            target = _free_path(folder, safe_filename(item.filename))
+            name = safe_filename(item.filename)
+            target = folder / name if overwrite else _free_path(folder, name)
             try:
                 self._fetch(item, target, index, len(files), progress, cancel)
             except httpx.HTTPError as exc:

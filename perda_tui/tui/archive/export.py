@@ -1,11 +1,14 @@
 """`ExportDialog`: check the email, choose method and protocol, follow the export, download.
 
 The request id and the server's latest status stay on screen the whole time, so a stuck
-export can be followed up. Files go to `<cache>/drms/<request id>/`.
+export can be followed up. Files go to the export folder, one folder per request
+(`<export folder>/<request id>/`, `url_quick_<time>/` for immediate answers); files already
+there are replaced only when the user says so.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +32,13 @@ from perda_tui.clients.drms import (
 )
 from perda_tui.clients.drms.client import EXPORT_METHODS
 from perda_tui.errors import describe
+from perda_tui.private_files import private_mkdir
 from perda_tui.tui.archive.messages import (
     EmailChecked,
     ExportDone,
     ExportFailed,
     ExportFileProgress,
+    ExportReady,
     ExportStatusChanged,
 )
 from perda_tui.tui.common.text import literal
@@ -53,6 +58,19 @@ class ExportTiming:
     timeout: float = 30 * 60.0
 
 
+def folder_problem(folder: Path) -> str | None:
+    """Create `folder` if missing; one line saying why files cannot go there, or None."""
+    try:
+        private_mkdir(folder)
+    except OSError as exc:
+        return f"Cannot create the export folder {folder}: {exc.strerror or describe(exc)}"
+    if not folder.is_dir():
+        return f"The export folder {folder} is not a folder."
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"The export folder {folder} is not writable."
+    return None
+
+
 class ExportDialog(ModalScreen[list[Path] | None]):
     """Modal export form and progress; dismissed with the downloaded paths (or None)."""
 
@@ -65,7 +83,7 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         self,
         client: HttpJsonClient,
         recordset: str,
-        cache_dir: Path,
+        folder: Path,
         *,
         email: str = "",
         timing: ExportTiming = ExportTiming(),
@@ -73,17 +91,19 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         super().__init__()
         self._client = client
         self._recordset = recordset
-        self._cache_dir = cache_dir
+        self._folder = folder
         self._email = email
         self.entered_email = email
         """The address in the form when the dialog was closed."""
         self._timing = timing
         self._cancel = threading.Event()
         self._paths: list[Path] | None = None
+        self._ready: ExportJob | None = None  # finished on the server, waiting for the user
         self.running = False
 
     def on_mount(self) -> None:
         self.query_one("#export-progress", ProgressBar).display = False  # until files flow
+        self.query_one("#export-confirm").display = False  # until files would be replaced
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
@@ -110,6 +130,10 @@ class ExportDialog(ModalScreen[list[Path] | None]):
                 )
                 yield Button("Start", id="export-start", variant="primary", compact=True)
             yield Static("Not started.", id="export-status")
+            with Horizontal(id="export-confirm", classes="export-row"):
+                yield Static("", id="export-existing")
+                yield Button("Overwrite", id="export-overwrite", variant="error", compact=True)
+                yield Button("Keep both", id="export-keep", compact=True)
             yield ProgressBar(id="export-progress", show_eta=False)
             yield Static("", id="export-file")
 
@@ -143,6 +167,14 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         """The address in the form."""
         return self.query_one("#export-email", Input).value.strip()
 
+    @on(Button.Pressed, "#export-overwrite")
+    @on(Button.Pressed, "#export-keep")
+    def _confirmed(self, event: Button.Pressed) -> None:
+        job, self._ready = self._ready, None
+        self.query_one("#export-confirm").display = False
+        if job is not None:
+            self._download(job, overwrite=event.button.id == "export-overwrite")
+
     def action_close(self) -> None:
         """Stop a running export/download and close."""
         self.entered_email = self.email
@@ -164,6 +196,9 @@ class ExportDialog(ModalScreen[list[Path] | None]):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _run(self, recordset: str, email: str, method: str, protocol: str) -> None:
         try:
+            problem = folder_problem(self._folder)
+            if problem:
+                raise ValueError(problem)
             check = self._archive_check(email)
             self.post_message(EmailChecked(check))
             if not check.registered:
@@ -176,7 +211,17 @@ class ExportDialog(ModalScreen[list[Path] | None]):
                 on_status=self._status_changed,
                 cancel=self._cancel,
             )
-            paths = job.download(self._cache_dir, progress=self._progress, cancel=self._cancel)
+            job.files()  # raises now if the finished export lists nothing usable
+            self.post_message(ExportReady(job))
+        except (DrmsError, ValueError, OSError) as exc:
+            self.post_message(ExportFailed(exc))
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _download(self, job: ExportJob, *, overwrite: bool) -> None:
+        try:
+            paths = job.download(
+                self._folder, overwrite=overwrite, progress=self._progress, cancel=self._cancel
+            )
             self.post_message(ExportDone(paths))
         except (DrmsError, ValueError, OSError) as exc:
             self.post_message(ExportFailed(exc))
@@ -197,6 +242,21 @@ class ExportDialog(ModalScreen[list[Path] | None]):
     def on_export_status_changed(self, message: ExportStatusChanged) -> None:
         self._set("#export-status", message.status.describe())
 
+    def on_export_ready(self, message: ExportReady) -> None:
+        job = message.job
+        existing = job.existing(self._folder)
+        if not existing:
+            self._download(job, overwrite=False)
+            return
+        self._ready = job
+        folder = job.folder(self._folder)
+        self._set(
+            "#export-existing",
+            f"{len(existing)} of these files are already in {folder}:",
+        )
+        self.query_one("#export-confirm").display = True
+        self.query_one("#export-keep", Button).focus()
+
     def on_export_file_progress(self, message: ExportFileProgress) -> None:
         p = message.progress
         bar = self.query_one("#export-progress", ProgressBar)
@@ -211,7 +271,7 @@ class ExportDialog(ModalScreen[list[Path] | None]):
     def on_export_done(self, message: ExportDone) -> None:
         self.running = False
         self._paths = message.paths
-        folder = message.paths[0].parent if message.paths else self._cache_dir
+        folder = message.paths[0].parent if message.paths else self._folder
         self._set("#export-file", f"{len(message.paths)} file(s) downloaded to {folder}")
         self.query_one("#export-start", Button).disabled = False
 

@@ -9,6 +9,7 @@ from textual.message import Message
 from perda_tui.clients.drms import (
     DownloadProgress,
     EmailCheck,
+    ExportJob,
     ExportStatus,
 )
 
@@ -27,6 +28,14 @@ class ExportStatusChanged(Message):
     def __init__(self, status: ExportStatus) -> None:
         super().__init__()
         self.status = status
+
+
+class ExportReady(Message):
+    """The export finished on the server; its files can be downloaded."""
+
+    def __init__(self, job: ExportJob) -> None:
+        super().__init__()
+        self.job = job
 
 
 class ExportFileProgress(Message):

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from perda_tui.charts.backend import Chart, line_series
+from perda_tui.charts.model import Chart
+from perda_tui.charts.series import line_series
 from perda_tui.clients.drms import SeriesStructure
 from perda_tui.tui.common.text import clean
 

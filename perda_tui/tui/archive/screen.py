@@ -28,7 +28,7 @@ from textual.widgets import (
     TabPane,
 )
 
-from perda_tui.charts.backend import Chart
+from perda_tui.charts.model import Chart
 from perda_tui.clients.drms import (
     DrmsArchive,
     DrmsConnectionError,
@@ -449,7 +449,7 @@ class ArchiveScreen(Screen[None]):
         dialog = ExportDialog(
             self.archive.client,
             recordset,
-            self.settings.cache_dir / "drms",
+            self.settings.export_dir / "drms",
             email=self._email,
             timing=self.export_timing,
         )
