@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from perda_tui.config import Settings
 from perda_tui.errors import describe
+from perda_tui.tui.help import InfoModal, keys_table
 from perda_tui.tui.logs.browser import BrowserScreen
 from perda_tui.tui.logs.download import DownloadScreen
 from perda_tui.tui.logs.login import LoginScreen
@@ -63,6 +64,7 @@ class PerdaApp(App[int]):
     CSS_PATH = stylesheet("app.tcss")
     DEFAULT_MODE = "logs"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1,question_mark", "help", "Keys", key_display="?", id="app.help"),
         Binding("f2", "open_mode('logs')", "Logs", id="app.logs"),
         Binding("f3", "open_mode('device')", "Device", id="app.device"),
         Binding("f4", "open_mode('archive')", "Archive", id="app.archive"),
@@ -120,6 +122,13 @@ class PerdaApp(App[int]):
                 self.notify(f"The {mode} screen is not available: {describe(exc)}", markup=False)
                 return
         self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        """Show the current screen's keys, made from its real bindings."""
+        screen = self.screen
+        if not isinstance(screen, InfoModal):
+            name = type(screen).__name__.removesuffix("Screen")
+            self.push_screen(InfoModal(f"Keys: {name}", keys_table(screen)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -93,3 +93,20 @@ class FixedSource:
         self.fetching.set()
         cancel.wait(30)
         raise DownloadCancelledError(key)
+
+
+class HeldListing(FixedSource):
+    """`FixedSource` whose listing of `held` waits until `release` is set (`asked` is set
+    when it is requested): a folder that is still loading."""
+
+    def __init__(self, held: str, listings: dict[str, list[LogEntry]] | None = None) -> None:
+        super().__init__(listings)
+        self.held = held
+        self.asked = threading.Event()
+        self.release = threading.Event()
+
+    def list_logs(self, prefix: str) -> list[LogEntry]:
+        if prefix == self.held:
+            self.asked.set()
+            self.release.wait(60)
+        return super().list_logs(prefix)

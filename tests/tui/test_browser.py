@@ -5,10 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+from textual.widgets._footer import FooterKey
 
+from perda_tui.clients.dataserver import LogEntry
 from perda_tui.server.runner import RunningDataServer
-from perda_tui.tui.logs.log_table import LogTable
-from tests.tui.conftest import browse, make_app, static_text, wait_for
+from perda_tui.tui.logs.browser import BrowserScreen
+from perda_tui.tui.logs.log_table import LogTable, column_widths
+from perda_tui.tui.messages import LogSource
+from tests.tui.conftest import browse, make_app, snapshot_app, static_text, wait_for, wait_screen
+from tests.tui.listing import FULL, FixedSource, HeldListing
 
 pytestmark = pytest.mark.anyio
 
@@ -120,12 +127,133 @@ async def test_narrow_terminal_puts_sidebar_under_table_and_toggles_it(
         sidebar = app.screen.query_one("#sidebar")
         assert app.screen.has_class("narrow")
         assert sidebar.region.y > table.region.y and sidebar.region.width == table.region.width
-        await pilot.press("i")
+        await pilot.press("b")
         await pilot.pause()
         assert not sidebar.display
         assert table.region.height > 10
         await pilot.resize_terminal(120, 40)
-        await pilot.press("i")
+        await pilot.press("b")
         await pilot.pause()
         assert not app.screen.has_class("narrow")
         assert sidebar.region.x > table.region.x and sidebar.region.y == table.region.y
+
+
+# -- 80x24 and the keyboard (fixed in-process listings: no server needed) ------------------
+
+
+async def open_browser(pilot: Pilot[object], source: LogSource, prefix: str = "") -> LogTable:
+    await pilot.app.push_screen(BrowserScreen(source, prefix))
+    return await browse(pilot)
+
+
+def footer_keys(pilot: Pilot[object]) -> list[str]:
+    """Descriptions of the footer keys that fit on screen, left to right."""
+    keys = sorted(pilot.app.screen.query(FooterKey), key=lambda k: k.region.x)
+    return [k.description for k in keys if k.region.right <= pilot.app.size.width]
+
+
+async def test_whole_sidebar_reachable_at_80x24(tmp_path: Path) -> None:
+    app = snapshot_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await open_browser(pilot, FixedSource(), "REV 11/")
+        table.move_to([e.key for e in table.entries].index(FULL.key))
+        await pilot.press("i")
+        await pilot.pause()
+        sidebar = app.screen.query_one("#sidebar")
+        assert app.focused is sidebar and not table.display
+        assert sidebar.region.width == 80
+        await pilot.press("end")
+        await pilot.pause()
+        assert sidebar.scroll_y == sidebar.max_scroll_y
+        last = sidebar.query_one("#metadata-body").region.bottom - 1
+        assert sidebar.region.y <= last - sidebar.scroll_y < sidebar.region.bottom  # on screen
+        assert "Cache: not downloaded" in static_text(pilot, "#metadata-body")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is table and table.display
+
+
+async def test_long_names_shortened_in_the_middle_and_distinct(tmp_path: Path) -> None:
+    entries = [
+        LogEntry(key=f"L/{name}", name=name, is_folder=False, size=1, title="t")
+        for name in (
+            f"endurance_2026-04-01_michigan_international_speedway_run_{run}_driver_AB.csv"
+            for run in "123"
+        )
+    ]
+    app = snapshot_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await open_browser(pilot, FixedSource({"": entries}))
+        await pilot.pause()
+        rows = [table.render_line(y).text for y in range(1, 4)]
+        width = column_widths(table.scrollable_content_region.width)[1]
+        shown = [row[1 : 3 + width].strip() for row in rows]  # the name column
+        assert all("…" in name for name in shown), shown
+        assert len(set(shown)) == 3, shown
+        assert all(name.startswith("endur") for name in shown), shown
+
+
+async def test_long_error_is_shortened_and_m_shows_all_of_it(tmp_path: Path) -> None:
+    message = "the gateway said no " + "and went on explaining at length " * 5 + "THE END"
+
+    class Failing(FixedSource):
+        def list_logs(self, prefix: str) -> list[LogEntry]:
+            raise ValueError(message)
+
+    app = snapshot_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(BrowserScreen(Failing()))
+        await wait_for(pilot, lambda: static_text(pilot, "#status").startswith("Error:"))
+        shown = static_text(pilot, "#status").strip()
+        assert shown.endswith("(r retry · m full)") and "THE END" not in shown
+        await wait_for(pilot, lambda: "Full message" in footer_keys(pilot))
+        await pilot.press("m")
+        await wait_screen(pilot, "InfoModal")
+        assert "THE END" in static_text(pilot, "#info-body")
+
+
+async def test_footer_shows_the_browser_keys_first(tmp_path: Path) -> None:
+    app = snapshot_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_browser(pilot, FixedSource())
+        await wait_for(pilot, lambda: len(footer_keys(pilot)) >= 4)
+        assert footer_keys(pilot)[:4] == ["Open", "Back", "Filter", "Info"]
+
+
+TYPE_AHEAD = {
+    "": [LogEntry(key="REV 11/", name="REV 11", is_folder=True)],
+    "REV 11/": [
+        LogEntry(key="REV 11/accel.csv", name="accel.csv", is_folder=False, size=1),
+        LogEntry(key="REV 11/fast/", name="fast", is_folder=True),
+        LogEntry(key="REV 11/skidpad.csv", name="skidpad.csv", is_folder=False, size=1),
+    ],
+    "REV 11/fast/": [LogEntry(key="REV 11/fast/a.csv", name="a.csv", is_folder=False, size=1)],
+}
+
+
+async def test_filter_typed_while_a_folder_loads_applies_to_it(tmp_path: Path) -> None:
+    source = HeldListing("REV 11/", TYPE_AHEAD)
+    app = snapshot_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await open_browser(pilot, source)
+        await pilot.press("enter")
+        await wait_for(pilot, source.asked.is_set)
+        await pilot.press("slash", *"skid")
+        source.release.set()
+        await wait_for(pilot, lambda: "REV 11" in static_text(pilot, "#breadcrumb"))
+        assert names(table) == ["skidpad.csv"]
+        assert app.screen.query_one("#filter", Input).value == "skid"
+
+
+async def test_enter_while_a_folder_loads_opens_the_row_once_it_arrives(tmp_path: Path) -> None:
+    source = HeldListing("REV 11/", TYPE_AHEAD)
+    app = snapshot_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await open_browser(pilot, source)
+        await pilot.press("enter")
+        await wait_for(pilot, source.asked.is_set)
+        await pilot.press("slash", *"fa", "enter", "enter")  # filter, back to the list, open
+        assert "opens when it arrives" in static_text(pilot, "#status")
+        source.release.set()
+        await wait_for(pilot, lambda: names(table) == ["a.csv"])
+        assert "Logs / REV 11 / fast" in static_text(pilot, "#breadcrumb")

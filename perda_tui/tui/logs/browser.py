@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -17,6 +18,7 @@ from textual.worker import get_current_worker
 
 from perda_tui.tui.common.text import clean, literal
 from perda_tui.tui.errors import explain, is_session_expired, is_unreachable
+from perda_tui.tui.help import InfoModal
 from perda_tui.tui.logs.log_table import LogTable
 from perda_tui.tui.logs.metadata_panel import MetadataPanel
 from perda_tui.tui.messages import (
@@ -72,14 +74,24 @@ class BrowserScreen(Screen[None]):
 
     CSS_PATH = stylesheet("logs.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("backspace,h,left", "up", "Up", id="browser.up"),
+        Binding("backspace,h,left", "up", "Back", id="browser.up"),
         Binding("slash", "filter", "Filter", id="browser.filter"),
+        Binding("i", "info", "Info", id="browser.info"),
+        Binding("m", "full_status", "Full message", id="browser.full_status"),
         Binding("s", "sort", "Sort", id="browser.sort"),
         Binding("r", "refresh", "Refresh", id="browser.refresh"),
         Binding("y", "copy_key", "Copy key", id="browser.copy_key"),
-        Binding("i", "toggle_sidebar", "Info", id="browser.sidebar"),
         Binding("o", "offline", "Cached logs", id="browser.offline"),
-        Binding("escape", "escape", "Clear filter", show=False, id="browser.escape"),
+        Binding("b", "toggle_sidebar", "Hide/show sidebar", show=False, id="browser.sidebar"),
+        Binding("escape", "escape", "Clear filter / back", show=False, id="browser.escape"),
+        Binding(
+            "enter",
+            "open_when_loaded",
+            "Open when loaded",
+            show=False,
+            priority=True,
+            id="browser.open_pending",
+        ),
     ]
 
     def __init__(self, source: LogSource, prefix: str = "") -> None:
@@ -96,6 +108,9 @@ class BrowserScreen(Screen[None]):
         self._error: str | None = None
         self._cursor_key: str | None = None
         self._described: tuple[str, bool] | None = None  # what the sidebar shows now
+        self._open_pending = False  # Enter pressed while the listing was on its way
+        self._status: tuple[Text, str] = (Text(), "")  # full status text and its keys
+        self._status_cut = False
 
     def compose(self) -> ComposeResult:
         yield Static(breadcrumb(self.prefix, self.source.offline), id="breadcrumb")
@@ -112,15 +127,29 @@ class BrowserScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "narrow")
+        self._render_status()
 
     # -- loading ---------------------------------------------------------------------------
+
+    def navigate(self, prefix: str) -> None:
+        """Go to folder `prefix`: the filter is cleared now, so what is typed while the
+        listing loads filters the new folder."""
+        filtered = bool(self._filter)
+        self._clear_filter()
+        if filtered:
+            self._show()
+        self.load(prefix)
 
     def load(self, prefix: str) -> None:
         """Load `prefix` in a worker; a newer load cancels an older one."""
         self._requested = prefix
         self._loading = True
-        self._set_status(Text(f"Loading {clean(prefix) or 'the top level'}…"))
+        self.refresh_bindings()
+        self._set_status(self._loading_text())
         self._load(prefix)
+
+    def _loading_text(self) -> Text:
+        return Text(f"Loading {clean(self._requested) or 'the top level'}…")
 
     @work(thread=True, exclusive=True, group="listing", exit_on_error=False)
     def _load(self, prefix: str) -> None:
@@ -139,6 +168,7 @@ class BrowserScreen(Screen[None]):
         if message.prefix != self._requested:
             return
         self._loading = False
+        self.refresh_bindings()
         self.prefix = message.prefix
         self._entries = message.entries
         self._described = None
@@ -146,22 +176,26 @@ class BrowserScreen(Screen[None]):
         self._cached = set(message.cached)
         self._error = None
         self.query_one("#breadcrumb", Static).update(breadcrumb(self.prefix, self.source.offline))
-        self._clear_filter()
         self._show()
+        if self._open_pending:
+            self._open_pending = False
+            self.query_one(LogTable).action_select()
 
     def on_listing_failed(self, message: ListingFailed) -> None:
         if message.prefix != self._requested:
             return
         self._loading = False
+        self.refresh_bindings()
+        self._open_pending = False
         if is_session_expired(message.error):
             retry = partial(self.load, message.prefix)
             self.post_message(SessionExpired(explain(message.error), retry))
             return
         self._error = explain(message.error)
-        hint = "r retry"
+        keys = "r retry"
         if is_unreachable(message.error) and not self.source.offline:
-            hint += " · o browse cached logs"
-        self._set_status(Text.assemble(("Error: ", "bold"), literal(self._error), f"  ({hint})"))
+            keys += " · o browse cached logs"
+        self._set_status(Text.assemble(("Error: ", "bold"), literal(self._error)), keys)
 
     # -- display ---------------------------------------------------------------------------
 
@@ -196,10 +230,27 @@ class BrowserScreen(Screen[None]):
         text.append(" · ✓ = in local cache")
         return text
 
-    def _set_status(self, text: Text) -> None:
+    def _set_status(self, text: Text, keys: str = "") -> None:
+        """Show `text` and its `keys` hint in the one-line status bar."""
+        self._status = (text, keys)
+        self._render_status()
+
+    def _render_status(self) -> None:
+        """The status shortened to the bar, the keys kept; `m` shows the full text."""
+        text, keys = self._status
         status = self.query_one("#status", Static)
+        width = status.content_region.width or max(1, self.size.width - 2)
+        tail = f"  ({keys})" if keys else ""
+        cut = text.cell_len + len(tail) > width
+        if cut:
+            tail = f"  ({keys} · m full)" if keys else "  (m full)"
+            text = text.copy()
+            text.truncate(max(1, width - len(tail)), overflow="ellipsis")
         status.set_class(text.plain.startswith("Error:"), "error")
-        status.update(text)
+        status.update(text + tail)
+        if cut != self._status_cut:
+            self._status_cut = cut
+            self.refresh_bindings()
 
     def _show_entry(self, entry: LogEntry | None) -> None:
         cached = entry is not None and entry.key in self._cached
@@ -214,7 +265,7 @@ class BrowserScreen(Screen[None]):
     def on_log_table_selected(self, message: LogTable.Selected) -> None:
         entry = message.entry
         if entry.is_folder:
-            self.load(entry.key)
+            self.navigate(entry.key)
         else:
             self.post_message(OpenLog(self.source, entry, self._after_open))
 
@@ -249,8 +300,11 @@ class BrowserScreen(Screen[None]):
         box.add_class("-hidden")
 
     def action_escape(self) -> None:
-        """Clear and hide the filter; offline, go back to the sign-in screen."""
-        if self._filter or not self.query_one("#filter", Input).has_class("-hidden"):
+        """Leave the info view, else clear and hide the filter; offline, go back to the
+        sign-in screen."""
+        if self.has_class("-info"):
+            self.action_info()
+        elif self._filter or not self.query_one("#filter", Input).has_class("-hidden"):
             self._clear_filter()
             self.query_one(LogTable).focus()
             self._show()
@@ -260,12 +314,15 @@ class BrowserScreen(Screen[None]):
     # -- navigation and other keys ---------------------------------------------------------
 
     def action_up(self) -> None:
-        """Go to the parent folder, with the cursor on the folder we came from."""
+        """Go to the parent folder, with the cursor on the folder we came from; at the
+        top of the offline cache, back to the sign-in screen."""
         if not self.prefix:
+            if self.source.offline and len(self.app.screen_stack) > 1:
+                self.dismiss()
             return
         parent = self.prefix.rstrip("/").rpartition("/")[0]
-        self._cursor_key = self.prefix
-        self.load(f"{parent}/" if parent else "")
+        self.navigate(f"{parent}/" if parent else "")
+        self._cursor_key = self.prefix  # where the cursor goes when the listing arrives
 
     def action_sort(self) -> None:
         """Cycle the sort order: name, date, size."""
@@ -288,6 +345,24 @@ class BrowserScreen(Screen[None]):
         """Show or hide the metadata sidebar."""
         self.query_one(MetadataPanel).toggle_class("-hidden")
 
+    def action_info(self) -> None:
+        """Show the highlighted entry's metadata full-width (↑↓ scroll), or go back."""
+        info = self.toggle_class("-info").has_class("-info")
+        (self.query_one(MetadataPanel) if info else self.query_one(LogTable)).focus()
+
+    def action_full_status(self) -> None:
+        """Show the whole status message (the bar shortens long ones)."""
+        text, keys = self._status
+        body = text + (f"\n\nKeys: {keys}" if keys else "")
+        self.app.push_screen(InfoModal("Message", body))
+
+    def action_open_when_loaded(self) -> None:
+        """Enter while a listing loads: open the entry under the cursor once it arrives."""
+        if not (self._loading and isinstance(self.focused, LogTable)):
+            raise SkipAction()
+        self._open_pending = True
+        self._set_status(self._loading_text(), "Enter pressed: opens when it arrives")
+
     def action_offline(self) -> None:
         """Browse the logs in the local cache."""
         self.post_message(OpenOffline())
@@ -295,4 +370,8 @@ class BrowserScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "offline":
             return not self.source.offline
+        if action == "full_status":
+            return self._status_cut
+        if action == "open_when_loaded":  # else the table's own Enter shows in the footer
+            return self._loading
         return True

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.strip import Strip
 
-from perda_tui.tui.common.text import clean, short_time
+from perda_tui.tui.common.text import clean, short_time, shorten_names
 from perda_tui.tui.common.virtual_list import VirtualList, fit
 from perda_tui.units import human_bytes
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 HEADERS = ("", "Name", "Title", "Size", "Modified", "Tags")
 CACHED_MARK = "✓"
 _FIXED = {0: 1, 3: 9, 4: 16}  # mark, size, modified
-_FLEX = {1: 4, 2: 4, 5: 3}  # name, title, tags share the rest in these proportions
+_FLEX = {1: 5, 2: 3, 5: 2}  # name, title, tags share the rest: names first
 _GAP = 1
 
 
@@ -45,13 +45,20 @@ def column_widths(width: int) -> tuple[int, ...]:
     return tuple(widths)
 
 
-def entry_cells(entry: LogEntry, cached: bool) -> tuple[str, ...]:
-    """The six display strings of one entry (control characters removed)."""
+def display_name(entry: LogEntry) -> str:
+    """The entry's name as listed: control characters removed, folders end in `/`."""
+    return clean(entry.name) + ("/" if entry.is_folder else "")
+
+
+def entry_cells(entry: LogEntry, cached: bool, name: str | None = None) -> tuple[str, ...]:
+    """The six display strings of one entry (control characters removed); `name`
+    replaces the full `display_name` (a shortened one)."""
+    name = display_name(entry) if name is None else name
     if entry.is_folder:
-        return ("", clean(entry.name) + "/", "", "", "", "")
+        return ("", name, "", "", "", "")
     return (
         CACHED_MARK if cached else "",
-        clean(entry.name),
+        name,
         clean(entry.title),
         human_bytes(entry.size),
         short_time(entry.last_modified),
@@ -118,6 +125,7 @@ class LogTable(VirtualList["LogEntry"]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._cached: Collection[str] = frozenset()
+        self._names: tuple[int, list[str]] | None = None  # names shortened to a width
 
     @property
     def entries(self) -> Sequence[LogEntry]:
@@ -132,6 +140,7 @@ class LogTable(VirtualList["LogEntry"]):
     def show(self, entries: Sequence[LogEntry], cached: Collection[str], cursor: int = 0) -> None:
         """Replace the rows (cheap: nothing is rendered until drawn) and place the cursor."""
         self._cached = cached
+        self._names = None
         self.set_items(entries)
         if entries:
             self.move_to(cursor)
@@ -161,7 +170,15 @@ class LogTable(VirtualList["LogEntry"]):
             style += self.get_component_rich_style("log-table--folder")
         if index == self.cursor:
             style += self.get_component_rich_style("log-table--cursor")
-        return self._strip(entry_cells(entry, entry.key in self._cached), width, style)
+        name = self._short_name(index, column_widths(width)[1])
+        return self._strip(entry_cells(entry, entry.key in self._cached, name), width, style)
+
+    def _short_name(self, index: int, width: int) -> str:
+        """Item `index`'s name shortened in the middle to `width`, never like another's."""
+        if self._names is None or self._names[0] != width:
+            names = [display_name(entry) for entry in self.items]
+            self._names = (width, shorten_names(names, width))
+        return self._names[1][index]
 
     @staticmethod
     def _strip(cells: Sequence[str], width: int, style: Style) -> Strip:

@@ -63,8 +63,9 @@ def describe_entry(entry: LogEntry | None, cached: bool) -> RenderableType:
     )
 
 
-class MetadataPanel(VerticalScroll, can_focus=False):
-    """A scrollable description of one entry; call `show()` when the highlight moves."""
+class MetadataPanel(VerticalScroll, can_focus=True):
+    """A scrollable description of one entry (focus it to scroll with the keys); call
+    `show()` when the highlight moves."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Nothing selected."), id="metadata-body")
