@@ -1,33 +1,15 @@
-"""Line charts in the terminal: the ONLY module of perda-tui that calls plotext.
+"""Drawing `Chart`s with plotext: the ONLY module of perda-tui that calls plotext.
 
-plotext is pinned to 5.3.2 (6.x changed the API it draws through); keeping
-every plotext call here means an upgrade touches this file only. Nothing here imports
-Textual, so the CLI uses it as well as the TUI.
+plotext is pinned to 5.3.2 (6.x changed the API it draws through); keeping every plotext
+call here means an upgrade touches this file only. Nothing here imports Textual, so the
+CLI uses it as well as the TUI.
 
-Callers and what they use:
-
-- the plot screen's chart widget (`perda_tui.tui.common.chart_view`): min/max envelopes of
-  log signals from `decimate` (`envelope_series`), left and right y-axes, a cursor line,
-  seconds-from-start or wall-clock ticks; it renders into its own plotext figure
-  (`draw(..., figure=...)`) with a `ChartTheme` taken from the app theme;
-- `perda-tui plot` (`perda_tui.cli.plot`): the same chart printed to stdout
-  (`signal_series` + `render(..., color=False)` when stdout is not a terminal);
-- the device screen's live chart: a bounded rolling history as plain points
-  (`line_series(label, x, y, slot=i)`), `Chart(x_range=(now - span, now))`;
-- the archive screen's keyword plot: one keyword over time (`line_series`, with
-  `Chart(clock_origin=...)` to label the axis with wall-clock times).
-
-Model: a `Chart` holds up to `MAX_SERIES` `Series`; each series is an x array (seconds,
-sorted) and a y array in which NaN breaks the line, so gaps in the data are drawn as
-gaps. Series `slot` i gets colour `theme.palette[i]` and marker `MARKERS[i]`: colours
-and markers both differ, so series stay distinguishable on 16-colour terminals.
-
-Drawing: plotext lays out and draws the frame, ticks, axis labels, title and cursor
-line; the lines themselves (braille dots or one marker per cell, as plotext would) and
-the legend are painted into plotext's character matrix with numpy, because plotext's
-per-point Python would take most of the 100 ms frame budget for four envelopes.
-`render` returns text (the CLI); `draw` returns `Cells` (the widget builds its strips
-from them without parsing ANSI).
+plotext lays out and draws the frame, ticks, axis labels, title and cursor line; the
+lines themselves (braille dots or one marker per cell, as plotext would) and the legend
+are painted into plotext's character matrix with numpy, because plotext's per-point
+Python would take most of the 100 ms frame budget for four envelopes. `render` returns
+text (the CLI); `draw` returns `Cells` (the widget builds its strips from them without
+parsing ANSI); `new_figure` gives each chart widget a figure of its own.
 """
 
 from __future__ import annotations
@@ -35,56 +17,27 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from functools import partial
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from perda_tui.logs import Signal
+from perda_tui.charts.model import (
+    MARKERS,
+    MAX_SERIES,
+    Cells,
+    Chart,
+    ChartTheme,
+    Color,
+    Series,
+    marker_glyph,
+)
+from perda_tui.charts.ticks import clock_ticks, nice_ticks
 
-#: A plotext colour: a name ("red+", "default"), a 256-colour index or an RGB tuple.
-Color = str | int | tuple[int, int, int]
-
-#: At most this many series on one chart (distinct colour and marker each).
-MAX_SERIES = 6
-#: plotext marker of each series slot; all distinct so 16-colour terminals can tell them apart.
-MARKERS: tuple[str, ...] = ("braille", "dot", "x", "+", "*", "o")
-#: Glyph shown for each marker in legends drawn outside plotext (e.g. the signal list).
-MARKER_GLYPHS: tuple[str, ...] = ("⢕", "•", "x", "+", "*", "o")
-#: A pause longer than this many typical sample periods is a gap (drawn as a gap).
-GAP_PERIODS = 5.0
-
-
-@dataclass(frozen=True)
-class ChartTheme:
-    """Colours of one chart: the series palette (one per slot), text/axes and cursor.
-
-    "default" means the terminal's (or the widget's) own colour, so a chart drawn in a
-    Textual widget takes its background from the widget's CSS.
-    """
-
-    palette: tuple[Color, ...]
-    text: Color = "default"
-    cursor: Color = "default"
-    canvas: Color = "default"
-
-    @classmethod
-    def ansi16(cls, *, dark: bool = True) -> ChartTheme:
-        """A theme using only the 16 ANSI colours: bright hues on dark, plain on light."""
-        hues = ("blue", "orange", "green", "red", "magenta", "cyan")
-        palette = tuple(f"{hue}+" for hue in hues) if dark else hues
-        return cls(palette=palette, cursor="white" if dark else "black")
-
-    def color(self, slot: int) -> Color:
-        """Colour of series slot `slot`."""
-        return self.palette[slot % len(self.palette)]
-
-    def rich_color(self, slot: int) -> str | None:
-        """Colour of series slot `slot` for Rich (legends drawn outside the chart)."""
-        return rich_color(self.color(slot))
+#: plotext's figure and character matrix: plotext ships no type information.
+Figure = Any
+Matrix = Any
 
 
 def rich_color(color: Color) -> str | None:
@@ -98,219 +51,6 @@ def rich_color(color: Color) -> str | None:
     from plotext._dict import color_codes
 
     return f"color({color_codes[color]})"
-
-
-@dataclass(frozen=True)
-class Series:
-    """One line: x (seconds, ascending) and y of equal length; NaN in y breaks the line."""
-
-    label: str
-    x: np.ndarray
-    y: np.ndarray
-    slot: int = 0
-    right_axis: bool = False
-
-    def __post_init__(self) -> None:
-        if len(self.x) != len(self.y):
-            raise ValueError(f"series {self.label!r}: x and y differ in length")
-
-
-@dataclass(frozen=True)
-class Chart:
-    """Everything drawn in one chart; `render` turns it into text.
-
-    `x_range` is the visible window (None: fit the data). With `clock_origin` set, x is
-    seconds after that moment and ticks show wall-clock times; otherwise plain seconds.
-    """
-
-    series: Sequence[Series] = ()
-    x_range: tuple[float, float] | None = None
-    x_label: str = ""
-    y_label: str = ""
-    y2_label: str = ""
-    title: str = ""
-    cursor: float | None = None
-    clock_origin: datetime | None = None
-    legend: bool = True
-
-
-def marker_glyph(slot: int) -> str:
-    """The character that represents series slot `slot` in a legend."""
-    return MARKER_GLYPHS[slot % len(MARKER_GLYPHS)]
-
-
-def typical_step(x: np.ndarray, sample: int = 100_000) -> float:
-    """Median spacing of ascending `x` (over at most `sample` leading steps); 0 if unknown."""
-    steps = np.diff(np.asarray(x[: sample + 1], dtype=np.float64))
-    steps = steps[steps > 0]
-    return float(np.median(steps)) if len(steps) else 0.0
-
-
-def break_gaps(x: np.ndarray, y: np.ndarray, max_step: float) -> tuple[np.ndarray, np.ndarray]:
-    """Drop points whose y is NaN, then insert a point with y NaN (x halfway) wherever x
-    jumps by more than `max_step`.
-
-    The result draws as connected runs separated by gaps: a gap appears exactly where
-    the data pauses longer than `max_step`, however the points were thinned.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    keep = ~np.isnan(y)
-    x, y = x[keep], y[keep]
-    if len(x) < 2:
-        return x, y
-    cuts = np.flatnonzero(np.diff(x) > max_step) + 1
-    if not len(cuts):
-        return x, y
-    middles = (x[cuts - 1] + x[cuts]) / 2  # x stays sorted, so windows can be searched
-    return np.insert(x, cuts, middles), np.insert(y, cuts, np.nan)
-
-
-def line_series(
-    label: str,
-    x: Sequence[float] | np.ndarray,
-    y: Sequence[float] | np.ndarray,
-    *,
-    slot: int = 0,
-    right_axis: bool = False,
-    max_step: float | None = None,
-) -> Series:
-    """A series of plain points (sorted by x here); a pause longer than `max_step`
-    (default: `GAP_PERIODS` typical steps) is a gap."""
-    xs = np.asarray(x, dtype=np.float64)
-    ys = np.asarray(y, dtype=np.float64)
-    if len(xs) > 1 and bool(np.any(xs[1:] < xs[:-1])):
-        order = np.argsort(xs, kind="stable")
-        xs, ys = xs[order], ys[order]
-    step = GAP_PERIODS * typical_step(xs) if max_step is None else max_step
-    xs, ys = break_gaps(xs, ys, step if step > 0 else math.inf)
-    return Series(label, xs, ys, slot=slot, right_axis=right_axis)
-
-
-def envelope_series(
-    label: str,
-    times: np.ndarray,
-    mins: np.ndarray,
-    maxs: np.ndarray,
-    *,
-    slot: int = 0,
-    right_axis: bool = False,
-    gap: float = math.inf,
-) -> Series:
-    """A series from a min/max decimation (one column per x, NaN where a column is empty).
-
-    Each column is drawn as a stroke between its min and max, alternately upwards and
-    downwards so that neighbouring columns join max-to-max and min-to-min (half the ink
-    and drawing time of joining each max to the next min); columns further apart than
-    `gap` (and than one empty column) are not joined.
-    """
-    times = np.asarray(times, dtype=np.float64)
-    mins = np.asarray(mins, dtype=np.float64)
-    maxs = np.asarray(maxs, dtype=np.float64)
-    width = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
-    upwards = (np.cumsum(~np.isnan(mins)) % 2) == 1  # alternate over non-empty columns
-    x = np.repeat(times, 2)
-    y = np.empty(len(x))
-    y[0::2] = np.where(upwards, mins, maxs)
-    y[1::2] = np.where(upwards, maxs, mins)
-    return Series(label, *break_gaps(x, y, max(gap, 1.5 * width)), slot=slot, right_axis=right_axis)
-
-
-def signal_series(
-    signal: Signal,
-    start: float,
-    end: float,
-    columns: int,
-    *,
-    origin: int,
-    seconds_per_unit: float,
-    slot: int = 0,
-    right_axis: bool = False,
-    label: str | None = None,
-) -> Series:
-    """The envelope of `signal` between `start` and `end` (seconds after raw time `origin`)
-    decimated to `columns` columns with the log engine's `decimate`."""
-    from perda_tui.logs import decimate
-
-    t0 = origin + start / seconds_per_unit
-    t1 = origin + end / seconds_per_unit
-    times, mins, maxs = decimate(signal, t0, t1, max(columns, 1))
-    seconds = (np.asarray(times, dtype=np.float64) - origin) * seconds_per_unit
-    gap = GAP_PERIODS * typical_step(signal.timestamps) * seconds_per_unit
-    return envelope_series(
-        label or signal.name,
-        seconds,
-        mins,
-        maxs,
-        slot=slot,
-        right_axis=right_axis,
-        gap=gap if gap > 0 else math.inf,
-    )
-
-
-# --------------------------------------------------------------------------- ticks
-
-_NICE = (1.0, 2.0, 2.5, 5.0, 10.0)
-_CLOCK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200)
-
-
-def nice_step(span: float, count: int) -> float:
-    """A round step (1, 2, 2.5 or 5 * 10^k) giving about `count` ticks over `span`."""
-    if span <= 0 or count < 1:
-        return 1.0
-    raw = span / count
-    power = 10.0 ** math.floor(math.log10(raw))
-    return next(n * power for n in _NICE if n * power >= raw)
-
-
-def _decimals(step: float) -> int:
-    """Decimal places that show every multiple of `step` exactly (2.5 needs one more)."""
-    exponent = math.floor(math.log10(step) + 1e-9)
-    mantissa = step / 10.0**exponent
-    return max(0, -exponent + (1 if abs(mantissa - 2.5) < 1e-9 else 0))
-
-
-def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], list[str]]:
-    """Round tick positions inside [lo, hi] and their labels."""
-    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
-        return [], []
-    step = nice_step(hi - lo, count)
-    first = math.ceil(lo / step - 1e-9) * step
-    ticks = [first + i * step for i in range(int((hi - first) / step + 1e-9) + 1)]
-    decimals = _decimals(step)
-    return ticks, [f"{t:.{decimals}f}" if decimals else f"{round(t):d}" for t in ticks]
-
-
-def clock_ticks(
-    lo: float, hi: float, count: int, origin: datetime
-) -> tuple[list[float], list[str]]:
-    """Ticks at round wall-clock times for x = seconds after `origin`, labelled HH:MM[:SS]."""
-    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
-        return [], []
-    raw = (hi - lo) / max(count, 1)
-    if raw < 1:
-        ticks, _ = nice_ticks(lo, hi, count)
-        step = nice_step(hi - lo, count)
-        decimals = _decimals(step)
-        labels = [
-            (origin + timedelta(seconds=t)).strftime("%H:%M:%S.%f")[: 9 + decimals] for t in ticks
-        ]
-        return ticks, labels
-    step = next((s for s in _CLOCK_STEPS if s >= raw), _CLOCK_STEPS[-1])
-    base = origin.replace(microsecond=0)
-    offset = (origin - base).total_seconds()
-    day_seconds = base.hour * 3600 + base.minute * 60 + base.second
-    # first x whose wall-clock time of day is a multiple of step
-    first_clock = math.ceil((day_seconds + lo + offset) / step) * step
-    first = first_clock - day_seconds - offset
-    fmt = "%H:%M" if step % 60 == 0 else "%H:%M:%S"
-    ticks, labels = [], []
-    t = first
-    while t <= hi + 1e-9:
-        ticks.append(t)
-        labels.append((origin + timedelta(seconds=t)).strftime(fmt))
-        t += step
-    return ticks, labels
 
 
 # --------------------------------------------------------------------------- limits
@@ -397,7 +137,7 @@ def _pixels(
 
 
 def _paint(
-    matrix: Any,
+    matrix: Matrix,
     series: Series,
     x: np.ndarray,
     y: np.ndarray,
@@ -438,7 +178,7 @@ class _Area:
 
 
 def _legend(
-    matrix: Any, chart: Chart, shown: Sequence[Series], area: _Area, theme: ChartTheme
+    matrix: Matrix, chart: Chart, shown: Sequence[Series], area: _Area, theme: ChartTheme
 ) -> None:
     """plotext's legend layout (top left of the canvas), drawn over the data."""
     mixed = len(shown) > 1 and any(s.right_axis for s in shown)
@@ -464,32 +204,18 @@ def _legend(
 # --------------------------------------------------------------------------- render
 
 
-def new_figure() -> Any:
+def new_figure() -> Figure:
     """A fresh plotext figure (no module-level state is ever used)."""
     from plotext._figure import _figure_class
 
     return _figure_class()
 
 
-@dataclass(frozen=True)
-class Cells:
-    """A drawn chart as a grid, top row first; each row is runs of (text, foreground,
-    background) with plotext colours ("default": the terminal's or widget's own)."""
-
-    width: int
-    height: int
-    rows: list[list[tuple[str, Color, Color]]]
-
-    def plain(self) -> str:
-        """The characters only, one line per row."""
-        return "\n".join("".join(text for text, _, _ in row) for row in self.rows)
-
-
 def _colours(cell: tuple[str, Color, Color]) -> tuple[Color, Color]:
     return cell[1], cell[2]
 
 
-def _set_matrices(matrix: Any) -> None:
+def _set_matrices(matrix: Matrix) -> None:
     """plotext's `matrix_class.set_matrices` without a Python call per cell (same result)."""
     cols, rows = matrix.cols, matrix.Rows
     first, last = matrix.Cols_canvas.start, matrix.Cols_canvas.stop
@@ -504,7 +230,7 @@ def _set_matrices(matrix: Any) -> None:
 
 
 def draw(
-    chart: Chart, width: int, height: int, *, theme: ChartTheme | None = None, figure: Any = None
+    chart: Chart, width: int, height: int, *, theme: ChartTheme | None = None, figure: Figure = None
 ) -> Cells:
     """Draw `chart` at `width` by `height` cells into a grid (no ANSI text is built).
 
@@ -545,7 +271,7 @@ def render(
     return text
 
 
-def _build(chart: Chart, width: int, height: int, theme: ChartTheme, figure: Any) -> Any:
+def _build(chart: Chart, width: int, height: int, theme: ChartTheme, figure: Figure) -> Matrix:
     """The finished plotext character matrix of `chart`.
 
     plotext draws the frame, ticks, axis labels, title and cursor line; the data and the
@@ -591,7 +317,7 @@ def _build(chart: Chart, width: int, height: int, theme: ChartTheme, figure: Any
         yticks = nice_ticks(*ylim, y_count)
         if yticks[0]:
             fig.yticks(*yticks, yside=side)
-    for right in limits or {False: None}:
+    for right in limits or (False,):
         # an invisible point puts this side's axis and ticks on the frame
         fig.plot([xlim[0]], [math.nan], marker="dot", yside="right" if right else "left")
     if chart.cursor is not None and xlim[0] <= chart.cursor <= xlim[1]:

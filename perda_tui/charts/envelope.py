@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 if TYPE_CHECKING:
     from perda_tui.logs import Signal
 
+#: Which end of a run of equal timestamps `index_at` finds (as numpy's searchsorted).
+Side = Literal["left", "right"]
 #: Samples per block at the finest level, and the factor between levels.
 BLOCK = 256
 FACTOR = 16
@@ -27,7 +29,7 @@ FACTOR = 16
 BLOCKS_PER_COLUMN = 4
 
 
-def index_at(timestamps: np.ndarray, t: float, side: str = "left") -> int:
+def index_at(timestamps: np.ndarray, t: float, side: Side = "left") -> int:
     """`timestamps.searchsorted(t, side)` for a float `t` without converting the int64
     array to float (which copies it: tens of milliseconds for 10 million samples)."""
     if not math.isfinite(t):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from perda_tui.units import duration
 
 if TYPE_CHECKING:
-    from perda_tui.charts.backend import Chart
+    from perda_tui.charts.model import Chart
     from perda_tui.logs import Log
 
 #: Smallest chart that still has room for axes and a legend.
@@ -29,7 +29,8 @@ class PlotCommandError(ValueError):
 
 def plot_command(args: argparse.Namespace) -> int:
     """Handler of `perda-tui plot`: load the log, draw the signals, print the chart."""
-    from perda_tui.charts.backend import ChartTheme, render
+    from perda_tui.charts.backend import render
+    from perda_tui.charts.model import ChartTheme
 
     if args.width < MIN_WIDTH or args.height < MIN_HEIGHT:
         raise PlotCommandError(
@@ -66,7 +67,8 @@ def build_chart(
     """The chart of `names` between `start` and `end` seconds from the start of the log;
     the signals in `right` go on a second y-axis. With `clock`, the time axis shows the
     wall-clock time of each sample (`Log.wall_clock`, the same mapping as the app's)."""
-    from perda_tui.charts.backend import MAX_SERIES, Chart, signal_series
+    from perda_tui.charts.model import MAX_SERIES, Chart
+    from perda_tui.charts.series import signal_series
 
     if len(names) > MAX_SERIES:
         raise PlotCommandError(f"at most {MAX_SERIES} signals on one chart, not {len(names)}")

@@ -12,8 +12,9 @@ import numpy as np
 from perda_tui.logs.clock import wall_clock, wall_clock_array
 from perda_tui.logs.errors import LogParseError
 from perda_tui.logs.prelude import Prelude, read_prelude
-from perda_tui.logs.reader import Progress, read_rows
+from perda_tui.logs.reader import read_rows
 from perda_tui.logs.signal import SECONDS_PER_UNIT, Signal
+from perda_tui.progress import ProgressCallback
 
 UNDECLARED_PREFIX = "undeclared."
 
@@ -61,7 +62,7 @@ class Log:
         path: str | Path,
         ts_offset: int = 0,
         parsing_errors_limit: int = 100,
-        progress: Progress | None = None,
+        progress: ProgressCallback | None = None,
     ) -> Log:
         """Parse a PER log CSV.
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from perda_tui.logs.errors import LogParseError, TooManyParseErrors
 from perda_tui.logs.lines import locate_bad_lines
+from perda_tui.progress import ProgressCallback
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,7 +40,6 @@ PATTERNS = {
 }
 KEEP_LINES = 10
 COLUMN_TYPES = {"t": "int64", "id": "int32", "v": "double"}
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -108,7 +108,7 @@ def read_rows(
     offset: int,
     first_line: int,
     errors_limit: int,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
     hint: str = "",
 ) -> DataBlock:
     """Read the data rows from byte `offset` (line `first_line`) to the end of the file."""
@@ -189,17 +189,20 @@ class _ParseJob(threading.Thread):
         self.start()
 
     def run(self) -> None:
+        block, self._block = self._block, None  # the buffer is freed once parsed
         try:
-            self._outcome = _parse(self._block)
+            if block is None:
+                raise RuntimeError("a parse job runs once")
+            self._outcome = _parse(block)
         except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
             self._outcome = exc
-        self._block = None
 
     def result(self) -> _Parsed:
         self.join()
-        if isinstance(self._outcome, BaseException):
-            raise self._outcome
-        return self._outcome
+        outcome = self._outcome
+        if isinstance(outcome, _Parsed):
+            return outcome
+        raise outcome if outcome is not None else RuntimeError("the parse job did not run")
 
 
 @dataclass

@@ -6,11 +6,16 @@ import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
 SECONDS_PER_UNIT = {"us": 1e-6, "ms": 1e-3}
+#: One side of an arithmetic operation between signals: values or a number.
+Operand = np.ndarray | float | np.number
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,8 @@ class Signal:
 
     def __init__(
         self,
-        timestamps: Any,
-        values: Any,
+        timestamps: ArrayLike,
+        values: ArrayLike,
         name: str = "",
         description: str = "",
         id: int | None = None,
@@ -101,7 +106,9 @@ class Signal:
         hi = len(self) if end is None else self._index(math.floor, end, "right")
         return slice(lo, max(lo, hi))
 
-    def _index(self, rounding: Callable[[float], int], bound: float, side: str) -> int:
+    def _index(
+        self, rounding: Callable[[float], int], bound: float, side: Literal["left", "right"]
+    ) -> int:
         if math.isnan(bound):
             raise ValueError("a window bound is NaN")
         if math.isinf(bound):
@@ -136,7 +143,11 @@ class Signal:
         )
 
     def _combine(
-        self, other: object, op: Callable[[Any, Any], Any], symbol: str, reverse: bool = False
+        self,
+        other: object,
+        op: Callable[[Operand, Operand], np.ndarray],
+        symbol: str,
+        reverse: bool = False,
     ) -> Signal:
         """Apply `op` pointwise; two signals are aligned on the union of their timestamps
         with linear interpolation (flat outside each signal's range)."""
@@ -189,6 +200,6 @@ class Signal:
         return self._like(self.timestamps, np.abs(self.values), f"abs({self.name})")
 
 
-def _divide(a: Any, b: Any) -> Any:
+def _divide(a: Operand, b: Operand) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.true_divide(a, b)

@@ -9,20 +9,10 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from perda_tui.charts import backend as charts
-from perda_tui.charts.backend import (
-    MARKERS,
-    MAX_SERIES,
-    Chart,
-    ChartTheme,
-    break_gaps,
-    clock_ticks,
-    draw,
-    envelope_series,
-    line_series,
-    nice_ticks,
-    render,
-)
+from perda_tui.charts.backend import draw, render, rich_color
+from perda_tui.charts.model import MARKERS, MAX_SERIES, Chart, ChartTheme
+from perda_tui.charts.series import break_gaps, envelope_series, line_series
+from perda_tui.charts.ticks import clock_ticks, nice_ticks
 
 BRAILLE = re.compile("[\u2801-\u28ff]")
 
@@ -178,13 +168,13 @@ def test_series_styles_differ_in_colour_and_marker() -> None:
     assert len(set(MARKERS)) == len(MARKERS) == MAX_SERIES
     for dark in (True, False):
         theme = ChartTheme.ansi16(dark=dark)
-        colours = {theme.rich_color(slot) for slot in range(MAX_SERIES)}
+        colours = {rich_color(theme.color(slot)) for slot in range(MAX_SERIES)}
         assert len(colours) == MAX_SERIES
         assert all(c is not None and c.startswith("color(") for c in colours)
         assert all(int(c[6:-1]) < 16 for c in colours)  # 16-colour terminals
     rgb = ChartTheme(palette=((1, 2, 3),))
-    assert rgb.rich_color(0) == "rgb(1,2,3)"
-    assert charts.rich_color("default") is None
+    assert rich_color(rgb.color(0)) == "rgb(1,2,3)"
+    assert rich_color("default") is None
 
 
 def test_ansi_colours_appear_in_the_coloured_output() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from perda_tui.charts.backend import MAX_SERIES
+from perda_tui.charts.model import MAX_SERIES
 from perda_tui.logs import Signal
 from perda_tui.tui.plot.view import (
     MIN_SPAN,

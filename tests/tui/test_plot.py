@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from textual.widgets import DataTable, Input, OptionList
 
-from perda_tui.charts.backend import MAX_SERIES
+from perda_tui.charts.model import MAX_SERIES
 from perda_tui.config import Settings
 from perda_tui.logs import Log
 from perda_tui.tui.app import PerdaApp

@@ -7,7 +7,8 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.color import Color
 
-from perda_tui.charts.backend import Chart, ChartTheme, line_series
+from perda_tui.charts.model import Chart, ChartTheme
+from perda_tui.charts.series import line_series
 from perda_tui.logs import Log
 from perda_tui.tui.common.chart_view import PALETTE_VARIABLES, ChartView, chart_theme
 from perda_tui.tui.plot.panels import SignalPicker

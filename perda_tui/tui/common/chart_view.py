@@ -24,7 +24,8 @@ from textual.strip import Strip
 from textual.theme import Theme
 from textual.widget import Widget
 
-from perda_tui.charts.backend import Cells, Chart, ChartTheme, draw, new_figure, rich_color
+from perda_tui.charts.backend import draw, new_figure, rich_color
+from perda_tui.charts.model import Cells, Chart, ChartTheme
 
 #: What a chart's owner passes to `ChartView.draw`: (width, height) -> Chart.
 Builder = Callable[[int, int], Chart]

@@ -23,7 +23,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from perda_tui.charts.backend import MAX_SERIES, Chart, line_series
+from perda_tui.charts.model import MAX_SERIES, Chart
+from perda_tui.charts.series import line_series
 from perda_tui.clients.scrutiny import ValueUpdate
 from perda_tui.tui.common.chart_view import ChartView
 from perda_tui.tui.common.text import literal

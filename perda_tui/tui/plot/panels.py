@@ -14,7 +14,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from perda_tui.charts.backend import ChartTheme, marker_glyph
+from perda_tui.charts.backend import rich_color
+from perda_tui.charts.model import ChartTheme, marker_glyph
 from perda_tui.tui.common.text import shorten_names
 from perda_tui.tui.plot.view import Sample, Selected, Selection
 
@@ -37,7 +38,7 @@ SCROLLBAR_CELLS = 1
 
 def swatch(theme: ChartTheme, slot: int) -> Text:
     """Three marker glyphs in the slot's colour: how the series looks on the chart."""
-    return Text(marker_glyph(slot) * 3, style=Style(color=theme.rich_color(slot)))
+    return Text(marker_glyph(slot) * 3, style=Style(color=rich_color(theme.color(slot))))
 
 
 def format_value(value: float, digits: int = 6) -> str:

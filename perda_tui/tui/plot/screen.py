@@ -20,8 +20,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static
 
-from perda_tui.charts.backend import GAP_PERIODS, Chart, Series, envelope_series, typical_step
 from perda_tui.charts.envelope import Envelope
+from perda_tui.charts.model import Chart, Series
+from perda_tui.charts.series import GAP_PERIODS, envelope_series, typical_step
 from perda_tui.errors import describe
 from perda_tui.tui.common.chart_view import Builder, ChartView
 from perda_tui.tui.common.prompt import ConfirmScreen, PromptScreen

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from perda_tui.charts.backend import MAX_SERIES
 from perda_tui.charts.envelope import index_at
+from perda_tui.charts.model import MAX_SERIES
 
 if TYPE_CHECKING:
     from perda_tui.logs import Signal
