@@ -7,9 +7,9 @@ legacy WebSocket server restarted, and a server that accepts requests but never 
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -66,10 +66,8 @@ def test_link_cut_mid_session_is_reported_then_reconnects_with_watches(
         assert watcher.lost.wait(5)
         assert "connection lost" in (client.last_error or "")
         assert watcher.events[-1].info is not None  # the last known status stays on screen
-        started = time.monotonic()
-        with pytest.raises(ConnectionError):
-            client.reconnect()  # the link is still down: a quick, clear failure
-        assert time.monotonic() - started < 3
+        with pytest.raises(ConnectionError, match="cannot connect"):
+            client.reconnect()  # the link is still down: a clear failure
         proxied_tcp.set_fault(Fault.PASS)
         client.reconnect()
         assert client.server_state == ServerState.Connected
@@ -104,16 +102,10 @@ def test_legacy_websocket_server_restarted_then_reconnect(
 def mute_script(conn: socket.socket, requests: list[dict[str, Any]]) -> None:
     """Welcome the client and send one status, then read and ignore every request."""
     conn.sendall(encode_frame(WELCOME) + encode_frame(status(None)))
-    conn.settimeout(0.1)
-    deadline = time.monotonic() + 6
-    while time.monotonic() < deadline:
-        try:
-            if not conn.recv(65536):
-                return
-        except TimeoutError:
-            continue
-        except OSError:
-            return
+    conn.settimeout(None)
+    with contextlib.suppress(OSError):  # the client closes abortively (RST)
+        while conn.recv(65536):
+            pass
 
 
 @pytest.fixture
@@ -128,14 +120,10 @@ def test_server_that_stops_answering_times_out_as_documented(mute_peer: Scripted
         "127.0.0.1", mute_peer.port
     )
     try:
-        started = time.monotonic()
         with pytest.raises(TimeoutException, match=r"no answer to demo_mode within 0\.5 s"):
             client.request_demo_mode(True)
-        assert time.monotonic() - started < 1.5  # request_timeout, plus scheduling slack
-        started = time.monotonic()
         with pytest.raises(TimeoutException, match=r"did not update within 0\.3 s"):
             client.request_server_status_update(wait=True, timeout=0.3)
-        assert time.monotonic() - started < 2
         assert client.server_state == ServerState.Connected  # still usable afterwards
     finally:
         client.disconnect()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -55,18 +54,13 @@ class ScriptedPeer:
         self._thread.join(timeout=5)
 
 
-def read_requests(
-    conn: socket.socket, into: list[dict[str, Any]], seconds: float, device_status: str
-) -> None:
-    """Collect framed requests for a while, answering every status request."""
+def read_requests(conn: socket.socket, into: list[dict[str, Any]], device_status: str) -> None:
+    """Collect framed requests until the client hangs up, answering every status request."""
     decoder = FrameDecoder()
-    conn.settimeout(0.1)
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    conn.settimeout(None)
+    while True:
         try:
             data = conn.recv(65536)
-        except TimeoutError:
-            continue
         except OSError:  # the client closes abortively (RST), like the official SDK
             return
         if not data:
@@ -93,47 +87,59 @@ def peer_factory() -> Iterator[Callable[..., ScriptedPeer]]:
 def test_silent_server_fails_within_the_connect_timeout(
     peer_factory: Callable[..., ScriptedPeer],
 ) -> None:
-    peer = peer_factory(lambda conn, _: time.sleep(3))
-    start = time.monotonic()
-    with pytest.raises(ConnectionError, match="no welcome"):
-        ScrutinyClient(connect_timeout=0.5).connect("127.0.0.1", peer.port)
-    assert time.monotonic() - start < 2.5
+    release = threading.Event()
+    peer = peer_factory(lambda conn, _: release.wait(10))
+    try:
+        with pytest.raises(ConnectionError, match=r"sent no welcome in 0\.5 s"):
+            ScrutinyClient(connect_timeout=0.5).connect("127.0.0.1", peer.port)
+    finally:
+        release.set()
 
 
-def test_refused_port_raises_connection_error_quickly() -> None:
-    start = time.monotonic()
-    with pytest.raises(ConnectionError, match="cannot connect"):
+def test_refused_port_raises_connection_error() -> None:
+    with pytest.raises(ConnectionError, match=r"cannot connect.*tcp: .*ws: "):
         ScrutinyClient().connect("127.0.0.1", free_port(), transport="auto")
-    assert time.monotonic() - start < 2.5
 
 
 def test_bad_frames_are_dropped_and_the_connection_survives(
-    peer_factory: Callable[..., ScriptedPeer],
+    peer_factory: Callable[..., ScriptedPeer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    half_held = threading.Event()  # the client holds the first half of a split frame
+    feed = FrameDecoder.feed
+
+    def feed_and_tell(self: FrameDecoder, data: bytes, now: float | None = None) -> list[Any]:
+        messages = feed(self, data, now)
+        if self.pending:
+            half_held.set()
+        return messages
+
+    monkeypatch.setattr(FrameDecoder, "feed", feed_and_tell)
+
     def script(conn: socket.socket, requests: list[dict[str, Any]]) -> None:
         conn.sendall(encode_frame(WELCOME))
-        good = encode_frame(status(None, "connecting"))
+        good = encode_frame(status(None, "connecting"))  # polls are answered "disconnected"
         corrupted = good[:-1] + bytes([good[-1] ^ 0xFF])  # MD5 mismatch
         conn.sendall(b"garbage" + corrupted + b"<SCRUTINY size=3 flags=>{x}")
         conn.sendall(
             encode_frame({"cmd": "inform_server_status", "reqid": None, "device_status": 3})
         )
         conn.sendall(good[:20])
-        time.sleep(0.2)  # the rest of a split frame arrives later
+        half_held.wait(10)  # the rest of the split frame comes in a later read
         conn.sendall(good[20:])
-        read_requests(conn, requests, 2.0, "connecting")
+        read_requests(conn, requests, "disconnected")
+
+    connecting = threading.Event()
+
+    def on_status(event: StatusEvent) -> None:
+        if event.info is not None and event.info.device_comm_state == DeviceCommState.Connecting:
+            connecting.set()
 
     peer = peer_factory(script)
-    with ScrutinyClient(poll_interval=0.3).connect(
+    with ScrutinyClient(poll_interval=0.3, on_status=on_status).connect(
         "127.0.0.1", peer.port, wait_status=False
     ) as client:
-        deadline = time.monotonic() + 3
-        while (info := client.last_server_status) is None or (
-            info.device_comm_state != DeviceCommState.Connecting
-        ):
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        client.wait_server_status_update(2)  # polls keep working after the bad frames
+        assert connecting.wait(5)  # the split frame, put together again
+        client.wait_server_status_update(5)  # polls keep working after the bad frames
         assert client.server_state == ServerState.Connected
     reqids = [r["reqid"] for r in peer.requests]
     assert reqids and all(type(r) is int for r in reqids)

@@ -59,6 +59,15 @@ def sine_values(path: str) -> list[ValueUpdate]:
     ]
 
 
+async def settled(pilot: Pilot[int], view: ChartView) -> None:
+    """Wait until layout passes stop resizing the chart and its latest drawing is shown."""
+    size = None
+    while size != view.size or not view.is_current:
+        size = view.size
+        await pilot.pause()
+        await wait_for(pilot, lambda: view.is_current, timeout=5)
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_disconnected(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     app = device_app()
@@ -67,7 +76,7 @@ def test_disconnected(snap_compare, size: tuple[int, int]) -> None:  # type: ign
         screen = await device_screen(pilot)
         screen.clock = lambda: FROZEN_AT
         await no_blink(pilot)
-        await wait_for(pilot, lambda: screen.query_one(ChartView).is_current)
+        await settled(pilot, screen.query_one(ChartView))
 
     assert snap_compare(app, terminal_size=size, run_before=settle)
 
@@ -94,8 +103,6 @@ def test_connected_demo_device(
         chart.add(sine_values("/rpv/x1000"))
         screen.tick()
         view = screen.query_one(ChartView)
-        await pilot.pause(0.3)  # layout settled (scroll bar shown): the chart has its final size
-        chart.resume()  # draw now, at that size
-        await wait_for(pilot, lambda: view.is_current, timeout=5)
+        await settled(pilot, view)
 
     assert snap_compare(app, terminal_size=size, run_before=show)

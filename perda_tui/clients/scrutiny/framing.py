@@ -50,6 +50,11 @@ class FrameDecoder:
         self._buffer = bytearray()
         self._last_rx = 0.0
 
+    @property
+    def pending(self) -> int:
+        """Bytes held from a frame not complete yet."""
+        return len(self._buffer)
+
     def reset(self) -> None:
         """Forget any partial frame."""
         self._buffer.clear()
