@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -174,3 +175,52 @@ def test_connection_dropped_by_the_peer_is_reported(
     finally:
         client.disconnect()
     assert [event.lost for event in events].count(True) == 1  # disconnect() is not a loss
+
+
+def test_watch_refused_after_a_new_device_session_is_dropped_and_reported(
+    peer_factory: Callable[..., ScriptedPeer],
+) -> None:
+    """The server forgets watches when the device session changes; one it then refuses
+    (the new firmware lacks the path) is dropped and reported, never silently kept."""
+
+    def script(conn: socket.socket, requests: list[dict[str, Any]]) -> None:
+        conn.sendall(encode_frame(WELCOME))
+        decoder = FrameDecoder()
+        with contextlib.suppress(OSError):
+            while data := conn.recv(65536):
+                for request in decoder.feed(data):
+                    requests.append(request)
+                    conn.sendall(encode_frame(answer(request, requests)))
+
+    def answer(request: dict[str, Any], requests: list[dict[str, Any]]) -> dict[str, Any]:
+        cmd, reqid = request["cmd"], request["reqid"]
+        subscribes = sum(r["cmd"] == "subscribe_watchable" for r in requests)
+        if cmd == "get_server_status":  # a new device session once the path is watched
+            return {**status(reqid, "connected_ready"), "device_session_id": f"s{subscribes}"}
+        if cmd == "subscribe_watchable" and subscribes == 1:
+            info = {"id": "0", "type": "var", "dtype": "float32", "path": "/a"}
+            return {
+                "cmd": "response_subscribe_watchable",
+                "reqid": reqid,
+                "subscribed": {"/a": info},
+            }
+        if cmd == "subscribe_watchable":
+            msg = "Unknown watchable : /a"
+            return {"cmd": "error", "reqid": reqid, "request_cmd": cmd, "msg": msg}
+        return {"cmd": f"response_{cmd}", "reqid": reqid, "available": False, "sfd": None}
+
+    refused: list[tuple[str, str]] = []
+    reported = threading.Event()
+
+    def on_watch_refused(path: str, reason: str) -> None:
+        refused.append((path, reason))
+        reported.set()
+
+    peer = peer_factory(script)
+    client = ScrutinyClient(poll_interval=30, on_watch_refused=on_watch_refused)
+    with client.connect("127.0.0.1", peer.port):
+        client.watch("/a")
+        client.request_server_status_update(wait=True)  # device session s1: restore /a
+        assert reported.wait(5)
+        assert refused == [("/a", "subscribe_watchable refused: Unknown watchable : /a")]
+        assert client.watched == ()

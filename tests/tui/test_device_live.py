@@ -151,7 +151,7 @@ async def test_any_watch_can_be_removed_by_key(tcp_server: RunningScrutinyServer
         assert WATCHED not in chart.history
         client = screen.client
         assert client is not None
-        await wait_for(pilot, lambda: WATCHED not in client._handles)
+        await wait_for(pilot, lambda: WATCHED not in client.watched)
         seen = screen.info
         await wait_for(pilot, lambda: screen.info is not seen)  # the next status (poll)
         assert table.row_count == 0  # the demo watch is not added back

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from perda_tui.clients.scrutiny.errors import (
     ConnectionError,
     InvalidValueError,
+    OperationFailure,
     TimeoutException,
 )
 from perda_tui.clients.scrutiny.models import (
@@ -180,12 +181,16 @@ class ScrutinyClient:
         poll_interval: float = 2.0,
         on_status: Callable[[StatusEvent], None] | None = None,
         on_values: Callable[[list[ValueUpdate]], None] | None = None,
+        on_watch_refused: Callable[[str, str], None] | None = None,
     ) -> None:
         self.request_timeout = _check_timeout(request_timeout, "request_timeout")
         self.connect_timeout = _check_timeout(connect_timeout, "connect_timeout")
         self.poll_interval = _check_timeout(poll_interval, "poll_interval")
         self.on_status = on_status
         self.on_values = on_values
+        self.on_watch_refused = on_watch_refused
+        """Called with `(path, reason)` when the server refuses to restore a watch; the
+        watch is dropped (a new device session or firmware may not have the path)."""
         self.target: Target | None = None
         self._transport_name: str | None = None
         self._state = ServerState.Disconnected
@@ -353,7 +358,14 @@ class ScrutinyClient:
         for handle in list(self._handles.values()):
             try:
                 await session.subscribe(handle.path, handle.rate)
-            except Exception as exc:  # noqa: BLE001 - a watch that cannot be restored is logged
+            except OperationFailure as exc:  # refused: dropped, and said so
+                self._handles.pop(handle.path, None)
+                if self.on_watch_refused is not None:
+                    try:
+                        self.on_watch_refused(handle.path, str(exc))
+                    except Exception:
+                        logger.exception("Scrutiny watch callback failed")
+            except Exception as exc:  # noqa: BLE001 - kept: tried again on the next session
                 logger.warning("cannot watch %s again after reconnecting: %s", handle.path, exc)
 
     # -- status --------------------------------------------------------------------------
@@ -462,6 +474,11 @@ class ScrutinyClient:
         )
         self._handles[path] = handle
         return handle
+
+    @property
+    def watched(self) -> tuple[str, ...]:
+        """The paths watched now (restored on every new connection or device session)."""
+        return tuple(self._handles)
 
     def unwatch(self, path: str) -> None:
         """Stop watching `path` (no error if it was not watched)."""

@@ -33,8 +33,9 @@ from perda_tui.tui.device.status import age_text
 #: Points kept per watched path, and the seconds of history shown.
 HISTORY = 160
 SPAN = 30.0
-#: Readout columns (DataTable column keys).
+#: Readout columns (DataTable column keys); the age column fits `59 min ago`.
 COLUMNS = ("path", "value", "type", "age")
+AGE_WIDTH = 10
 
 Scalar = float | int | bool
 
@@ -117,8 +118,8 @@ class LiveChart(Vertical):
 
     def compose(self) -> ComposeResult:
         table = WatchTable(id="watch-table", cursor_type="row", zebra_stripes=False)
-        for column in COLUMNS:
-            table.add_column(column, key=column)
+        for column in COLUMNS:  # the age ticks: a fixed width spares a layout pass a second
+            table.add_column(column, key=column, width=AGE_WIDTH if column == "age" else None)
         yield table
         yield Static(id="watch-message")
         yield Input(placeholder="watch a path, e.g. /rpv/x1000 (Enter)", id="watch-path")

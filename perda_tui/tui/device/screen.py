@@ -215,7 +215,7 @@ class DeviceScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._closing = True
         if self.client is not None:
-            self.client.on_status = self.client.on_values = None
+            self.client.on_status = self.client.on_values = self.client.on_watch_refused = None
             self.client.disconnect()
 
     # -- connecting -----------------------------------------------------------------------
@@ -239,7 +239,9 @@ class DeviceScreen(Screen[None]):
             return
         old, self.client = self.client, None
         client = ScrutinyClient(
-            on_status=self._status_from_thread, on_values=self._values_from_thread
+            on_status=self._status_from_thread,
+            on_values=self._values_from_thread,
+            on_watch_refused=self._refused_from_thread,
         )
         client.target = target
         self.client, self.link_answer = client, ""
@@ -254,7 +256,7 @@ class DeviceScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="device-connect", exit_on_error=False)
     def _connect(self, client: ScrutinyClient, old: ScrutinyClient | None, first: bool) -> None:
         if old is not None:
-            old.on_status = old.on_values = None
+            old.on_status = old.on_values = old.on_watch_refused = None
             old.disconnect()
         try:
             (client.connect if first else client.reconnect)(wait_status=False)
@@ -299,6 +301,9 @@ class DeviceScreen(Screen[None]):
 
     def _values_from_thread(self, updates: list[ValueUpdate]) -> None:
         self.post_message(ValuesReceived(updates))
+
+    def _refused_from_thread(self, path: str, reason: str) -> None:
+        self.post_message(WatchFinished(path, "", reason))
 
     def on_status_changed(self, message: StatusChanged) -> None:
         event = message.event
