@@ -19,6 +19,7 @@ from perda_tui.config import Settings, config_path, remember
 from perda_tui.samples.writer import write_sample_log
 from perda_tui.server.runner import RunningDataServer
 from perda_tui.tui.app import PerdaApp
+from perda_tui.tui.logs.browser import BrowserScreen
 from perda_tui.tui.logs.log_table import LogTable
 from perda_tui.tui.session import Session
 from tests.faults.conftest import S3_PASSWORD
@@ -80,7 +81,10 @@ def quick_app(url: str, cache_dir: Path, password: str | None = None) -> PerdaAp
 
 
 def status(pilot: Any) -> str:
-    return static_text(pilot, "#status")
+    """The browser's whole status message (the bar shortens long ones: `m` shows it)."""
+    screen = pilot.app.screen
+    assert isinstance(screen, BrowserScreen)
+    return screen.full_status
 
 
 async def test_unreachable_at_login_keeps_the_form(

@@ -235,6 +235,12 @@ class BrowserScreen(Screen[None]):
         self._status = (text, keys)
         self._render_status()
 
+    @property
+    def full_status(self) -> str:
+        """The whole status message with its keys (the bar may show it shortened)."""
+        text, keys = self._status
+        return f"{text.plain}  ({keys})" if keys else text.plain
+
     def _render_status(self) -> None:
         """The status shortened to the bar, the keys kept; `m` shows the full text."""
         text, keys = self._status
@@ -352,9 +358,7 @@ class BrowserScreen(Screen[None]):
 
     def action_full_status(self) -> None:
         """Show the whole status message (the bar shortens long ones)."""
-        text, keys = self._status
-        body = text + (f"\n\nKeys: {keys}" if keys else "")
-        self.app.push_screen(InfoModal("Message", body))
+        self.app.push_screen(InfoModal("Message", Text(self.full_status)))
 
     def action_open_when_loaded(self) -> None:
         """Enter while a listing loads: open the entry under the cursor once it arrives."""
