@@ -122,7 +122,7 @@ class DeviceScreen(Screen[None]):
     """Connect form, live status panels, link dialog, demo toggle, readouts and chart."""
 
     CSS_PATH = stylesheet("device.tcss")
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual's
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - as Textual declares it
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.open_mode('logs')", "Back", id="device.back"),
         Binding("ctrl+n", "focus_watch", "Watch", id="device.watch"),
