@@ -91,11 +91,6 @@ class PerdaApp(App[int]):
         if sixteen_colours():
             self.theme = ANSI_THEME
 
-    @property
-    def settings(self) -> Settings:
-        """The session's settings."""
-        return self.session.settings
-
     def on_mount(self) -> None:
         if self._start_mode != "logs":
             self.action_open_mode(self._start_mode)
@@ -110,7 +105,7 @@ class PerdaApp(App[int]):
 
     def _mode_screen(self, mode: str) -> Screen[Any]:
         module, name = MODE_SCREENS[mode]
-        screen: Screen[Any] = getattr(importlib.import_module(module), name)(self.settings)
+        screen: Screen[Any] = getattr(importlib.import_module(module), name)(self.session.settings)
         return screen
 
     def action_open_mode(self, mode: str) -> None:
@@ -185,7 +180,7 @@ class PerdaApp(App[int]):
         """Browse the logs in the local cache (no server needed)."""
         from perda_tui.clients.dataserver import LogCache
 
-        self.push_screen(BrowserScreen(CacheSource(LogCache(self.settings.cache_dir))))
+        self.push_screen(BrowserScreen(CacheSource(LogCache(self.session.settings.cache_dir))))
 
     def _open_file(self, path: Path) -> None:
         """Parse a local log file and show it (`perda-tui open FILE`): closing the modal
@@ -209,5 +204,5 @@ class PerdaApp(App[int]):
         """Show a parsed log on the plot screen; `on_close` runs when it is dismissed."""
         from perda_tui.tui.plot.screen import PlotScreen
 
-        plot = PlotScreen(log, source_name, export_dir=self.settings.export_dir)
+        plot = PlotScreen(log, source_name, export_dir=self.session.settings.export_dir)
         self.push_screen(plot, on_close)
