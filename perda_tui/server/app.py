@@ -49,17 +49,21 @@ class GatewayConfig:
 
 
 class SessionStore:
-    """Random session tokens with an expiry time; thread-safe."""
+    """Random session tokens with an expiry time; thread-safe.
 
-    def __init__(self, ttl: float) -> None:
+    `clock` (seconds, monotonic) is what expiry is measured on; tests may replace it.
+    """
+
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
+        self.clock = clock
         self._expiry: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def create(self) -> str:
         """A new session token valid for `ttl` seconds."""
         token = secrets.token_urlsafe(32)
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             self._expiry = {t: e for t, e in self._expiry.items() if e > now}
             self._expiry[token] = now + self.ttl
@@ -71,7 +75,7 @@ class SessionStore:
             return False
         with self._lock:
             expiry = self._expiry.get(token)
-        return expiry is not None and expiry > time.monotonic()
+        return expiry is not None and expiry > self.clock()
 
     def clear(self) -> None:
         """End every session (clients get 401 on their next call)."""
@@ -80,11 +84,20 @@ class SessionStore:
 
 
 class LoginThrottle:
-    """Delay login attempts from a client after failures: base, then doubling, capped."""
+    """Delay login attempts from a client after failures: base, then doubling, capped.
 
-    def __init__(self, base: float, cap: float) -> None:
+    `sleep` is how a delay is waited out; tests may replace it.
+    """
+
+    def __init__(
+        self,
+        base: float,
+        cap: float,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.base = base
         self.cap = cap
+        self.sleep = sleep
         self._failures: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -93,6 +106,10 @@ class LoginThrottle:
         with self._lock:
             failures = self._failures.get(client, 0)
         return 0.0 if failures == 0 else min(self.base * 2 ** (failures - 1), self.cap)
+
+    async def wait(self, client: str) -> None:
+        """Wait out this client's current delay before its attempt is checked."""
+        await self.sleep(self.delay(client))
 
     def failed(self, client: str) -> None:
         """Record one failed attempt."""
@@ -143,7 +160,8 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def create_app(config: GatewayConfig) -> Starlette:
-    """Build the gateway app. `app.state.sessions` lets the runner end sessions."""
+    """Build the gateway app. `app.state.sessions` lets the runner end sessions;
+    `app.state.throttle` is the failed-login throttle."""
     sessions = SessionStore(config.session_ttl)
     throttle = LoginThrottle(config.login_delay, config.max_login_delay)
     password = config.password.encode()
@@ -158,7 +176,7 @@ def create_app(config: GatewayConfig) -> Starlette:
 
     async def login(request: Request) -> Response:
         client = request.client.host if request.client else "?"
-        await asyncio.sleep(throttle.delay(client))
+        await throttle.wait(client)
         doc = await json_object(request)
         given = doc.get("password")
         if not isinstance(given, str) or not hmac.compare_digest(given.encode(), password):
@@ -227,4 +245,5 @@ def create_app(config: GatewayConfig) -> Starlette:
         exception_handlers={HTTPException: http_error, Exception: internal_error},
     )
     app.state.sessions = sessions
+    app.state.throttle = throttle
     return app

@@ -6,7 +6,8 @@ The fault applies to connections accepted after it is set:
 - ``REFUSE``: accept, then close at once (the server "died");
 - ``STALL``: accept and never forward or answer (a black hole);
 - ``RESET``: forward the server's first ``after_bytes`` bytes, then reset both sides;
-- ``DELAY``: forward, sleeping ``delay`` seconds before each chunk from the server;
+- ``DELAY``: forward, pausing ``delay`` seconds (or until the proxy stops) before each
+  chunk from the server;
 - ``HTTP_ERROR``: answer ``HTTP/1.1 <status>`` and close, as a load balancer in front of a
   dead backend does.
 
@@ -21,7 +22,6 @@ import select
 import socket
 import struct
 import threading
-import time
 from dataclasses import dataclass
 
 CHUNK = 64 * 1024
@@ -175,8 +175,8 @@ class FaultProxy:
                         reading.remove(sock)
                         continue
                     if sock is upstream:
-                        if plan.fault is Fault.DELAY:
-                            time.sleep(plan.delay)
+                        if plan.fault is Fault.DELAY and self._stopped.wait(plan.delay):
+                            break  # the proxy stops: no need to finish the pause
                         if plan.fault is Fault.RESET and sent_down + len(data) >= plan.after_bytes:
                             client.sendall(data[: plan.after_bytes - sent_down])
                             _abort(client)

@@ -85,7 +85,8 @@ def test_persistent_5xx_gives_up_with_the_status(
 
 
 def test_slow_gateway_times_out_instead_of_hanging(client: ServerClient, proxy: FaultProxy) -> None:
-    proxy.set_fault(Fault.DELAY, delay=3.0)
+    """Answers held back far longer than the client's 2 s timeout (until the proxy stops)."""
+    proxy.set_fault(Fault.DELAY, delay=600.0)
     proxy.cut_all()
     with pytest.raises(ServerUnreachableError) as err:
         client.list_logs("REV 11/")
