@@ -97,5 +97,5 @@ async def test_html_error_page_is_a_clear_message(
         for noise in ("Traceback", "<html", "<script", "alert(1)", "JSONDecodeError"):
             assert noise not in message
         proxy.set_fault(Fault.PASS)
-        await pilot.press("r")
+        await pilot.press("ctrl+r")
         await series_ready(pilot)

@@ -313,7 +313,7 @@ async def test_offline_server_says_which_and_how_to_switch(
         message = " ".join(static_text(pilot, "#archive-message").split())
         assert f"Cannot reach the DRMS server custom at {dead_url} (" in message
         assert "Connection refused" in message
-        assert "Press s to pick another server or a custom URL; r retries." in message
+        assert "Ctrl+S picks another server or a custom URL; Ctrl+R retries." in message
         url = app.screen.query_one("#server-url", Input)
         url.value = drms_server.cgi_url
         url.focus()

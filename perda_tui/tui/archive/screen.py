@@ -42,6 +42,7 @@ from perda_tui.clients.drms import (
 )
 from perda_tui.errors import describe
 from perda_tui.tui.archive.export import ExportDialog, ExportTiming
+from perda_tui.tui.archive.picker import Picker
 from perda_tui.tui.archive.records import (
     PAGE_SIZE,
     TIME_KEY,
@@ -55,6 +56,7 @@ from perda_tui.tui.archive.series import SeriesList
 from perda_tui.tui.archive.structure import StructurePanel
 from perda_tui.tui.common.chart_view import ChartView
 from perda_tui.tui.common.text import clean, literal
+from perda_tui.tui.help import InfoModal
 from perda_tui.tui.stylesheets import stylesheet
 
 if TYPE_CHECKING:
@@ -67,6 +69,8 @@ CUSTOM = "custom"
 TAB_FOCUS = {"tab-structure": "#structure", "tab-records": "#records", "tab-plot": "#plot-key"}
 #: From this width on, the structure is a sidebar beside the records instead of a tab.
 SIDEBAR_WIDTH = 140
+#: Actions on printable keys: off while a text field has the focus (it takes those keys).
+TYPED_KEY_ACTIONS = frozenset({"focus_filter", "show_tab", "export", "page"})
 #: Seconds before a DRMS request is given up (the server is then reported unreachable).
 REQUEST_TIMEOUT = 20.0
 
@@ -75,16 +79,21 @@ class ArchiveScreen(Screen[None]):
     """The DRMS archive browser."""
 
     CSS_PATH = stylesheet("archive.tcss")
+    AUTO_FOCUS = "#series-list"
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Most important first: the footer shows them in this order. Keys that must work
+        # while typing in a field are Ctrl keys (fields take every printable key).
+        Binding("escape", "app.open_mode('logs')", "Back", id="archive.back"),
+        Binding("ctrl+s", "pick_server", "Server", id="archive.server"),
         Binding("slash", "focus_filter", "Filter", id="archive.filter"),
-        Binding("s", "pick_server", "Server", id="archive.server"),
         Binding("1", "show_tab('tab-structure')", "Structure", id="archive.structure"),
         Binding("2", "show_tab('tab-records')", "Records", id="archive.records"),
         Binding("3", "show_tab('tab-plot')", "Plot", id="archive.plot"),
+        Binding("e", "export", "Export", id="archive.export"),
+        Binding("ctrl+o", "full_message", "Full message", id="archive.message"),
         Binding("right_square_bracket", "page(1)", "Next page", id="archive.next_page"),
         Binding("left_square_bracket", "page(-1)", "Prev page", id="archive.prev_page"),
-        Binding("e", "export", "Export", id="archive.export"),
-        Binding("r", "reload", "Reload", id="archive.reload"),
+        Binding("ctrl+r", "reload", "Reload", id="archive.reload"),
     ]
 
     def __init__(self, settings: Settings, server: str | ServerConfig | None = None) -> None:
@@ -107,6 +116,8 @@ class ArchiveScreen(Screen[None]):
         self.query_text = ""
         self._keys: list[str] = []
         self._email = ""
+        self.message = ""
+        """The whole text of the message line."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -115,7 +126,7 @@ class ArchiveScreen(Screen[None]):
         options = [(config.name, name) for name, config in self._servers.items()]
         with Horizontal(id="archive-servers"):
             yield Label("DRMS server ", id="server-label")
-            yield Select(
+            yield Picker(
                 [*options, ("Custom URL…", CUSTOM)],
                 value=key,
                 allow_blank=False,
@@ -146,7 +157,7 @@ class ArchiveScreen(Screen[None]):
                     yield Static("Enter a record set and press Enter.", id="records-count")
                     yield DataTable(id="records", zebra_stripes=True, cursor_type="row")
                 with TabPane("Plot", id="tab-plot"):
-                    yield Select([], prompt="keyword to plot", id="plot-key", compact=True)
+                    yield Picker([], prompt="keyword to plot", id="plot-key", compact=True)
                     yield ChartView(id="plot")
             yield StructurePanel(id="structure-side")
         yield Footer()
@@ -203,7 +214,7 @@ class ArchiveScreen(Screen[None]):
         try:
             config = resolve_server(url) if "://" not in url else custom_server(url)
         except ValueError as exc:
-            self._say(describe(exc), error=True)
+            self._say(f"{describe(exc)}. Ctrl+S picks another server.", error=True)
             return
         self.connect(config)
 
@@ -213,16 +224,21 @@ class ArchiveScreen(Screen[None]):
         url_input.display = event.value == CUSTOM
         if event.value == CUSTOM:
             self._connect_url(url_input.value.strip())
-        elif self.archive is None or self.archive.server is not self._servers[str(event.value)]:
-            self.connect(self._servers[str(event.value)])
+        else:
+            config = self._servers[str(event.value)]
+            failed = self.query_one("#archive-message").has_class("error")
+            if self.archive is None or self.archive.server is not config or failed:
+                self.connect(config)
 
     @on(Input.Submitted, "#server-url")
     def _url_submitted(self, event: Input.Submitted) -> None:
         self._connect_url(event.value.strip())
 
     def action_pick_server(self) -> None:
-        """Focus the server picker."""
-        self.query_one("#server-select", Select).focus()
+        """Open the server picker (from anywhere, also from a text field)."""
+        picker = self.query_one("#server-select", Select)
+        picker.focus()
+        picker.expanded = True
 
     def action_reload(self) -> None:
         """Load the series list of the current server again."""
@@ -263,7 +279,7 @@ class ArchiveScreen(Screen[None]):
         shown = [s for s in self.series if regex.search(s.name)]
         self.query_one("#series-list", SeriesList).set_items(shown)
         if pattern and self.series:
-            self._say(f"{len(shown)} of {len(self.series)} series match {pattern!r}.")
+            self._say(f"{len(shown)} of {len(self.series)} series match “{pattern}”.")
 
     @on(SeriesList.Highlighted, "#series-list")
     def _series_highlighted(self, event: SeriesList.Highlighted) -> None:
@@ -365,6 +381,7 @@ class ArchiveScreen(Screen[None]):
         table.add_columns(*(clean(c) for c in self.frame.columns))
         rows = page_rows(self.frame, self.page)
         table.add_rows(rows)
+        self.refresh_bindings()
         first = self.page * PAGE_SIZE + 1
         total = self.count if self.count is not None else len(self.frame)
         pages = max(1, -(-total // PAGE_SIZE))
@@ -376,6 +393,7 @@ class ArchiveScreen(Screen[None]):
     def _clear_records(self, text: str) -> None:
         self.query_one("#records", DataTable).clear(columns=True)
         self._set_count(text)
+        self.refresh_bindings()
 
     def _set_count(self, text: str) -> None:
         self.query_one("#records-count", Static).update(literal(text))
@@ -441,7 +459,7 @@ class ArchiveScreen(Screen[None]):
         server = self.archive.server
         if not server.supports("export"):
             self._say(
-                f"{server.name} offers no exports. Press s and pick JSOC or a custom server.",
+                f"{server.name} offers no exports. Ctrl+S picks JSOC or a custom server.",
                 error=True,
             )
             return
@@ -472,7 +490,8 @@ class ArchiveScreen(Screen[None]):
             cause = error.__cause__ or error
             self._say(
                 f"Cannot reach the DRMS server {server.name} at {server.cgi_baseurl} "
-                f"({describe(cause)}). Press s to pick another server or a custom URL; r retries.",
+                f"({describe(cause)}). Ctrl+S picks another server or a custom URL; "
+                "Ctrl+R retries.",
                 error=True,
             )
         else:
@@ -481,6 +500,23 @@ class ArchiveScreen(Screen[None]):
             self._set_count(f"{what} failed.")
 
     def _say(self, text: str, *, error: bool = False) -> None:
+        """Show `text` on the message line (cut to one line; Ctrl+O shows all of it)."""
+        self.message = text
         line = self.query_one("#archive-message", Static)
         line.update(literal(text))
         line.set_class(error, "error")
+        self.refresh_bindings()
+
+    def action_full_message(self) -> None:
+        """Show the whole message line in a box."""
+        self.app.push_screen(InfoModal("Message", literal(self.message, single_line=False)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer the full message only when the line cuts it, paging only when it pages."""
+        if action == "full_message":
+            return len(self.message) > self.query_one("#archive-message").content_size.width
+        if action in TYPED_KEY_ACTIONS and isinstance(self.focused, Input):
+            return False  # the key is typed into the field instead
+        if action == "page":
+            return self.frame is not None and (self.count or 0) > PAGE_SIZE
+        return True

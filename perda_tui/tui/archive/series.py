@@ -61,7 +61,7 @@ class SeriesList(VirtualList[SeriesSummary]):
         Binding("pagedown", "page(1)", "Page down", show=False, id="archive.series.pagedown"),
         Binding("home", "jump(0)", "First", show=False, id="archive.series.first"),
         Binding("end", "jump(-1)", "Last", show=False, id="archive.series.last"),
-        Binding("enter", "select", "Read", id="archive.series.select"),
+        Binding("enter", "select", "Read", show=False, id="archive.series.select"),
     ]
 
     class Highlighted(_SeriesMessage):
