@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import fcntl
 import select
 import socket
 import struct
+import termios
 import threading
 from dataclasses import dataclass
 
@@ -50,6 +52,19 @@ def _abort(sock: socket.socket) -> None:
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     sock.close()
+
+
+def _delivered(sock: socket.socket, stopped: threading.Event) -> None:
+    """Return once the peer has acknowledged every byte sent on `sock` (Linux `SIOCOUTQ`),
+    so a reset that follows cannot swallow them; or when the proxy stops."""
+    while not stopped.is_set():
+        try:
+            queued = fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, struct.pack("i", 0))
+        except OSError:
+            return
+        if struct.unpack("i", queued)[0] == 0:
+            return
+        stopped.wait(0.001)
 
 
 class FaultProxy:
@@ -179,6 +194,7 @@ class FaultProxy:
                             break  # the proxy stops: no need to finish the pause
                         if plan.fault is Fault.RESET and sent_down + len(data) >= plan.after_bytes:
                             client.sendall(data[: plan.after_bytes - sent_down])
+                            _delivered(client, self._stopped)
                             _abort(client)
                             _abort(upstream)
                             return
