@@ -13,7 +13,7 @@ from perda_tui.clients.drms.errors import DrmsQueryError, DrmsResponseError
 from perda_tui.clients.drms.models import SeriesStructure, SeriesSummary, items, text
 
 if TYPE_CHECKING:
-    import pandas as pd  # type: ignore[import-untyped]  # pandas has no type hints (no stubs)
+    import pandas as pd
 
 #: checkAddress.sh status meaning "valid and registered for exports".
 EMAIL_REGISTERED = 2
@@ -192,9 +192,11 @@ def _hex_to_int(value: object) -> object:
 
 
 def _as_int(value: object) -> int | None:
+    if not isinstance(value, int | float | str):
+        return None
     try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+        return int(value)
+    except (OverflowError, ValueError):
         return None
 
 

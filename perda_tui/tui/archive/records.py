@@ -13,7 +13,7 @@ from perda_tui.clients.drms import SeriesStructure
 from perda_tui.tui.common.text import clean
 
 if TYPE_CHECKING:
-    import pandas as pd  # type: ignore[import-untyped]  # pandas has no type hints (no stubs)
+    import pandas as pd
 
 #: Records shown per page of the keyword table (and fetched per step with `n`).
 PAGE_SIZE = 50

@@ -60,7 +60,7 @@ from perda_tui.tui.help import InfoModal
 from perda_tui.tui.stylesheets import stylesheet
 
 if TYPE_CHECKING:
-    import pandas as pd  # type: ignore[import-untyped]  # pandas has no type hints (no stubs)
+    import pandas as pd
 
     from perda_tui.config import Settings
 

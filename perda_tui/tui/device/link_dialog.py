@@ -27,6 +27,13 @@ from perda_tui.clients.scrutiny import (
 from perda_tui.tui.common.text import literal
 
 LinkChoice = tuple[DeviceLinkType, LinkConfig | None]
+
+
+def selected_link_type(value: object) -> DeviceLinkType:
+    """The link type the type picker holds (it has no blank entry: `allow_blank=False`)."""
+    return value if isinstance(value, DeviceLinkType) else DeviceLinkType.NA
+
+
 TYPES = [
     ("None", DeviceLinkType.NA),
     ("UDP", DeviceLinkType.UDP),
@@ -63,6 +70,7 @@ def build_config(link_type: DeviceLinkType, fields: dict[str, str]) -> LinkConfi
             return SerialLinkConfig(
                 port=fields["serial_port"].strip(),
                 baudrate=int(baud),
+                # the Literal types are checked at run time by SerialLinkConfig itself
                 stopbits=fields["stopbits"],  # type: ignore[arg-type]
                 databits=int(fields["databits"]),  # type: ignore[arg-type]
                 parity=fields["parity"],  # type: ignore[arg-type]
@@ -141,7 +149,7 @@ class LinkDialog(ModalScreen[LinkChoice | None]):
                 yield Button("Cancel", id="link-cancel")
 
     def on_mount(self) -> None:
-        self._show_groups(self.query_one("#link-type", Select).value)  # type: ignore[arg-type]
+        self._show_groups(selected_link_type(self.query_one("#link-type", Select).value))
         self._load_ports()
 
     @work(thread=True, exclusive=True, group="serial-ports", exit_on_error=False)
@@ -161,7 +169,7 @@ class LinkDialog(ModalScreen[LinkChoice | None]):
 
     @on(Select.Changed, "#link-type")
     def _type_changed(self, event: Select.Changed) -> None:
-        self._show_groups(event.value)  # type: ignore[arg-type]
+        self._show_groups(selected_link_type(event.value))
 
     @on(Select.Changed, "#serial-list")
     def _port_picked(self, event: Select.Changed) -> None:
@@ -189,7 +197,7 @@ class LinkDialog(ModalScreen[LinkChoice | None]):
     @on(Input.Submitted)
     def apply(self) -> None:
         """Validate; close with the configuration, or show what is wrong."""
-        link_type: DeviceLinkType = self.query_one("#link-type", Select).value  # type: ignore[assignment]
+        link_type = selected_link_type(self.query_one("#link-type", Select).value)
         try:
             config = build_config(link_type, self.fields())
         except ValueError as exc:
