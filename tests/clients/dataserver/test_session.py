@@ -108,11 +108,18 @@ def test_dropped_connections_are_retried_then_reported(data_server: RunningDataS
 def test_500_from_the_gateway_is_a_server_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Retried after each of `RETRY_DELAYS` (the pauses are recorded, not waited)."""
+    """Retried after each of `RETRY_DELAYS`: the client's pauses are recorded (and still
+    taken: the gateway closes a connection after a 500, and the pause lets that land)."""
     import sqlite3
+    import time
 
     pauses: list[float] = []
-    monkeypatch.setattr(gateway, "time", SimpleNamespace(sleep=pauses.append))
+
+    def pause(seconds: float) -> None:
+        pauses.append(seconds)
+        time.sleep(seconds)
+
+    monkeypatch.setattr(gateway, "time", SimpleNamespace(sleep=pause))
     db = tmp_path / "metadata.sqlite"
     with start_test_server(db=db) as server, ServerClient(server.url) as client:
         client.login(PASSWORD)
