@@ -12,12 +12,11 @@ from perda_tui.tui.plot.view import (
     Sample,
     Selection,
     Window,
-    format_seconds,
     jump,
     pan,
-    parse_time,
     parse_window,
     sample_at,
+    seconds_text,
     zoom,
 )
 
@@ -50,20 +49,6 @@ def test_pan_moves_a_quarter_and_stops_at_the_ends() -> None:
     assert pan(BOUNDS, -0.25, BOUNDS) == BOUNDS
 
 
-@pytest.mark.parametrize(
-    ("text", "seconds"),
-    [("120", 120.0), ("2:00", 120.0), ("2:05.5", 125.5), ("1:02:03", 3723.0), (" 7.25 ", 7.25)],
-)
-def test_parse_time(text: str, seconds: float) -> None:
-    assert parse_time(text) == seconds
-
-
-@pytest.mark.parametrize("text", ["", "abc", "1:2:3:4", "-5", "2:xx"])
-def test_parse_time_rejects(text: str) -> None:
-    with pytest.raises(ValueError):
-        parse_time(text)
-
-
 def test_parse_window() -> None:
     assert parse_window("120-300") == (120.0, 300.0)
     assert parse_window("2:00-5:00") == (120.0, 300.0)
@@ -80,10 +65,10 @@ def test_jump_clips_to_the_log_and_refuses_windows_outside_it() -> None:
         jump(150.0, 200.0, BOUNDS)
 
 
-def test_format_seconds() -> None:
-    assert format_seconds(125.5) == "2:05.5"
-    assert format_seconds(3723.0) == "1:02:03.0"
-    assert format_seconds(0.04) == "0:00.0"
+def test_seconds_text() -> None:
+    assert seconds_text(125.5) == "2:05.5"
+    assert seconds_text(3723.0) == "1:02:03.0"
+    assert seconds_text(0.04) == "0:00.0"
 
 
 def test_sample_at_is_the_last_sample_at_or_before() -> None:

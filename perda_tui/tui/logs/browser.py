@@ -30,6 +30,7 @@ from perda_tui.tui.messages import (
     SessionExpired,
 )
 from perda_tui.tui.stylesheets import stylesheet
+from perda_tui.units import plural
 
 if TYPE_CHECKING:
     from perda_tui.clients.dataserver import LogEntry
@@ -48,11 +49,6 @@ def sort_entries(entries: Sequence[LogEntry], by: str) -> list[LogEntry]:
     elif by == "size":
         files.sort(key=lambda e: e.size or 0, reverse=True)
     return folders + files
-
-
-def plural(count: int, noun: str) -> str:
-    """`1 file`, `2 files`."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def haystack(entry: LogEntry) -> str:

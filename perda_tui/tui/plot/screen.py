@@ -35,12 +35,12 @@ from perda_tui.tui.plot.view import (
     Selected,
     Selection,
     Window,
-    format_seconds,
     jump,
     pan,
     parse_window,
     raw_time,
     sample_at,
+    seconds_text,
     zoom,
 )
 from perda_tui.tui.stylesheets import stylesheet
@@ -156,7 +156,7 @@ class PlotScreen(Screen[None]):
         """The line above the chart: visible window, cursor, time axis mode."""
         w = self.window
         text = f"{self.time_label(w.start)}-{self.time_label(w.end)}"
-        text += f" of {format_seconds(self.bounds.end)}"
+        text += f" of {seconds_text(self.bounds.end)}"
         if self.cursor is not None:
             text += f" · cursor {self.time_label(self.cursor)} ←/→ Esc"
         return text + (" · wall clock" if self.clock else " · s from start")
@@ -169,7 +169,7 @@ class PlotScreen(Screen[None]):
             )
             if moment is not None:
                 return moment.strftime("%H:%M:%S.%f")[:10]
-        return format_seconds(seconds)
+        return seconds_text(seconds)
 
     def cursor_samples(self) -> dict[str, Sample | None]:
         """Each selected signal's sample at or before the cursor."""

@@ -7,12 +7,12 @@ navigation rules (zoom, pan, typed windows, cursor sampling) are unit-testable.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from perda_tui.charts.envelope import index_at
 from perda_tui.charts.model import MAX_SERIES
+from perda_tui.units import duration, parse_duration
 
 if TYPE_CHECKING:
     from perda_tui.logs import Signal
@@ -72,24 +72,10 @@ def jump(start: float, end: float, bounds: Window) -> Window:
     lo, hi = max(start, bounds.start), min(end, bounds.end)
     if hi <= lo:
         raise ValueError(
-            f"{format_seconds(start)}-{format_seconds(end)} is outside the log "
-            f"({format_seconds(bounds.start)}-{format_seconds(bounds.end)})"
+            f"{seconds_text(start)}-{seconds_text(end)} is outside the log "
+            f"({seconds_text(bounds.start)}-{seconds_text(bounds.end)})"
         )
     return _fit(lo, hi - lo, bounds)
-
-
-_TIME = re.compile(r"^\s*(?:(\d+):)?(?:(\d+):)?(\d+(?:\.\d*)?|\.\d+)\s*$")
-
-
-def parse_time(text: str) -> float:
-    """Seconds from `S`, `M:SS` or `H:MM:SS` (decimals allowed on the seconds)."""
-    match = _TIME.match(text)
-    if not match:
-        raise ValueError(f"not a time: {text.strip()!r} (use 120, 2:00 or 1:02:00)")
-    first, second, seconds = match.groups()
-    parts = [int(p) for p in (first, second) if p is not None]
-    hours, minutes = (parts[0], parts[1]) if len(parts) == 2 else (0, parts[0] if parts else 0)
-    return hours * 3600 + minutes * 60 + float(seconds)
 
 
 def parse_window(text: str) -> tuple[float, float]:
@@ -97,20 +83,10 @@ def parse_window(text: str) -> tuple[float, float]:
     start_text, sep, end_text = text.partition("-")
     if not sep:
         raise ValueError(f"not a window: {text.strip()!r} (use 120-300 or 2:00-5:00)")
-    start, end = parse_time(start_text), parse_time(end_text)
+    start, end = parse_duration(start_text), parse_duration(end_text)
     if end <= start:
         raise ValueError(f"window end must be after its start: {text.strip()!r}")
     return start, end
-
-
-def format_seconds(seconds: float) -> str:
-    """Seconds as `M:SS.s` (or `H:MM:SS`) for humans, e.g. 125.5 → '2:05.5'."""
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    minutes, secs = divmod(seconds, 60)
-    hours, minutes = divmod(int(minutes), 60)
-    secs_text = f"{secs:04.1f}" if secs < 59.95 else "59.9"
-    return f"{sign}{hours}:{minutes:02d}:{secs_text}" if hours else f"{sign}{minutes}:{secs_text}"
 
 
 @dataclass(frozen=True)
@@ -189,3 +165,8 @@ class Selection:
 def raw_time(seconds: float, origin: int, seconds_per_unit: float) -> float:
     """Seconds from the start of the log → the log's raw time units."""
     return origin + seconds / seconds_per_unit
+
+
+def seconds_text(seconds: float) -> str:
+    """Seconds from the start as the plot shows them: `M:SS.s` (or `H:MM:SS.s`)."""
+    return duration(seconds, decimals=1)
