@@ -22,7 +22,8 @@ from perda_tui.units import parse_duration
 EPILOG = """\
 settings are layered: config file < environment < flags.
   config file  ~/.config/perda-tui/config.toml (see `perda-tui locate`)
-  environment  PERDA_URL, PERDA_CACHE_DIR, PERDA_PASSWORD, SCRUTINY_URL, DRMS_SERVER
+  environment  PERDA_URL, PERDA_CACHE_DIR, PERDA_EXPORT_DIR, PERDA_PASSWORD, SCRUTINY_URL,
+               DRMS_SERVER
 global options may come before or after the command.
 """
 
