@@ -183,7 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("--no-tui", action="store_true", help="print the listing instead")
 
-    command("locate", "perda_tui.cli.locate:locate_command", "print where the config, the cache and exports live")
+    command(
+        "locate",
+        "perda_tui.cli.locate:locate_command",
+        "print where the config, the cache and exports live",
+    )
     return parser
 
 
