@@ -115,6 +115,7 @@ def test_bad_frames_are_dropped_and_the_connection_survives(
         return messages
 
     monkeypatch.setattr(FrameDecoder, "feed", feed_and_tell)
+    connecting = threading.Event()  # the client reported the status of the split frame
 
     def script(conn: socket.socket, requests: list[dict[str, Any]]) -> None:
         conn.sendall(encode_frame(WELCOME))
@@ -127,9 +128,9 @@ def test_bad_frames_are_dropped_and_the_connection_survives(
         conn.sendall(good[:20])
         half_held.wait(10)  # the rest of the split frame comes in a later read
         conn.sendall(good[20:])
+        # Statuses coalesce (newest wins): answer polls only once "connecting" was seen.
+        connecting.wait(10)
         read_requests(conn, requests, "disconnected")
-
-    connecting = threading.Event()
 
     def on_status(event: StatusEvent) -> None:
         if event.info is not None and event.info.device_comm_state == DeviceCommState.Connecting:
