@@ -39,7 +39,7 @@ asyncio.run(main())
 """
 
 
-async def _keystroke(pilot) -> float:  # type: ignore[no-untyped-def]
+async def _keystroke(pilot) -> float:
     """Worst time from a filter keystroke to the refiltered table painted on screen.
 
     Keys go straight to the driver (as F's plot bench does): `pilot.press` waits for the
@@ -54,7 +54,7 @@ async def _keystroke(pilot) -> float:  # type: ignore[no-untyped-def]
     painted: list[float] = []
     render_line = LogTable.render_line
 
-    def spy(widget: LogTable, y: int):  # type: ignore[no-untyped-def]
+    def spy(widget: LogTable, y: int):
         painted.append(time.perf_counter())
         return render_line(widget, y)
 

@@ -35,7 +35,7 @@ def device_app(url: str = "") -> PerdaApp:
     return PerdaApp(Settings(scrutiny_url=url), screen="device")
 
 
-async def device_screen(pilot) -> DeviceScreen:  # type: ignore[no-untyped-def]
+async def device_screen(pilot) -> DeviceScreen:
     """The device screen once the app has switched to it and mounted it."""
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, DeviceScreen))
     await wait_for(pilot, lambda: pilot.app.screen.is_mounted)
@@ -44,31 +44,31 @@ async def device_screen(pilot) -> DeviceScreen:  # type: ignore[no-untyped-def]
     return screen
 
 
-def shown(pilot, selector: str) -> str:  # type: ignore[no-untyped-def]
+def shown(pilot, selector: str) -> str:
     """The plain text a widget shows."""
     visual = pilot.app.screen.query_one(selector).render()
     return str(getattr(visual, "plain", visual))
 
 
-async def open_link_dialog(pilot) -> LinkDialog:  # type: ignore[no-untyped-def]
+async def open_link_dialog(pilot) -> LinkDialog:
     """Ctrl+L, then the link dialog once it is up."""
     await pilot.press("ctrl+l")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, LinkDialog))
     return pilot.app.screen
 
 
-async def press_apply(pilot) -> None:  # type: ignore[no-untyped-def]
+async def press_apply(pilot) -> None:
     """Press the dialog's Apply button (as a click or Enter on it would)."""
     await pilot.pause()
     pilot.app.screen.query_one("#link-apply", Button).press()
     await pilot.pause()
 
 
-def badge(pilot) -> str:  # type: ignore[no-untyped-def]
+def badge(pilot) -> str:
     return shown(pilot, "#device-badge").strip()
 
 
-def connection(pilot) -> str:  # type: ignore[no-untyped-def]
+def connection(pilot) -> str:
     return shown(pilot, "#device-connection")
 
 
@@ -209,7 +209,7 @@ async def test_serial_fields_are_validated_before_sending(ws_server: RunningScru
 
 async def test_f3_in_the_full_app_opens_the_device_screen(
     tcp_server: RunningScrutinyServer, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     app = PerdaApp(
         Settings(url="http://127.0.0.1:9", cache_dir=tmp_path, scrutiny_url=tcp_server.url)
     )

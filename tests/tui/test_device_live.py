@@ -52,7 +52,7 @@ def blank_columns_at_right(view: ChartView) -> int:
     return right - 1 - last
 
 
-async def demo_device_with_values(pilot, clock: FakeClock) -> DeviceScreen:  # type: ignore[no-untyped-def]
+async def demo_device_with_values(pilot, clock: FakeClock) -> DeviceScreen:
     """The device screen showing the demo device and a value of `WATCHED`."""
     screen = await device_screen(pilot)
     screen.clock = clock

@@ -37,7 +37,7 @@ pytestmark = pytest.mark.anyio
 LOG_SCREENS = {"PlotScreen"}
 
 
-async def open_file(pilot, table: LogTable, name: str) -> None:  # type: ignore[no-untyped-def]
+async def open_file(pilot, table: LogTable, name: str) -> None:
     await wait_for(pilot, lambda: name in [e.name for e in table.entries])
     table.move_to([e.name for e in table.entries].index(name))
     await pilot.press("enter")

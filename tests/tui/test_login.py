@@ -15,7 +15,7 @@ from tests.tui.conftest import make_app, screen_name, static_text, wait_for, wai
 pytestmark = pytest.mark.anyio
 
 
-async def sign_in(pilot, password: str) -> None:  # type: ignore[no-untyped-def]
+async def sign_in(pilot, password: str) -> None:
     await pilot.click("#password")
     await pilot.press(*password, "enter")
 

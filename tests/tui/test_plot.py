@@ -33,7 +33,7 @@ def log(tmp_path_factory: pytest.TempPathFactory) -> Log:
     return sample_log(tmp_path_factory.mktemp("plot"))
 
 
-def plot_screen(pilot) -> PlotScreen:  # type: ignore[no-untyped-def]
+def plot_screen(pilot) -> PlotScreen:
     screen = pilot.app.screen
     assert isinstance(screen, PlotScreen)
     return screen
@@ -43,7 +43,7 @@ def panel_text(screen: PlotScreen) -> str:
     return str(screen.query_one(SelectionPanel).render())
 
 
-async def select(pilot, *queries: str) -> None:  # type: ignore[no-untyped-def]
+async def select(pilot, *queries: str) -> None:
     """Search for each query and add it with Space, as a user would: the match named
     exactly like the query if there is one (Down until it is highlighted), else the best."""
     for query in queries:
@@ -258,7 +258,7 @@ def status(screen: PlotScreen) -> str:
     return str(screen.query_one("#plot-status").render())
 
 
-async def export_window(pilot, target: Path) -> None:  # type: ignore[no-untyped-def]
+async def export_window(pilot, target: Path) -> None:
     """Export the chart's signals in the visible window to `target` with `e`."""
     await pilot.press("e")
     prompt = pilot.app.screen
@@ -319,7 +319,7 @@ async def test_keys_are_handled_while_a_chart_is_being_drawn(
     original = PlotScreen._series
     started, release = threading.Event(), threading.Event()
 
-    def held(self, *args):  # type: ignore[no-untyped-def]
+    def held(self, *args):
         started.set()
         release.wait()
         return original(self, *args)

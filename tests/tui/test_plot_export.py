@@ -25,7 +25,7 @@ def log(tmp_path_factory: pytest.TempPathFactory) -> Log:
     return sample_log(tmp_path_factory.mktemp("plot-export"))
 
 
-async def open_export_prompt(pilot) -> PromptScreen:  # type: ignore[no-untyped-def]
+async def open_export_prompt(pilot) -> PromptScreen:
     await pilot.press("e")
     await wait_screen(pilot, "PromptScreen")
     prompt = pilot.app.screen
@@ -33,7 +33,7 @@ async def open_export_prompt(pilot) -> PromptScreen:  # type: ignore[no-untyped-
     return prompt
 
 
-def messages(pilot) -> list[str]:  # type: ignore[no-untyped-def]
+def messages(pilot) -> list[str]:
     return [n.message for n in pilot.app._notifications]
 
 

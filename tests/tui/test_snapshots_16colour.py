@@ -38,10 +38,10 @@ def linux_console(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("linux_console")
-def test_login(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_login(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(snapshot_app(tmp_path), terminal_size=(80, 24), run_before=no_blink)
 
 
 @pytest.mark.usefixtures("linux_console")
-def test_browser(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_browser(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(snapshot_app(tmp_path), terminal_size=(80, 24), run_before=show_full_entry)

@@ -74,7 +74,7 @@ SCENES: dict[str, Callable[[Pilot[object]], Awaitable[None]]] = {
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("scene", list(SCENES))
 def test_archive_screen(
-    snap_compare,  # type: ignore[no-untyped-def]
+    snap_compare,
     drms_server: DrmsTestServer,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

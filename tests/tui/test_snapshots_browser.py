@@ -12,7 +12,7 @@ from tests.tui.conftest import SNAPSHOT_SIZES, no_blink, snapshot_app
 from tests.tui.listing import FULL, FixedSource
 
 
-async def show_full_entry(pilot) -> None:  # type: ignore[no-untyped-def]
+async def show_full_entry(pilot) -> None:
     """Open REV 11 and highlight the log with full metadata."""
     app = pilot.app
     await app.push_screen(BrowserScreen(FixedSource(), prefix="REV 11/"))
@@ -24,13 +24,13 @@ async def show_full_entry(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("size", SNAPSHOT_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_browser(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_browser(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     assert snap_compare(snapshot_app(tmp_path), terminal_size=size, run_before=show_full_entry)
 
 
 @pytest.mark.parametrize("size", SNAPSHOT_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_browser_filtered(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    async def filtered(pilot) -> None:  # type: ignore[no-untyped-def]
+def test_browser_filtered(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    async def filtered(pilot) -> None:
         await show_full_entry(pilot)
         await pilot.press("slash", *"dry")
         await no_blink(pilot)

@@ -69,7 +69,7 @@ async def settled(pilot: Pilot[int], view: ChartView) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_disconnected(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_disconnected(snap_compare, size: tuple[int, int]) -> None:
     app = device_app()
 
     async def settle(pilot: Pilot[int]) -> None:
@@ -85,7 +85,7 @@ def test_disconnected(snap_compare, size: tuple[int, int]) -> None:  # type: ign
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_connected_demo_device(
     snap_compare, tcp_server: RunningScrutinyServer, size: tuple[int, int]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     info = demo_status(tcp_server)
     app = device_app()
 

@@ -14,7 +14,7 @@ from tests.tui.conftest import SNAPSHOT_SIZES, no_blink, snapshot_app
 from tests.tui.listing import FULL, FixedSource
 
 
-async def mid_download(pilot) -> None:  # type: ignore[no-untyped-def]
+async def mid_download(pilot) -> None:
     """The modal over the browser at 60 %, 2 MiB/s, with the source waiting."""
     app = pilot.app
     source = FixedSource()
@@ -31,5 +31,5 @@ async def mid_download(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("size", SNAPSHOT_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_download(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_download(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     assert snap_compare(snapshot_app(tmp_path), terminal_size=size, run_before=mid_download)

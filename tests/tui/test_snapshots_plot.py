@@ -18,10 +18,10 @@ def log(tmp_path_factory: pytest.TempPathFactory) -> Log:
     return sample_log(tmp_path_factory.mktemp("snapshot"))
 
 
-def scene(log: Log):  # type: ignore[no-untyped-def]
+def scene(log: Log):
     """Voltage and current (right axis) zoomed in once, cursor on, stats shown."""
 
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:
         pilot.app.show_log(log, "endurance.csv")
         await wait_screen(pilot, "PlotScreen")
         screen = pilot.app.screen
@@ -41,5 +41,5 @@ def scene(log: Log):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("size", SNAPSHOT_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_plot(snap_compare, tmp_path: Path, log: Log, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_plot(snap_compare, tmp_path: Path, log: Log, size: tuple[int, int]) -> None:
     assert snap_compare(snapshot_app(tmp_path), terminal_size=size, run_before=scene(log))
