@@ -1,16 +1,18 @@
-"""`perda-tui serve`: run the reference data server until Ctrl-C."""
+"""`perda-tui serve`: run the reference data server until Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
 import os
+import signal
 import sys
-import threading
 
 from perda_tui.cli.app import USAGE_ERROR
 
 PASSWORD_ENV = "PERDA_SERVER_PASSWORD"
+#: Signals that stop the server cleanly: Ctrl-C, and what `kill` or systemd send.
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 #: What the `server` extra installs: the gateway, its HTTP server and the embedded S3.
 SERVER_PACKAGES = ("starlette", "uvicorn", "moto")
 
@@ -45,27 +47,32 @@ def serve_command(args: argparse.Namespace) -> int:
     if args.s3_endpoint and not args.bucket:
         print("perda-tui serve: --bucket is required with --s3-endpoint", file=sys.stderr)
         return USAGE_ERROR
-    server = start_data_server(
-        args.logs,
-        password=password,
-        host=args.host,
-        port=args.port,
-        s3_endpoint=args.s3_endpoint,
-        bucket=args.bucket,
-        db=args.db,
-        log_level="info",
-    )
-    with server:
-        print(f"data server on {server.url} (S3 {server.s3_endpoint}, bucket {server.bucket})")
-        if not args.s3_endpoint and args.host not in LOOPBACK:
-            print(
-                "warning: the embedded S3 endpoint accepts any credentials and is reachable "
-                f"on {args.host}; use --s3-endpoint with a real S3/MinIO on shared networks",
-                file=sys.stderr,
-            )
-        print("press Ctrl-C to stop", flush=True)
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            print("stopping", file=sys.stderr)
+    # Block the stop signals before any server thread starts (threads inherit the mask):
+    # a process-directed Ctrl-C or SIGTERM then reaches the main thread's sigwait, never a
+    # server thread, where it would leave the main thread waiting forever.
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        server = start_data_server(
+            args.logs,
+            password=password,
+            host=args.host,
+            port=args.port,
+            s3_endpoint=args.s3_endpoint,
+            bucket=args.bucket,
+            db=args.db,
+            log_level="info",
+        )
+        with server:
+            print(f"data server on {server.url} (S3 {server.s3_endpoint}, bucket {server.bucket})")
+            if not args.s3_endpoint and args.host not in LOOPBACK:
+                print(
+                    "warning: the embedded S3 endpoint accepts any credentials and is reachable "
+                    f"on {args.host}; use --s3-endpoint with a real S3/MinIO on shared networks",
+                    file=sys.stderr,
+                )
+            print("press Ctrl-C to stop", flush=True)
+            received = signal.sigwait(STOP_SIGNALS)
+            print(f"stopping ({signal.Signals(received).name})", file=sys.stderr)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     return 0

@@ -94,7 +94,8 @@ def test_serve_refuses_to_start_without_a_password() -> None:
     assert "set PERDA_SERVER_PASSWORD" in err
 
 
-def test_serve_serves_a_logs_folder_until_interrupted(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_serves_a_logs_folder_until_interrupted(tmp_path: Path, stop: signal.Signals) -> None:
     write_tree(tmp_path)
     env = {**os.environ, "PERDA_SERVER_PASSWORD": "garage", "PYTHONFAULTHANDLER": "1"}
     process = run_cli("serve", "--port", "0", "--logs", str(tmp_path), env=env)
@@ -106,14 +107,14 @@ def test_serve_serves_a_logs_folder_until_interrupted(tmp_path: Path) -> None:
         with login(match.group(1), "garage") as http:
             listing = http.post("/api/v1/s3/list", json={"prefix": "REV 11/"}).json()
         assert len(listing) == 2
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         # communicate() drains stderr too: a full pipe must never be what keeps it alive
         try:
             _, err = process.communicate(timeout=60)
         except subprocess.TimeoutExpired:
             process.send_signal(signal.SIGABRT)  # PYTHONFAULTHANDLER: every thread's stack
             _, err = process.communicate()
-            pytest.fail(f"serve did not stop within 60 s of Ctrl-C:\n{err[-6000:]}")
+            pytest.fail(f"serve did not stop within 60 s of {stop.name}:\n{err[-6000:]}")
         assert process.returncode == 0, err[-2000:]
     finally:
         if process.poll() is None:
