@@ -16,7 +16,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static
 
@@ -26,6 +25,7 @@ from perda_tui.charts.series import GAP_PERIODS, envelope_series, typical_step
 from perda_tui.errors import describe
 from perda_tui.tui.common.chart_view import Builder, ChartView
 from perda_tui.tui.common.prompt import ConfirmScreen, PromptScreen
+from perda_tui.tui.plot.analysis_keys import AnalysisKeys
 from perda_tui.tui.plot.details import DetailsScreen, problems_summary
 from perda_tui.tui.plot.panels import SelectionPanel, SignalPicker, StatsTable
 from perda_tui.tui.plot.view import (
@@ -55,7 +55,7 @@ STATS_DELAY = 0.2
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
-class PlotScreen(Screen[None]):
+class PlotScreen(AnalysisKeys):
     """Plot the signals of `log` (shown as `source_name`)."""
 
     CSS_PATH = stylesheet("plot.tcss")
