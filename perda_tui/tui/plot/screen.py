@@ -65,7 +65,7 @@ class PlotScreen(AnalysisKeys):
         Binding("escape,q", "back", "Back", id="plot.back"),
         Binding("space", "toggle_signal", "Toggle", id="plot.toggle"),
         Binding("slash", "search", "Search", id="plot.search"),
-        Binding("plus,equals_sign", "zoom_in", "Zoom in", key_display="+", id="plot.zoom_in"),
+        Binding("plus", "zoom_in", "Zoom in", key_display="+", id="plot.zoom_in"),
         Binding("minus", "zoom_out", "Zoom out", key_display="-", id="plot.zoom_out"),
         Binding("c", "cursor", "Cursor", id="plot.cursor"),
         Binding("g", "goto", "Go to", id="plot.goto"),
@@ -129,6 +129,40 @@ class PlotScreen(AnalysisKeys):
     @property
     def picker(self) -> SignalPicker:
         return self.query_one(SignalPicker)
+
+    # ------------------------------------------------------------------ PlotContext
+
+    def highlighted_name(self) -> str | None:
+        """The signal under the list cursor, else the first selected one."""
+        name = self.picker.highlighted
+        if name is None and self.selection.items:
+            return self.selection.items[0].name
+        return name
+
+    def selected_names(self) -> list[str]:
+        """The signals on the chart, in the order they were picked."""
+        return [item.name for item in self.selection.items]
+
+    def cursor_a(self) -> float | None:
+        """Cursor A in seconds from the start of the log (None: not placed)."""
+        return self.cursor
+
+    def set_cursor_a(self, seconds: float) -> None:
+        """Place cursor A at `seconds` (clamped to the log), showing it in the window."""
+        self.cursor = min(max(seconds, self.bounds.start), self.bounds.end)
+        if not self.window.contains(self.cursor):
+            span = self.window.span
+            self.window = jump(self.cursor - span / 2, self.cursor + span / 2, self.bounds)
+        self.refresh_view()
+
+    def signals_changed(self) -> None:
+        """The log gained or lost signals (computed channels): refresh list and selection."""
+        for item in list(self.selection.items):
+            if item.name not in self.source_log:
+                self.selection.toggle(item.name)
+        self._envelopes = {k: v for k, v in self._envelopes.items() if k in self.source_log}
+        self.picker.show_matches()
+        self.refresh_view(selection=True)
 
     # ------------------------------------------------------------------ state → screen
 
