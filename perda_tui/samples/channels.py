@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from perda_tui.samples.vehicle import (
     LAP_S,
@@ -28,8 +28,18 @@ if TYPE_CHECKING:
     import numpy as np
 
 
+class Timeline(Protocol):
+    """What the writer needs of a run's timeline: when the logger recorded nothing."""
+
+    @property
+    def dropout(self) -> tuple[float, float]: ...
+
+
+RunT = TypeVar("RunT", bound=Timeline)
+
+
 @dataclass(frozen=True)
-class Channel:
+class Channel(Generic[RunT]):
     """One logged signal: its name, rate, rounding and noise, and the model it samples."""
 
     name: str
@@ -37,11 +47,11 @@ class Channel:
     rate_hz: float
     decimals: int
     noise: float
-    model: Callable[[Run, np.ndarray], np.ndarray]
+    model: Callable[[RunT, np.ndarray], np.ndarray]
     non_negative: bool = False
 
 
-def core_channels() -> list[Channel]:
+def core_channels() -> list[Channel[Run]]:
     import numpy as np
 
     def const(value: float) -> Callable[[Run, np.ndarray], np.ndarray]:
@@ -208,14 +218,14 @@ def core_channels() -> list[Channel]:
     ]
 
 
-def channels(signals: int | None = None) -> list[Channel]:
+def channels(signals: int | None = None) -> list[Channel[Run]]:
     """The core channels plus per-cell voltages up to `signals` channels in total."""
     if signals is not None and signals < 1:
         raise ValueError(f"a log needs at least one signal, not {signals}")
     core = core_channels()
     extra = 24 if signals is None else max(signals - len(core), 0)
     cells = [
-        Channel(f"ams.cells.v{i:03d}", f"Cell {i} voltage (V)", 1, 3, 0.001, cell_voltage(i))
+        Channel[Run](f"ams.cells.v{i:03d}", f"Cell {i} voltage (V)", 1, 3, 0.001, cell_voltage(i))
         for i in range(1, extra + 1)
     ]
     return (core + cells)[:signals]

@@ -80,8 +80,125 @@ PLANS = (
 )
 
 
-def generate_sample_tree(out_dir: str | Path, rows: int = 200_000, seed: int = 11) -> list[Path]:
-    """Write the sample tree (REV 10/…, REV 11/2026-04-01/…) with NAME.meta.json beside each.
+@dataclass(frozen=True)
+class LapPlan:
+    """One lapped run of the sample tree: timed laps at a driver's pace around the loop."""
+
+    key: str
+    recorded: datetime
+    title: str
+    tags: tuple[str, ...]
+    driver: str
+    laps: int
+    pace: float
+    spread: float
+
+
+#: The lapped runs: one track, a faster (AB) and a slower (JS) driver.
+LAP_TRACK = "Michigan International Speedway"
+LAP_PLANS = (
+    LapPlan(
+        "REV 11/2026-05-16/endurance_AB.csv",
+        datetime(2026, 5, 16, 10, 2, 11),
+        "Endurance stint AB",
+        ("endurance", "dry", "laps"),
+        "AB",
+        8,
+        1.0,
+        0.012,
+    ),
+    LapPlan(
+        "REV 11/2026-05-16/endurance_JS.csv",
+        datetime(2026, 5, 16, 10, 41, 50),
+        "Endurance stint JS",
+        ("endurance", "dry", "laps"),
+        "JS",
+        8,
+        0.94,
+        0.02,
+    ),
+    LapPlan(
+        "REV 11/2026-05-16/autocross_run1.csv",
+        datetime(2026, 5, 16, 14, 5, 3),
+        "Autocross run 1",
+        ("autocross", "laps"),
+        "AB",
+        3,
+        1.02,
+        0.01,
+    ),
+    LapPlan(
+        "REV 11/2026-05-16/autocross_run2.csv",
+        datetime(2026, 5, 16, 14, 21, 40),
+        "Autocross run 2",
+        ("autocross", "laps"),
+        "JS",
+        3,
+        0.96,
+        0.015,
+    ),
+    LapPlan(
+        "REV 11/2026-05-16/autocross_run3.csv",
+        datetime(2026, 5, 16, 14, 44, 9),
+        "Autocross run 3",
+        ("autocross", "laps"),
+        "AB",
+        3,
+        1.04,
+        0.008,
+    ),
+)
+
+
+def generate_lap_runs(
+    out_dir: str | Path, seed: int = 11, max_laps: int | None = None
+) -> list[Path]:
+    """Write the lapped runs (`LAP_PLANS`) with their metadata; the true lap times go in
+    `string_metadata["lap_times_s"]` and the start/finish line in `["start_finish"]`.
+    `max_laps` caps each run's timed laps (small runs for tests)."""
+    import numpy as np
+
+    from perda_tui.samples.laps import LapRun, lap_paces, start_finish_line, write_lap_log
+
+    out = Path(out_dir)
+    line = ",".join(f"{v:.7f}" for v in start_finish_line())
+    paths = []
+    for index, plan in enumerate(LAP_PLANS):
+        rng = np.random.default_rng(seed + 100 + index)
+        laps = plan.laps if max_laps is None else min(plan.laps, max_laps)
+        run = LapRun.build(lap_paces(laps, plan.pace, plan.spread, rng))
+        path = out / plan.key
+        summary = write_lap_log(path, run, seed + 200 + index, plan.recorded)
+        meta = {
+            "title": plan.title,
+            "description": f"{laps} timed laps by {plan.driver} with out-lap and in-lap.",
+            "tags": list(plan.tags),
+            "string_metadata": {
+                "driver": plan.driver,
+                "track": LAP_TRACK,
+                "car": plan.key.split("/")[0],
+                "start_finish": line,
+                "lap_times_s": " ".join(f"{s:.4f}" for s in summary.lap_times),
+            },
+            "numeric_metadata": {
+                "laps": laps,
+                "best_lap_s": min(summary.lap_times),
+                "max_speed_kmh": summary.max_speed_kmh,
+                "energy_used_kwh": summary.energy_kwh,
+                "duration_s": summary.duration_s,
+                "rows": summary.rows,
+            },
+        }
+        path.with_suffix(".meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+        paths.append(path)
+    return paths
+
+
+def generate_sample_tree(
+    out_dir: str | Path, rows: int = 200_000, seed: int = 11, *, lapped: bool = True
+) -> list[Path]:
+    """Write the sample tree (REV 10/…, REV 11/2026-04-01/…) with NAME.meta.json beside each,
+    and with `lapped` the lapped runs of `REV 11/2026-05-16/` (`generate_lap_runs`).
 
     The largest log has `rows` data rows; the others are fractions of it (at least 300).
     Deterministic for a given seed. One log (`REV 10/brake_test.csv`) has empty metadata.
@@ -115,4 +232,4 @@ def generate_sample_tree(out_dir: str | Path, rows: int = 200_000, seed: int = 1
             }
         path.with_suffix(".meta.json").write_text(json.dumps(meta, indent=2) + "\n")
         paths.append(path)
-    return paths
+    return paths + (generate_lap_runs(out, seed) if lapped else [])

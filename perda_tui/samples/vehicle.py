@@ -81,13 +81,19 @@ class Run:
         return np.clip(driven / max(self.duration - (c1 - c0), 1e-9), 0.0, 1.2)
 
 
+def profile_kmh(phi: np.ndarray) -> np.ndarray:
+    """The lap's speed profile (km/h) at loop angle `phi` (radians)."""
+    import numpy as np
+
+    v = 48 + 22 * np.sin(3 * phi) + 10 * np.sin(7 * phi + 1.0) + 4 * np.sin(11 * phi + 2.0)
+    return np.clip(v, 12.0, 95.0)
+
+
 def speed_kmh(run: Run, t: np.ndarray) -> np.ndarray:
     """Vehicle speed (km/h): the lap profile scaled by the run's pace."""
     import numpy as np
 
-    phi = 2 * np.pi * (t % LAP_S) / LAP_S
-    v = 48 + 22 * np.sin(3 * phi) + 10 * np.sin(7 * phi + 1.0) + 4 * np.sin(11 * phi + 2.0)
-    return np.clip(v, 12.0, 95.0) * run.pace(t)
+    return profile_kmh(2 * np.pi * (t % LAP_S) / LAP_S) * run.pace(t)
 
 
 def accel_ms2(run: Run, t: np.ndarray) -> np.ndarray:
@@ -156,25 +162,41 @@ def inverter_state(run: Run, t: np.ndarray) -> np.ndarray:
     return np.where((t >= run.fault[0]) & (t < run.fault[1]), 4.0, state)
 
 
+def loop_xy(phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The track loop (m east, m north of the centre) at loop angle `phi` (radians)."""
+    import numpy as np
+
+    return 180 * np.cos(phi) + 40 * np.cos(3 * phi), 110 * np.sin(phi) + 30 * np.sin(2 * phi)
+
+
 def track_xy(run: Run, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Position on the track (m): a closed loop while driving, the pits otherwise."""
     import numpy as np
 
     phi = 2 * np.pi * (t % LAP_S) / LAP_S
     moving = run.driving(t) > 0
-    x = np.where(moving, 180 * np.cos(phi) + 40 * np.cos(3 * phi), 215.0)
-    y = np.where(moving, 110 * np.sin(phi) + 30 * np.sin(2 * phi), -20.0)
-    return x, y
+    loop_x, loop_y = loop_xy(phi)
+    return np.where(moving, loop_x, 215.0), np.where(moving, loop_y, -20.0)
+
+
+def lat_of(y: np.ndarray) -> np.ndarray:
+    """GPS latitude (deg) of a point `y` metres north of the track centre."""
+    return CENTER_LAT + y / 111_320.0
+
+
+def lon_of(x: np.ndarray) -> np.ndarray:
+    """GPS longitude (deg) of a point `x` metres east of the track centre."""
+    return CENTER_LON + x / (111_320.0 * math.cos(math.radians(CENTER_LAT)))
 
 
 def lat(run: Run, t: np.ndarray) -> np.ndarray:
     """GPS latitude (deg) of the track position."""
-    return CENTER_LAT + track_xy(run, t)[1] / 111_320.0
+    return lat_of(track_xy(run, t)[1])
 
 
 def lon(run: Run, t: np.ndarray) -> np.ndarray:
     """GPS longitude (deg) of the track position."""
-    return CENTER_LON + track_xy(run, t)[0] / (111_320.0 * math.cos(math.radians(CENTER_LAT)))
+    return lon_of(track_xy(run, t)[0])
 
 
 def wheel(front: bool, side: float) -> Callable[[Run, np.ndarray], np.ndarray]:

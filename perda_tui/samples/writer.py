@@ -4,13 +4,14 @@ time windows, through the log engine's PER CSV writer (millions of rows take sec
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from perda_tui.logs.export import per_csv_header, write_per_csv_rows
-from perda_tui.samples.channels import Channel, channels
+from perda_tui.samples.channels import Channel, RunT, channels
 from perda_tui.samples.vehicle import LAP_S, Run, power_w, speed_kmh
 
 if TYPE_CHECKING:
@@ -31,14 +32,14 @@ class Summary:
     laps: int = 0
 
 
-def _rate_scale(chans: list[Channel], rows: int, min_duration: float = 30.0) -> float:
+def _rate_scale(chans: list[Channel[Run]], rows: int, min_duration: float = 30.0) -> float:
     total = sum(c.rate_hz for c in chans)
     return min(1.0, rows / (total * min_duration))
 
 
 def _window(
-    chans: list[Channel],
-    run: Run,
+    chans: Sequence[Channel[RunT]],
+    run: RunT,
     start: float,
     end: float,
     scale: float,
@@ -67,6 +68,36 @@ def _window(
     return t_all[order], np.concatenate(ids)[order], np.concatenate(values)[order]
 
 
+def write_samples(
+    out: BinaryIO,
+    chans: Sequence[Channel[RunT]],
+    run: RunT,
+    scale: float,
+    rng: np.random.Generator,
+    boot_us: int,
+    *,
+    rows: int | None = None,
+    end: float | None = None,
+) -> tuple[int, float]:
+    """Write the data rows of `chans` window by window, until `rows` rows are written or
+    the run reaches `end` seconds; returns (rows written, time of the last sample)."""
+    import numpy as np
+
+    written, last, start = 0, 0.0, 0.0
+    while (rows is None or written < rows) and (end is None or start < end):
+        stop = start + WINDOW_S if end is None else min(start + WINDOW_S, end)
+        t, ids, v = _window(chans, run, start, stop, scale, rng)
+        if rows is not None:
+            left = rows - written
+            t, ids, v = t[:left], ids[:left], v[:left]
+        write_per_csv_rows(out, boot_us + np.round(t * 1e6).astype(np.int64), ids, v)
+        written += t.size
+        if t.size:
+            last = float(t[-1])
+        start += WINDOW_S
+    return written, last
+
+
 def write_log(path: Path, rows: int, seed: int, recorded: datetime, signals: int | None) -> Summary:
     """Write a log of exactly `rows` data rows, window by window with the log engine's
     PER CSV writer (memory stays bounded); returns the figures for its metadata."""
@@ -83,16 +114,9 @@ def write_log(path: Path, rows: int, seed: int, recorded: datetime, signals: int
     mappings = [(c.name, c.description, i) for i, c in enumerate(chans, start=1)]
     with path.open("wb") as out:
         out.write(per_csv_header(recorded, "us", mappings))
-        start = 0.0
-        while summary.rows < rows:
-            t, ids, v = _window(chans, run, start, start + WINDOW_S, scale, rng)
-            left = rows - summary.rows
-            t, ids, v = t[:left], ids[:left], v[:left]
-            write_per_csv_rows(out, boot_us + np.round(t * 1e6).astype(np.int64), ids, v)
-            summary.rows += t.size
-            if t.size:
-                summary.duration_s = float(t[-1])
-            start += WINDOW_S
+        summary.rows, summary.duration_s = write_samples(
+            out, chans, run, scale, rng, boot_us, rows=rows
+        )
     grid = np.arange(0.0, summary.duration_s, 0.05)
     summary.max_speed_kmh = round(float(speed_kmh(run, grid).max(initial=0.0)) * 1.04, 1)
     summary.energy_kwh = round(float(np.sum(power_w(run, grid)) * 0.05 / 3.6e6), 3)
