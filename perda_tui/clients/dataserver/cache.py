@@ -13,12 +13,14 @@ import contextlib
 import hashlib
 import json
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from perda_tui.clients.dataserver.errors import UnsafeKeyError
 from perda_tui.clients.dataserver.keys import RESERVED_SEGMENT, check_key
+from perda_tui.clients.dataserver.locks import CacheLocks
 from perda_tui.clients.dataserver.models import LogEntry, entry_from_json
 from perda_tui.private_files import private_mkdir, private_write_atomic
 
@@ -38,6 +40,18 @@ def file_stamp(path: Path) -> list[int]:
     return [stat.st_size, stat.st_ino, stat.st_mtime_ns]
 
 
+def matches_etag(path: Path, etag: str) -> bool:
+    """True if `etag` is the MD5 of `path` (S3's ETag of an object uploaded in one part)."""
+    expected = etag.strip('"').lower()
+    if len(expected) != 32:  # multipart ETags ("...-N") are not an MD5 of the content
+        return False
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest() == expected
+
+
 def read_json(path: Path) -> Any:
     """The JSON in `path`, or None when missing or unreadable."""
     try:
@@ -54,6 +68,8 @@ class LogCache:
         self._meta = self.root / RESERVED_SEGMENT
         self._index_path = self._meta / "index.json"
         self.partial_dir = self._meta / "partial"
+        #: cross-process per-key locks: exclusive to download or remove, shared to read
+        self.locks = CacheLocks(self._meta)
         self._lock = threading.Lock()
         self._index_doc: dict[str, Any] = {}
         self._index_stamp: tuple[int, ...] | None = None
@@ -65,6 +81,15 @@ class LogCache:
         if not resolved.is_relative_to(self.root) or resolved == self.root:
             raise UnsafeKeyError(f"refusing log key {key!r}: it resolves outside {self.root}")
         return path
+
+    @contextlib.contextmanager
+    def reading(self, key: str) -> Iterator[Path]:
+        """Hold `key` shared while its cached file is read: no download or prune replaces
+        or removes it meanwhile. Yields its path (check that it exists).
+        """
+        path = self.path_for(key)
+        with self.locks.shared(key):
+            yield path
 
     def is_cached(self, key: str) -> bool:
         """True when a complete file for `key` is recorded (no network check)."""
@@ -121,16 +146,25 @@ class LogCache:
             "stamp": stamp,
             "entry": entry.to_json() if entry else None,
         }
-        with self._lock:
-            index = self._index()
+        with self._locked_index() as index:
             index[key] = doc
-            self._write_index(index)
 
     def forget(self, key: str) -> None:
         """Drop the record of `key` (its file is about to be replaced or is gone)."""
-        with self._lock:
+        with self._locked_index() as index:
+            index.pop(key, None)
+
+    @contextlib.contextmanager
+    def _locked_index(self) -> Iterator[dict[str, Any]]:
+        """The index, read afresh and written back when it changed, under the index lock
+        (threads and processes: two concurrent writers would otherwise lose records).
+        """
+        with self._lock, self.locks.index():
+            self._index_stamp = None  # another process may have written it in the same tick
             index = self._index()
-            if index.pop(key, None) is not None:
+            before = dict(index)
+            yield index
+            if index != before:
                 self._write_index(index)
 
     def partial_paths(self, key: str) -> tuple[Path, Path]:
@@ -154,9 +188,31 @@ class LogCache:
             stamp = None
         if stamp is None or stamp != self._index_stamp:
             doc = read_json(self._index_path) if stamp is not None else None
+            if stamp is not None and not isinstance(doc, dict):
+                doc = self._rescan()  # corrupt: rebuilt from the files, saved at the next store
             self._index_doc = doc if isinstance(doc, dict) else {}
             self._index_stamp = stamp
         return dict(self._index_doc)
+
+    def _rescan(self) -> dict[str, Any]:
+        """Index records for the files found in the cache, with an unknown ETag ("").
+
+        A download then checks such a file against the server's ETag by its MD5
+        (`matches_etag`) instead of fetching it again.
+        """
+        found: dict[str, Any] = {}
+        for path in self.root.rglob("*"):
+            relative = path.relative_to(self.root)
+            if relative.parts[0] == RESERVED_SEGMENT or not path.is_file():
+                continue
+            key = relative.as_posix()
+            try:
+                check_key(key)
+                stamp = file_stamp(path)
+            except (UnsafeKeyError, OSError):
+                continue
+            found[key] = {"etag": "", "size": stamp[0], "stamp": stamp[1:], "entry": None}
+        return found
 
     def _write_index(self, index: dict[str, Any]) -> None:
         private_mkdir(self._meta)

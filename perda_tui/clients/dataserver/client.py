@@ -9,10 +9,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from perda_tui.clients.dataserver.cache import LogCache
+from perda_tui.clients.dataserver.cache import LogCache, matches_etag
 from perda_tui.clients.dataserver.errors import (
     DataServerError,
     DownloadCancelledError,
@@ -75,7 +77,6 @@ class ServerClient:
         self._reader: S3Reader | None = None
         self._entries: dict[str, LogEntry] = {}
         self._lock = threading.Lock()
-        self._key_locks: dict[str, threading.Lock] = {}
 
     def login(self, password: str) -> None:
         """Log in; `AuthenticationError` with the server's message on a wrong password."""
@@ -114,7 +115,9 @@ class ServerClient:
         if cancel is not None and cancel.is_set():
             raise DownloadCancelledError(f"download of {key!r} cancelled")
         reporter = ThrottledProgress(progress, total=0)
-        with self._key_lock(key):  # one transfer per key: they would share a partial file
+        # one transfer per key across threads and processes: they would share a partial file
+        hold = self.cache.locks.exclusive(key, cancel=cancel) if self.cache else nullcontext()
+        with hold:
             for attempt in range(2):
                 try:
                     return self._with_reader(
@@ -139,12 +142,19 @@ class ServerClient:
         """Download `key` and parse it; without a cache the download is removed afterwards."""
         from perda_tui.logs import Log
 
-        path = self.download(key, progress, cancel)
-        try:
-            return Log.load(path, ts_offset=ts_offset, parsing_errors_limit=parsing_errors_limit)
-        finally:
-            if self.cache is None:
+        parse = partial(Log.load, ts_offset=ts_offset, parsing_errors_limit=parsing_errors_limit)
+        if self.cache is None:
+            path = self.download(key, progress, cancel)
+            try:
+                return parse(path)
+            finally:
                 path.unlink(missing_ok=True)
+        for attempt in range(2):
+            self.download(key, progress, cancel)
+            with self.cache.reading(key) as path:  # a prune waits until parsed
+                if attempt or path.is_file():  # else removed between download and lock
+                    return parse(path)
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         """Close the HTTP and S3 connection pools."""
@@ -180,10 +190,6 @@ class ServerClient:
                 self._reader = S3Reader(credentials, verify=self.verify, timeout=self.timeout)
             return self._reader
 
-    def _key_lock(self, key: str) -> threading.Lock:
-        with self._lock:
-            return self._key_locks.setdefault(key, threading.Lock())
-
     def _drop_reader(self) -> None:
         with self._lock:
             reader, self._reader = self._reader, None
@@ -203,6 +209,10 @@ class ServerClient:
         if self.cache is None or destination is None:
             return self._download_temporary(reader, key, info, reporter, cancel, started)
         record = self.cache.record(key)
+        rescanned = record is not None and not record.etag and record.size == info.size
+        if rescanned and matches_etag(destination, info.etag):  # after a corrupt index
+            self.cache.store(key, info.etag, info.size, self._entry_for(key, info))
+            record = self.cache.record(key)
         if record is not None and (record.etag, record.size) == (info.etag, info.size):
             self.last_transfer = TransferStats(key, info.size, 0, info.size, 0.0, True)
             reporter.finish(info.size)

@@ -272,6 +272,8 @@ class ChunkedDownload:
                 i for i in range(self._count()) if self.state.have.get(i, 0) < self._length(i)
             ]
             self._fetch_all(fd, pending, progress, cancel)
+            if self.complete:
+                os.fsync(fd)  # on disk before the rename publishes it
         finally:
             os.close(fd)
             self._save()

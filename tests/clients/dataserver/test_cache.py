@@ -82,10 +82,13 @@ def test_cached_logs_can_be_browsed_offline(data_server: RunningDataServer, tmp_
     assert not cache.is_cached("REV 10/skidpad.csv")
 
 
-def test_a_corrupt_index_means_nothing_is_cached(tmp_path: Path) -> None:
+def test_a_corrupt_index_is_rebuilt_from_the_files(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_bytes(b"data")
-    (tmp_path / ".perda").mkdir()
+    (tmp_path / ".perda" / "partial").mkdir(parents=True)
+    (tmp_path / ".perda" / "partial" / "x.part").write_bytes(b"half")
     (tmp_path / ".perda" / "index.json").write_text("{broken")
     cache = LogCache(tmp_path)
-    assert not cache.is_cached("a.csv")
-    assert cache.cached_entries() == []
+    assert cache.is_cached("a.csv")
+    record = cache.record("a.csv")
+    assert record is not None and (record.etag, record.size) == ("", 4)  # ETag checked by MD5
+    assert [e.key for e in cache.cached_entries()] == ["a.csv"]
