@@ -12,21 +12,18 @@ can differ from the exact one by at most a quarter column at column edges.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+
+from perda_tui.logs.pyramid import BLOCK as BLOCK  # samples per block at the finest level
+from perda_tui.logs.pyramid import BLOCKS_PER_COLUMN, levels
 
 if TYPE_CHECKING:
     from perda_tui.logs import Signal
 
 #: Which end of a run of equal timestamps `index_at` finds (as numpy's searchsorted).
 Side = Literal["left", "right"]
-#: Samples per block at the finest level, and the factor between levels.
-BLOCK = 256
-FACTOR = 16
-#: A level is used only if a column spans at least this many of its blocks.
-BLOCKS_PER_COLUMN = 4
 
 
 def index_at(timestamps: np.ndarray, t: float, side: Side = "left") -> int:
@@ -38,49 +35,12 @@ def index_at(timestamps: np.ndarray, t: float, side: Side = "left") -> int:
     return int(timestamps.searchsorted(np.int64(bound), side=side))
 
 
-@dataclass(frozen=True)
-class _Level:
-    starts: np.ndarray  # raw time of each block's first sample
-    mins: np.ndarray
-    maxs: np.ndarray
-    size: int  # samples per block
-
-
-def _first_level(values: np.ndarray, timestamps: np.ndarray) -> _Level:
-    full = len(values) // BLOCK * BLOCK
-    blocks = values[:full].reshape(-1, BLOCK)
-    mins, maxs = np.fmin.reduce(blocks, axis=1), np.fmax.reduce(blocks, axis=1)
-    if full < len(values):
-        tail = values[full:]
-        mins = np.append(mins, np.fmin.reduce(tail))
-        maxs = np.append(maxs, np.fmax.reduce(tail))
-    return _Level(timestamps[::BLOCK].copy(), mins, maxs, BLOCK)
-
-
-def _coarser(level: _Level) -> _Level:
-    n = len(level.mins)
-    full = n // FACTOR * FACTOR
-    mins = np.fmin.reduce(level.mins[:full].reshape(-1, FACTOR), axis=1)
-    maxs = np.fmax.reduce(level.maxs[:full].reshape(-1, FACTOR), axis=1)
-    if full < n:
-        mins = np.append(mins, np.fmin.reduce(level.mins[full:]))
-        maxs = np.append(maxs, np.fmax.reduce(level.maxs[full:]))
-    return _Level(level.starts[::FACTOR].copy(), mins, maxs, level.size * FACTOR)
-
-
 class Envelope:
     """Min/max decimation of one signal; `decimate` has the log engine's signature."""
 
     def __init__(self, signal: Signal) -> None:
         self.signal = signal
-        self._levels: list[_Level] = []
-        values = np.asarray(signal.values, dtype=np.float64)
-        if len(values) >= BLOCK * BLOCKS_PER_COLUMN:
-            level = _first_level(values, np.asarray(signal.timestamps))
-            self._levels.append(level)
-            while len(level.mins) >= FACTOR * BLOCKS_PER_COLUMN:
-                level = _coarser(level)
-                self._levels.append(level)
+        self._levels = levels(signal)  # stored with a parsed log, else built here
 
     def decimate(
         self, t0: float, t1: float, columns: int

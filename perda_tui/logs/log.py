@@ -17,6 +17,7 @@ from perda_tui.logs.signal import SECONDS_PER_UNIT, Signal
 from perda_tui.progress import ProgressCallback
 
 UNDECLARED_PREFIX = "undeclared."
+INT64 = np.iinfo(np.int64)
 
 
 class Log:
@@ -52,6 +53,7 @@ class Log:
         self._signals = list(signals)
         self._by_name = {s.name: s for s in self._signals}
         self._by_id = {s.id: s for s in self._signals if s.id is not None}
+        self._computed: dict[str, str] = {}
         sampled = [s for s in self._signals if len(s)]
         self.start_time: int | None = min((int(s.timestamps[0]) for s in sampled), default=None)
         self.end_time: int | None = max((int(s.timestamps[-1]) for s in sampled), default=None)
@@ -98,8 +100,7 @@ class Log:
             )
             raise LogParseError(f"{path.name}: no valid data points: {found}. {hint}".rstrip())
         if ts_offset:
-            for times, _ in block.arrays.values():
-                times += np.int64(ts_offset)
+            _shift(block.arrays, ts_offset, path.name)
         warnings = list(prelude.warnings)
         if block.bad_rows:
             warnings.append(
@@ -154,6 +155,20 @@ class Log:
     def names(self) -> list[str]:
         """Signal names in log order."""
         return [s.name for s in self._signals]
+
+    def add_computed(self, signal: Signal, expression: str) -> None:
+        """Add a computed channel (a math channel's `Signal`, made from `expression`), or
+        replace the computed one of that name; it is then a signal like the recorded ones.
+        The log's start and end stay those of its recorded samples."""
+        if signal.name in self._by_name and signal.name not in self._computed:
+            raise ValueError(f"{signal.name} is a recorded signal of this log")
+        self._signals = [s for s in self._signals if s.name != signal.name] + [signal]
+        self._by_name[signal.name] = signal
+        self._computed[signal.name] = expression
+
+    def is_computed(self, name: str) -> bool:
+        """True for a channel added by `add_computed`."""
+        return name in self._computed
 
     def __getitem__(self, key: str | int) -> Signal:
         found = self._by_id.get(key) if isinstance(key, int) else self._by_name.get(key)
@@ -222,6 +237,22 @@ def _signals(
         ids = [s.id for s in signals if s.name == name]
         warnings.append(f"name {name} is declared by ids {ids}; log[{name!r}] is id {ids[-1]}")
     return signals
+
+
+def _shift(arrays: dict[int, tuple[np.ndarray, np.ndarray]], offset: int, name: str) -> None:
+    """Add `offset` to every timestamp in place; `LogParseError` if any would leave int64
+    (numpy would wrap around silently: negative durations, unsorted times)."""
+    low, high = INT64.min - min(offset, 0), INT64.max - max(offset, 0)
+    if not low <= high:
+        raise LogParseError(f"{name}: ts_offset {offset} is beyond the 64-bit timestamp range")
+    for ident, (times, _) in arrays.items():
+        if times.size and (int(times[0]) < low or int(times[-1]) > high):
+            edge = int(times[0]) if int(times[0]) < low else int(times[-1])
+            raise LogParseError(
+                f"{name}: ts_offset {offset} moves timestamp {edge} (id {ident}) beyond the "
+                "64-bit range; use a smaller offset"
+            )
+        times += np.int64(offset)
 
 
 def _ends_mid_row(path: Path) -> bool:

@@ -32,14 +32,20 @@ BLOCK_BYTES = 4 << 20
 PARSERS = 2
 LONGEST_LINE = 64 << 20
 # What the text fallback accepts: a subset of what pyarrow's cast parses (it refuses "+5"
-# for integers and accepts "0x1A"), so casting the matching fields never fails.
+# for integers and accepts "0x1A"), so casting the matching fields never fails. A 19-digit
+# timestamp is accepted only up to the int64 limit (`LONGEST_TIMES`, compared as text).
 PATTERNS = {
     "t": r"^-?[0-9]{1,18}$",
     "id": r"^-?[0-9]{1,10}$",
     "v": r"^[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|inf|infinity|nan)$",
 }
+LONG_TIME = r"^-?[0-9]{19}$"
+LONGEST_TIMES = (b"9223372036854775807", b"-9223372036854775808")
 KEEP_LINES = 10
 COLUMN_TYPES = {"t": "int64", "id": "int32", "v": "double"}
+#: Smallest buffer per id: an id's memory follows its samples (300,000 ids of one row
+#: each once needed 2.7 GB when every id started with 4,096 slots).
+MIN_CAPACITY = 16
 
 
 @dataclass
@@ -78,7 +84,7 @@ class _Grouper:
         current = self.buffers.get(uid)
         if current is not None and current[0].size >= needed:
             return current
-        capacity = max(int(needed / max(done, 1e-3) * 1.15) + 4096, needed * 3 // 2)
+        capacity = max(int(needed / max(done, 1e-3) * 1.15), needed * 3 // 2, MIN_CAPACITY)
         grown = np.empty(capacity, dtype=np.int64), np.empty(capacity, dtype=np.float64)
         if current is not None:
             filled = self.fill[uid]
@@ -340,6 +346,8 @@ def _typed(table: pa.Table) -> list[pa.ChunkedArray]:
     for name, column in zip(types, table.columns, strict=True):
         text = pc.replace_substring_regex(column, r"^\s+|\s+$", b"")
         ok = pc.fill_null(pc.match_substring_regex(text, PATTERNS[name], ignore_case=True), False)
+        if name == "t":
+            ok = pc.or_(ok, _fits_int64(text))
         wide = pa.int64() if name == "id" else types[name]
         number = pc.cast(pc.cast(pc.if_else(ok, text, b"0"), pa.string()), wide)
         if name == "id":
@@ -348,3 +356,13 @@ def _typed(table: pa.Table) -> list[pa.ChunkedArray]:
             number = pc.cast(pc.if_else(ok, number, 0), types[name])
         out.append(pc.if_else(ok, number, pa.scalar(None, types[name])))
     return out
+
+
+def _fits_int64(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """True for 19-digit integers within int64 (same length: text order is number order)."""
+    import pyarrow.compute as pc
+
+    largest, smallest = LONGEST_TIMES
+    limit = pc.if_else(pc.starts_with(text, "-"), smallest, largest)
+    fits = pc.and_(pc.match_substring_regex(text, LONG_TIME), pc.less_equal(text, limit))
+    return pc.fill_null(fits, False)

@@ -13,6 +13,8 @@ import numpy as np
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
+    from perda_tui.logs.pyramid import Level
+
 SECONDS_PER_UNIT = {"us": 1e-6, "ms": 1e-3}
 #: One side of an arithmetic operation between signals: values or a number.
 Operand = np.ndarray | float | np.number
@@ -33,9 +35,13 @@ class SignalStats:
 
 
 class Signal:
-    """Timestamps (int64, raw units of the log) and values (float64), sorted by time."""
+    """Timestamps (int64, raw units of the log) and values (float64), sorted by time.
 
-    __slots__ = ("description", "id", "name", "time_unit", "timestamps", "values")
+    `pyramid` is the min/max pyramid stored with a parsed log (`perda_tui.logs.pyramid`),
+    None when it is to be built on first use (and for every window or derived signal).
+    """
+
+    __slots__ = ("description", "id", "name", "pyramid", "time_unit", "timestamps", "values")
 
     def __init__(
         self,
@@ -61,6 +67,7 @@ class Signal:
         self.description = description
         self.id = id
         self.time_unit = time_unit
+        self.pyramid: tuple[Level, ...] | None = None
 
     @property
     def seconds_per_unit(self) -> float:
@@ -89,6 +96,7 @@ class Signal:
         signal.timestamps, signal.values = timestamps, values
         signal.name, signal.description, signal.id = name, description, id
         signal.time_unit = time_unit
+        signal.pyramid = None
         return signal
 
     def _like(self, timestamps: np.ndarray, values: np.ndarray, name: str | None = None) -> Signal:
