@@ -10,6 +10,7 @@ import pytest
 
 from perda_tui.clients.scrutiny import (
     DataloggerState,
+    DataloggingInfo,
     DeviceCommState,
     DeviceLinkType,
     MemoryRegion,
@@ -96,12 +97,21 @@ def test_session_id_only_kept_when_ready() -> None:
     [
         {"device_comm_link": "udp"},
         {"device_session_id": 12},
-        {"datalogging_status": {"datalogging_state": "standby", "completion_ratio": "half"}},
     ],
 )
 def test_malformed_status_raises_bad_message(change: dict[str, object]) -> None:
     with pytest.raises(BadMessage):
         parse_status(dict(STATUS_016, **change))
+
+
+@pytest.mark.parametrize("ratio", ["half", 10**400, True])
+def test_bad_completion_ratio_is_dropped_and_the_state_kept(
+    ratio: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    raw = {"datalogging_state": "acquiring", "completion_ratio": ratio}
+    status = parse_status(dict(STATUS_016, datalogging_status=raw))
+    assert status.datalogging == DataloggingInfo(DataloggerState.Acquiring, None)
+    assert "completion ratio" in caplog.text
 
 
 def test_memory_regions_use_inclusive_end() -> None:
@@ -182,4 +192,7 @@ def test_value_updates_of_both_generations() -> None:
     old = {"updates": [{"id": "9f3a", "value": 7}]}
     assert parse_value_updates(old) == [("9f3a", 7, None)]
     with pytest.raises(BadMessage):
-        parse_value_updates({"updates": [{"id": "0", "v": [1, 2]}]})
+        parse_value_updates({"updates": "none"})
+    bad = [{"id": "0", "v": [1, 2]}, {"id": "1", "v": 10**400}, {"id": 2, "v": 1}]
+    bad += [{"id": "3", "v": 1, "t": 10**400}, {"id": "4", "v": 1, "t": float("inf")}]
+    assert parse_value_updates({"updates": [*bad, {"id": "5", "v": 1}]}) == [("5", 1, None)]

@@ -19,23 +19,39 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
+from perda_tui.clients.scrutiny.datalogging import (
+    DataloggingAcquisition,
+    DataloggingConfig,
+    DataloggingRequest,
+    DataloggingStorageEntry,
+    parse_acquisition,
+    parse_storage_list,
+)
 from perda_tui.clients.scrutiny.errors import (
     ConnectionError,
     InvalidValueError,
+    NotSupported,
     OperationFailure,
     TimeoutException,
+    WriteNotAllowed,
 )
 from perda_tui.clients.scrutiny.models import (
     CONFIGURABLE_LINKS,
+    DataloggingCapabilities,
     DeviceCommState,
     DeviceLinkType,
     LinkConfig,
     ServerInfo,
     ServerState,
     ValueUpdate,
+    WatchableEntry,
     WatchableType,
 )
-from perda_tui.clients.scrutiny.parse import LINK_NAMES
+from perda_tui.clients.scrutiny.parse import (
+    LINK_NAMES,
+    BadMessage,
+    parse_watchable_list,
+)
 from perda_tui.clients.scrutiny.session import Session, close_quietly
 from perda_tui.clients.scrutiny.transports import TcpTransport, Transport, WebSocketTransport
 
@@ -182,7 +198,10 @@ class ScrutinyClient:
         on_status: Callable[[StatusEvent], None] | None = None,
         on_values: Callable[[list[ValueUpdate]], None] | None = None,
         on_watch_refused: Callable[[str, str], None] | None = None,
+        allow_writes: bool = False,
     ) -> None:
+        self.allow_writes = allow_writes
+        """Writes raise `WriteNotAllowed` unless this is True (read-only by default)."""
         self.request_timeout = _check_timeout(request_timeout, "request_timeout")
         self.connect_timeout = _check_timeout(connect_timeout, "connect_timeout")
         self.poll_interval = _check_timeout(poll_interval, "poll_interval")
@@ -485,7 +504,122 @@ class ScrutinyClient:
         if self._handles.pop(path, None) is not None and self._session is not None:
             self._run(self._session.unsubscribe(path), self.request_timeout + 1)
 
-    def _command(self, cmd: str, **fields: Any) -> dict[str, Any]:
+    # -- watchables, writes and the datalogger (0.16 servers) -----------------------------
+
+    def get_watchable_list(self, timeout: float | None = None) -> list[WatchableEntry]:
+        """Every RPV, alias and variable of the loaded firmware description."""
+        session = self._require_extended("the watchable list")
+        wait = self.request_timeout * 4 if timeout is None else _check_timeout(timeout)
+        parts = self._run(
+            session.request_parts("get_watchable_list", wait, max_per_response=1000), wait + 1
+        )
+        try:
+            return parse_watchable_list(parts)
+        except BadMessage as exc:
+            raise OperationFailure(f"unexpected watchable list: {exc}") from exc
+
+    def write(self, path: str, value: float | int | bool, timeout: float | None = None) -> None:
+        """Write `value` to `path` (watched first if needed) and wait for the device.
+
+        Raises `WriteNotAllowed` unless the client was made with `allow_writes=True`.
+        """
+        if not self.allow_writes:
+            raise WriteNotAllowed("writes are not allowed in this session (--allow-writes)")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"cannot write {value}")
+        if not isinstance(value, int | float | bool):
+            raise TypeError(f"value must be a number or a bool, got {type(value).__name__}")
+        session = self._require_extended("writing")
+        if path not in self._handles:
+            self.watch(path)
+        wait = self.request_timeout if timeout is None else _check_timeout(timeout)
+        self._run(session.write(path, value, wait), wait + 1)
+
+    def get_datalogging_capabilities(self) -> DataloggingCapabilities | None:
+        """The device's datalogger (loops, buffer, signals), from the latest status."""
+        self._require_extended("the datalogger")
+        info = self._info
+        device = info.device if info is not None else None
+        return device.datalogging_capabilities if device is not None else None
+
+    def start_datalog(self, config: DataloggingConfig) -> DataloggingRequest:
+        """Arm an acquisition; the returned request completes when the server says so."""
+        if not isinstance(config, DataloggingConfig):
+            raise TypeError(f"config must be a DataloggingConfig, got {type(config).__name__}")
+        session = self._require_extended("the datalogger")
+        reply = self._extended_command("request_datalogging_acquisition", None, **config.to_api())
+        token = reply.get("request_token")
+        if not isinstance(token, str):
+            raise OperationFailure("the server gave no request token for the acquisition")
+        request = DataloggingRequest(token, self.read_datalogging_acquisition)
+        assert self._loop is not None
+        asyncio.run_coroutine_threadsafe(self._follow(session, request), self._loop)
+        return request
+
+    async def _follow(self, session: Session, request: DataloggingRequest) -> None:
+        try:
+            done = await session.wait_token(request.request_token, None)
+        except ConnectionError as exc:
+            request._complete(False, None, f"connection lost mid-acquisition: {exc}")
+            return
+        reference = done.get("reference_id")
+        detail = done.get("detail_msg")
+        if done.get("success") is True and isinstance(reference, str):
+            request._complete(True, reference, "")
+        else:
+            request._complete(False, None, detail[:200] if isinstance(detail, str) else "failed")
+
+    def read_datalogging_acquisition(
+        self, reference_id: str, timeout: float | None = None
+    ) -> DataloggingAcquisition:
+        """A stored acquisition, with its data."""
+        reply = self._extended_command(
+            "read_datalogging_acquisition_content", timeout, reference_id=reference_id
+        )
+        try:
+            return parse_acquisition(reply)
+        except BadMessage as exc:
+            raise OperationFailure(f"unexpected acquisition content: {exc}") from exc
+
+    def list_stored_datalogging_acquisitions(
+        self, firmware_id: str | None = None, count: int = 500
+    ) -> list[DataloggingStorageEntry]:
+        """Acquisitions stored on the server, newest first (at most `count`, ≤ 10000)."""
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 10_000:
+            raise ValueError("count must be an integer in 0..10000")
+        fields: dict[str, Any] = {"count": count}
+        if firmware_id is not None:
+            fields["firmware_id"] = firmware_id
+        reply = self._extended_command("list_datalogging_acquisitions", None, **fields)
+        try:
+            return parse_storage_list(reply)
+        except BadMessage as exc:
+            raise OperationFailure(f"unexpected acquisition list: {exc}") from exc
+
+    def update_datalogging_acquisition(self, reference_id: str, name: str) -> None:
+        """Rename a stored acquisition."""
+        self._extended_command(
+            "update_datalogging_acquisition", None, reference_id=reference_id, name=name
+        )
+
+    def delete_datalogging_acquisition(self, reference_id: str) -> None:
+        """Delete a stored acquisition."""
+        self._extended_command("delete_datalogging_acquisition", None, reference_id=reference_id)
+
+    def _extended_command(
+        self, cmd: str, timeout: float | None, /, **fields: Any
+    ) -> dict[str, Any]:
+        session = self._require_extended("the datalogger")
+        wait = self.request_timeout if timeout is None else _check_timeout(timeout)
+        return self._run(session.request(cmd, wait, **fields), wait + 1)
+
+    def _require_extended(self, what: str) -> Session:
+        session = self._require_session()
+        if self._transport_name != "tcp":
+            raise NotSupported(f"{what} is not available on this server (Scrutiny 0.1.0 API)")
+        return session
+
+    def _command(self, cmd: str, /, **fields: Any) -> dict[str, Any]:
         session = self._require_session()
         return self._run(session.request(cmd, **fields), self.request_timeout + 1)
 

@@ -23,3 +23,12 @@ class InvalidValueError(ScrutinyError):
 
 class OperationFailure(ScrutinyError):
     """The server refused or failed a request; the message is the server's answer."""
+
+
+class NotSupported(OperationFailure):
+    """The server does not offer this operation (Scrutiny 0.1.0 servers: no watchable
+    list, writes or datalogger through this client)."""
+
+
+class WriteNotAllowed(ScrutinyError):
+    """A write was asked of a client made without `allow_writes=True`."""

@@ -95,6 +95,24 @@ class MemoryRegion:
 
 
 @dataclass(frozen=True)
+class SamplingRate:
+    """One of the device's sampling loops; `frequency` None for a variable-rate loop."""
+
+    identifier: int
+    name: str
+    frequency: float | None
+
+
+@dataclass(frozen=True)
+class DataloggingCapabilities:
+    """What the device's datalogger can do."""
+
+    buffer_size: int
+    max_nb_signal: int
+    sampling_rates: tuple[SamplingRate, ...]
+
+
+@dataclass(frozen=True)
 class DeviceInfo:
     """Identity and limits of the connected device. `heartbeat_timeout` is in seconds."""
 
@@ -111,6 +129,8 @@ class DeviceInfo:
     supported_features: SupportedFeatureMap
     forbidden_memory_regions: tuple[MemoryRegion, ...]
     readonly_memory_regions: tuple[MemoryRegion, ...]
+    datalogging_capabilities: DataloggingCapabilities | None = None
+    """Sent in the device info by 0.16 servers; None otherwise."""
 
 
 @dataclass(frozen=True)
@@ -278,3 +298,12 @@ class ValueUpdate:
     path: str
     value: float | int | bool | None
     timestamp: float
+
+
+@dataclass(frozen=True)
+class WatchableEntry:
+    """One thing the loaded firmware description offers to watch."""
+
+    path: str
+    type: WatchableType
+    datatype: str

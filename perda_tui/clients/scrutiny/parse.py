@@ -15,6 +15,7 @@ from typing import Any, TypeVar, cast
 from perda_tui.clients.scrutiny.models import (
     AddressSize,
     DataloggerState,
+    DataloggingCapabilities,
     DataloggingInfo,
     DeviceCommState,
     DeviceInfo,
@@ -23,12 +24,15 @@ from perda_tui.clients.scrutiny.models import (
     LinkConfig,
     MemoryRegion,
     RawLinkConfig,
+    SamplingRate,
     SerialLinkConfig,
     SFDGenerationInfo,
     SFDInfo,
     SFDMetadata,
     SupportedFeatureMap,
     UDPLinkConfig,
+    WatchableEntry,
+    WatchableType,
 )
 
 logger = logging.getLogger(__name__)
@@ -63,6 +67,11 @@ LINK_TYPES = {
 }
 LINK_NAMES = {value: key for key, value in LINK_TYPES.items() if key != "thread_safe_dummy"}
 ADDRESS_SIZES = (8, 16, 32, 64, 128)
+#: Largest magnitude accepted for an integer from a server (bigger ones are bad messages).
+INT_LIMIT = 2**64
+#: Unknown enum strings logged once each: at most this many remembered, each cut to `WARN_KEY`.
+WARN_LIMIT = 64
+WARN_KEY = 60
 _warned: set[tuple[str, str]] = set()
 
 
@@ -86,6 +95,8 @@ def field(obj: object, key: str, kind: type[T]) -> T:
         raise BadMessage(f"{key!r} must be {kind.__name__}, got a boolean")
     if not isinstance(value, kind):
         raise BadMessage(f"{key!r} must be {kind.__name__}, got {type(value).__name__}")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT_LIMIT:
+        raise BadMessage(f"{key!r} is out of range ({len(str(abs(value)))} digits)")
     return value
 
 
@@ -101,9 +112,16 @@ def number(obj: object, key: str) -> float:
     """`obj[key]` as a float; JSON integers are accepted, booleans are not."""
     if not isinstance(obj, dict):
         raise BadMessage(f"expected an object holding {key!r}, got {type(obj).__name__}")
-    value = obj.get(key)
+    return checked_number(obj.get(key), key)
+
+
+def checked_number(value: object, what: str) -> float:
+    """`value` as a float: a JSON number within ±`INT_LIMIT` when integral (booleans and
+    integers too large for a float raise `BadMessage`; inf and nan pass)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BadMessage(f"{key!r} must be a number, got {type(value).__name__}")
+        raise BadMessage(f"{what!r} must be a number, got {type(value).__name__}")
+    if isinstance(value, int) and abs(value) > INT_LIMIT:
+        raise BadMessage(f"{what!r} is out of range ({len(str(abs(value)))} digits)")
     return float(value)
 
 
@@ -111,9 +129,13 @@ def enum_value(table: dict[str, E], raw: object, what: str, default: E) -> E:
     """Look `raw` up in `table`; unknown strings give `default`, logged once per value."""
     if isinstance(raw, str) and raw in table:
         return table[raw]
-    if (what, str(raw)) not in _warned:
-        _warned.add((what, str(raw)))
-        logger.warning("unknown %s %r from the Scrutiny server, shown as %s", what, raw, default)
+    text = raw[:WARN_KEY] if isinstance(raw, str) else type(raw).__name__
+    if (what, text) not in _warned and len(_warned) < WARN_LIMIT:
+        _warned.add((what, text))
+        cut = "…" if isinstance(raw, str) and len(raw) > WARN_KEY else ""
+        logger.warning(
+            "unknown %s %r%s from the Scrutiny server, shown as %s", what, text, cut, default
+        )
     return default
 
 
@@ -154,6 +176,38 @@ def parse_device_info(raw: object) -> DeviceInfo:
         ),
         forbidden_memory_regions=_regions(raw, "forbidden_memory_regions"),
         readonly_memory_regions=_regions(raw, "readonly_memory_regions"),
+        datalogging_capabilities=_capabilities(raw),
+    )
+
+
+def _capabilities(raw: object) -> DataloggingCapabilities | None:
+    """The 0.16 `datalogging_capabilities` (None when absent; dropped with a log line when bad)."""
+    caps = raw.get("datalogging_capabilities") if isinstance(raw, dict) else None
+    if caps is None:
+        return None
+    try:
+        return parse_capabilities(caps)
+    except BadMessage as exc:
+        logger.warning("dropping bad datalogging capabilities: %s", exc)
+        return None
+
+
+def parse_capabilities(raw: object) -> DataloggingCapabilities:
+    """`datalogging_capabilities` of a 0.16 device info."""
+    rates = []
+    for item in field(raw, "sampling_rates", list)[:256]:
+        frequency = item.get("frequency") if isinstance(item, dict) else None
+        rates.append(
+            SamplingRate(
+                identifier=field(item, "identifier", int),
+                name=field(item, "name", str)[:80],
+                frequency=None if frequency is None else checked_number(frequency, "frequency"),
+            )
+        )
+    return DataloggingCapabilities(
+        buffer_size=field(raw, "buffer_size", int),
+        max_nb_signal=field(raw, "max_nb_signal", int),
+        sampling_rates=tuple(rates),
     )
 
 
@@ -241,7 +295,11 @@ def parse_datalogging(raw: object) -> DataloggingInfo:
         raw.get("datalogger_state", raw.get("datalogging_state")) if isinstance(raw, dict) else None
     )
     state = enum_value(DATALOGGER_STATES, state_raw, "datalogger state", DataloggerState.NA)
-    ratio = optional_number(raw, "completion_ratio")
+    try:
+        ratio = optional_number(raw, "completion_ratio") if isinstance(raw, dict) else None
+    except BadMessage as exc:  # the ratio alone is dropped: the state is still shown
+        logger.warning("dropping a bad datalogger completion ratio: %s", exc)
+        ratio = None
     if ratio is not None:
         ratio = min(1.0, max(0.0, ratio)) if math.isfinite(ratio) else None
     return DataloggingInfo(state=state, completion_ratio=ratio)
@@ -293,12 +351,58 @@ def parse_status(msg: dict[str, Any]) -> StatusMessage:
 def parse_value_updates(
     msg: dict[str, Any],
 ) -> list[tuple[str, float | int | bool | None, float | None]]:
-    """`(server_id, value, t)` of a `watchable_update`; `t` µs since welcome (0.16) or None."""
+    """`(server_id, value, t)` of a `watchable_update`; `t` µs since welcome (0.16) or None.
+
+    An entry with a bad value or time (wrong type, an integer too large for a float, a
+    time that is not finite) is dropped with a log line; the others are kept.
+    """
     out = []
     for item in field(msg, "updates", list):
-        server_id = field(item, "id", str)
-        value = item.get("v", item.get("value"))
-        if not (value is None or isinstance(value, int | float | bool)):
-            raise BadMessage(f"unexpected value type {type(value).__name__}")
-        out.append((server_id, value, optional_number(item, "t")))
+        try:
+            server_id = field(item, "id", str)
+            value = item.get("v", item.get("value"))
+            if not (value is None or isinstance(value, int | float | bool)):
+                raise BadMessage(f"unexpected value type {type(value).__name__}")
+            if isinstance(value, int) and not isinstance(value, bool):
+                checked_number(value, "v")
+            stamp = optional_number(item, "t")
+            if stamp is not None and not math.isfinite(stamp):
+                raise BadMessage(f"'t' is not finite ({stamp})")
+        except BadMessage as exc:
+            logger.warning("dropping a bad watched value: %s", exc)
+            continue
+        out.append((server_id, value, stamp))
+    return out
+
+
+#: Wire names of the watchable kinds, in the order the server lists them.
+WATCHABLE_KINDS = {
+    "rpv": WatchableType.RuntimePublishedValue,
+    "alias": WatchableType.Alias,
+    "var": WatchableType.Variable,
+}
+#: Watchables kept from one listing at most, and the longest path kept.
+MAX_WATCHABLES = 200_000
+MAX_PATH = 1000
+
+
+def parse_watchable_list(parts: list[dict[str, Any]]) -> list[WatchableEntry]:
+    """Every part of a `get_watchable_list` reply; malformed entries are skipped."""
+    out: list[WatchableEntry] = []
+    for part in parts:
+        content = field(part, "content", dict)
+        for kind, watchable_type in WATCHABLE_KINDS.items():
+            items = content.get(kind)
+            for item in items if isinstance(items, list) else ():
+                path = item.get("path") if isinstance(item, dict) else None
+                dtype = item.get("dtype") if isinstance(item, dict) else None
+                if not isinstance(path, str) or not path.startswith("/") or len(path) > MAX_PATH:
+                    continue
+                out.append(
+                    WatchableEntry(
+                        path, watchable_type, dtype[:20] if isinstance(dtype, str) else "?"
+                    )
+                )
+                if len(out) >= MAX_WATCHABLES:
+                    return out
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,7 @@ from perda_tui.clients.scrutiny.errors import ConnectionError, OperationFailure,
 from perda_tui.clients.scrutiny.models import DeviceInfo, ServerInfo, SFDInfo, ValueUpdate
 from perda_tui.clients.scrutiny.parse import (
     BadMessage,
+    checked_number,
     field,
     parse_device_info,
     parse_sfd,
@@ -29,6 +31,13 @@ from perda_tui.clients.scrutiny.transports import Transport
 
 logger = logging.getLogger(__name__)
 REQID_LIMIT = 2**32 - 2
+#: Parts of one multi-part reply (`get_watchable_list`) kept at most.
+MAX_PARTS = 1000
+#: Async completions (`inform_*` with a `request_token`) kept for a waiter that is not
+#: registered yet (it may arrive before the reply giving the token is handled).
+MAX_UNCLAIMED = 64
+#: Commands answered asynchronously, matched by `request_token`.
+TOKEN_INFORMS = ("inform_write_completion", "inform_datalogging_acquisition_complete")
 
 
 class Session:
@@ -52,6 +61,9 @@ class Session:
         self._on_lost = on_lost
         self._next_reqid = 0
         self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._parts: dict[int, list[dict[str, Any]]] = {}  # reqid -> parts so far
+        self._token_waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._unclaimed: dict[str, dict[str, Any]] = {}  # token -> completion, oldest first
         self._welcome = asyncio.Event()
         self._status_seen = asyncio.Event()
         self._latest_status: dict[str, Any] | None = None
@@ -108,7 +120,7 @@ class Session:
         return reqid
 
     async def request(
-        self, cmd: str, timeout: float | None = None, **fields: Any
+        self, cmd: str, timeout: float | None = None, /, **fields: Any
     ) -> dict[str, Any]:
         """Send a request and return its reply; `OperationFailure` carries a server error."""
         if self._closed:
@@ -132,6 +144,37 @@ class Session:
             )
         return reply
 
+    async def request_parts(
+        self, cmd: str, timeout: float | None = None, /, **fields: Any
+    ) -> list[dict[str, Any]]:
+        """Send a request answered in parts (each with `done`); returns every part.
+
+        `timeout` bounds the whole exchange; more than `MAX_PARTS` parts is an error.
+        """
+        reqid = self._next_reqid
+        self._parts[reqid] = []
+        try:
+            last = await self.request(cmd, timeout, **fields)
+            return [*self._parts.get(reqid, []), last]
+        finally:
+            self._parts.pop(reqid, None)
+
+    async def wait_token(self, token: str, timeout: float | None) -> dict[str, Any]:
+        """The `inform_*` completion carrying `request_token == token` (see `TOKEN_INFORMS`);
+        `timeout` None waits until it comes or the connection ends."""
+        if token in self._unclaimed:
+            return self._unclaimed.pop(token)
+        if self._closed:
+            raise ConnectionError("not connected to a Scrutiny server")
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._token_waiters[token] = future
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            raise TimeoutException(f"no completion within {timeout} s") from None
+        finally:
+            self._token_waiters.pop(token, None)
+
     async def subscribe(self, path: str, rate: float | None) -> dict[str, Any]:
         """Watch `path`; returns the server's description of it (type, dtype, id)."""
         fields: dict[str, Any] = {"watchables": [path]}
@@ -146,6 +189,23 @@ class Session:
         self._paths[server_id] = path
         return info
 
+    async def write(self, path: str, value: float | int | bool, timeout: float) -> None:
+        """Write `value` to the watched `path` and wait for the device to confirm it."""
+        ids = [sid for sid, watched in self._paths.items() if watched == path]
+        if not ids:
+            raise OperationFailure(f"{path} is not watched: watch it before writing")
+        update = {"batch_index": 0, "watchable": ids[0], "value": value}
+        reply = await self.request("write_watchable", updates=[update])
+        try:
+            token = field(reply, "request_token", str)
+        except BadMessage as exc:
+            raise OperationFailure(f"unexpected answer to a write: {exc}") from exc
+        done = await self.wait_token(token, timeout)
+        if done.get("success") is not True:
+            reason = done.get("failure_reason")
+            why = reason[:200] if isinstance(reason, str) and reason else "no reason given"
+            raise OperationFailure(f"write to {path} failed: {why}")
+
     async def unsubscribe(self, path: str) -> None:
         """Stop watching `path`."""
         await self.request("unsubscribe_watchable", watchables=[path])
@@ -157,7 +217,10 @@ class Session:
         try:
             while True:
                 for message in await self.transport.receive():
-                    self._dispatch(message)
+                    try:
+                        self._dispatch(message)
+                    except Exception:  # one odd message never ends the session
+                        logger.exception("dropping a Scrutiny message that could not be handled")
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - any transport failure ends the session
@@ -173,6 +236,13 @@ class Session:
     def _dispatch(self, message: dict[str, Any]) -> None:
         cmd, reqid = message.get("cmd"), message.get("reqid")
         if isinstance(reqid, int) and not isinstance(reqid, bool) and reqid in self._pending:
+            parts = self._parts.get(reqid)
+            if parts is not None and message.get("done") is False and cmd != "error":
+                if len(parts) >= MAX_PARTS:
+                    message = {"cmd": "error", "msg": f"more than {MAX_PARTS} parts"}
+                else:
+                    parts.append(message)
+                    return
             future = self._pending.pop(reqid)
             if not future.done():
                 future.set_result(message)
@@ -184,14 +254,29 @@ class Session:
             elif cmd == "watchable_update":
                 self._handle_values(message)
             elif cmd == "welcome":
-                stamp = message.get("server_time_zero_timestamp")
-                if isinstance(stamp, int | float) and not isinstance(stamp, bool):
-                    self._time_zero = float(stamp)
                 self._welcome.set()
+                stamp = checked_number(
+                    message.get("server_time_zero_timestamp"), "server_time_zero_timestamp"
+                )
+                if math.isfinite(stamp):
+                    self._time_zero = stamp
+            elif cmd in TOKEN_INFORMS:
+                self._completion(message)
             elif cmd == "error" and reqid is None:
-                logger.warning("Scrutiny server error: %s", message.get("msg"))
+                logger.warning("Scrutiny server error: %.200s", message.get("msg"))
         except BadMessage as exc:
-            logger.warning("dropping a malformed %s message: %s", cmd, exc)
+            logger.warning("dropping a malformed %.40s message: %s", cmd, exc)
+
+    def _completion(self, message: dict[str, Any]) -> None:
+        token = field(message, "request_token", str)
+        waiter = self._token_waiters.pop(token, None)
+        if waiter is not None:
+            if not waiter.done():
+                waiter.set_result(message)
+            return
+        self._unclaimed[token] = message
+        while len(self._unclaimed) > MAX_UNCLAIMED:
+            del self._unclaimed[next(iter(self._unclaimed))]
 
     def _handle_values(self, message: dict[str, Any]) -> None:
         now = time.time()
@@ -208,10 +293,11 @@ class Session:
             self._on_values(updates)
 
     def _fail_pending(self, reason: str) -> None:
-        for future in self._pending.values():
+        for future in [*self._pending.values(), *self._token_waiters.values()]:
             if not future.done():
                 future.set_exception(ConnectionError(reason))
         self._pending.clear()
+        self._token_waiters.clear()
 
     # -- status --------------------------------------------------------------------------
 
@@ -233,24 +319,29 @@ class Session:
             if message is None:
                 continue
             try:
-                status = parse_status(message)
+                info = await self._complete_status(message)
             except BadMessage as exc:
                 logger.warning("dropping a malformed server status: %s", exc)
                 continue
-            device = (
-                status.device if status.device_inline else await self._device(status.session_id)
-            )
-            sfd = status.sfd if status.sfd_inline else await self._sfd(status.sfd_firmware_id)
-            self._on_status(
-                ServerInfo(
-                    device_comm_state=status.comm_state,
-                    device_session_id=status.session_id,
-                    device=device,
-                    datalogging=status.datalogging,
-                    sfd=sfd,
-                    device_link=status.link,
-                )
-            )
+            except (ConnectionError, asyncio.CancelledError):
+                raise
+            except Exception:  # never fatal: this loop is the screen's only news
+                logger.exception("dropping a server status that could not be read")
+                continue
+            self._on_status(info)
+
+    async def _complete_status(self, message: dict[str, Any]) -> ServerInfo:
+        status = parse_status(message)
+        device = status.device if status.device_inline else await self._device(status.session_id)
+        sfd = status.sfd if status.sfd_inline else await self._sfd(status.sfd_firmware_id)
+        return ServerInfo(
+            device_comm_state=status.comm_state,
+            device_session_id=status.session_id,
+            device=device,
+            datalogging=status.datalogging,
+            sfd=sfd,
+            device_link=status.link,
+        )
 
     async def _device(self, session_id: str | None) -> DeviceInfo | None:
         """Device details for a session (0.16 sends them only on request), cached."""
