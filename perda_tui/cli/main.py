@@ -155,6 +155,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="label the time axis with the wall-clock time of the recording",
     )
 
+    cmd = command("compare", "perda_tui.cli.compare:compare_command", "compare runs")
+    cmd.add_argument("logs", metavar="LOG", nargs="+", help="local files or server keys")
+    cmd.add_argument(
+        "--signal", dest="signals", action="append", required=True, metavar="S",
+        help="signal to summarise (repeatable)",
+    )
+    cmd.add_argument("--align", default="start", help="start (default) or event:EXPR")
+    cmd.add_argument(
+        "--metadata", action="append", default=[], metavar="KEY",
+        help="metadata column, e.g. driver (repeatable)",
+    )
+    cmd.add_argument("--json", action="store_true", help="print JSON")
+
+    cmd = command("laps", "perda_tui.cli.laps:laps_command", "print the lap table of a log")
+    cmd.add_argument("source", metavar="LOG", help="local file or server key")
+    cmd.add_argument("--line", metavar="LAT1,LON1,LAT2,LON2", help="start/finish line")
+    cmd.add_argument("--beacon", metavar="SIGNAL", help="laps from this lap-beacon signal")
+    cmd.add_argument("--track", default="", help="track name (default: metadata `track`)")
+    cmd.add_argument("--save", action="store_true", help="store --line for the track")
+    cmd.add_argument("--json", action="store_true", help="print JSON")
+
     cmd = command(
         "serve",
         "perda_tui.cli.serve:serve_command",

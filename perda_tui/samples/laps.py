@@ -32,6 +32,8 @@ LAUNCH_MS2 = 3.0
 STAND_S = 5.0
 #: Metres of the out-lap before the line and of the in-lap after it.
 OUT_M, IN_M = 260.0, 420.0
+#: Metres over which the pace changes from one lap to the next (no step in speed).
+BLEND_M = 80.0
 #: Half-width (m) of the sample track's start/finish line across the track.
 LINE_HALF_WIDTH_M = 15.0
 
@@ -110,9 +112,13 @@ class LapRun:
         along = u - OUT_M  # distance past the first crossing
         segment = np.clip(np.floor(along / loop.length).astype(np.int64) + 1, 0, timed + 1)
         segment[along < 0] = 0
-        pace = np.asarray(paces)[segment]
+        window = int(BLEND_M / STEP_M)  # pace changes blend over BLEND_M metres
+        steps = np.pad(np.asarray(paces)[segment], window // 2, mode="edge")
+        pace = np.convolve(steps, np.ones(window) / window, mode="same")[
+            window // 2 : -(window // 2)
+        ]
         v = profile_kmh(loop.angle(along)) / 3.6 * pace
-        ramp = np.sqrt(2 * LAUNCH_MS2 * np.minimum(u, total - u) + 0.25)
+        ramp = np.sqrt(2 * LAUNCH_MS2 * np.minimum(u, total - u))
         v = np.minimum(v, ramp)
         dt = STEP_M / (0.5 * (v[1:] + v[:-1]))
         t = STAND_S + np.concatenate([[0.0], np.cumsum(dt)])

@@ -70,9 +70,9 @@ def test_logger_dropout_gap(endurance: Log) -> None:
 
 
 def test_tree_layout_metadata_and_determinism(tmp_path: Path) -> None:
-    first = generate_sample_tree(tmp_path / "a", rows=4000, seed=3)
-    again = generate_sample_tree(tmp_path / "b", rows=4000, seed=3)
-    other = generate_sample_tree(tmp_path / "c", rows=4000, seed=4)
+    first = generate_sample_tree(tmp_path / "a", rows=4000, seed=3, lapped=False)
+    again = generate_sample_tree(tmp_path / "b", rows=4000, seed=3, lapped=False)
+    other = generate_sample_tree(tmp_path / "c", rows=4000, seed=4, lapped=False)
     keys = [p.relative_to(tmp_path / "a").as_posix() for p in first]
     assert "REV 11/2026-04-01/endurance.csv" in keys
     assert any(k.startswith("REV 10/") for k in keys)
@@ -100,6 +100,7 @@ def test_cli_command(tmp_path: Path, capsys) -> None:
     assert main(["sample-logs", str(tmp_path / "out"), "--rows", "1000", "--seed", "5"]) == 0
     printed = capsys.readouterr().out
     assert "REV 11/2026-04-01/endurance.csv" in printed
+    assert "REV 11/2026-05-16/endurance_AB.csv" in printed  # the lapped runs come along
     assert (tmp_path / "out/REV 11/2026-04-01/endurance.csv").is_file()
     assert main(["sample-logs", str(tmp_path / "bad"), "--rows", "0"]) == 1
     assert "--rows must be at least 1" in capsys.readouterr().err
