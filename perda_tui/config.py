@@ -45,6 +45,8 @@ class Settings:
     insecure: bool = False
     export_dir: Path = Path()
     """Where exports (CSV windows, archive files) are written unless the user picks a path."""
+    allow_writes: bool = False
+    """Device writes allowed from the start (`--allow-writes`; a flag only, never stored)."""
 
 
 def config_dir(env: Mapping[str, str] = os.environ) -> Path:
@@ -108,6 +110,7 @@ def load_settings(
         drms_server=text.get("drms_server", Settings.drms_server),
         insecure=bool(values.get("insecure", Settings.insecure)),
         export_dir=folder("export_dir", default_export_dir(env)),
+        allow_writes=flags is not None and getattr(flags, "allow_writes", None) is True,
     )
 
 

@@ -107,14 +107,27 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("file", help="PER log CSV")
     cmd.set_defaults(screen="open")
 
-    cmd = command("device", APP, "open the live device screen")
+    cmd = command(
+        "device",
+        "perda_tui.cli.device:device_command",
+        "open the live device screen; or `device watch|acquire|acquisitions URL ...`",
+    )
     cmd.add_argument(
         "scrutiny_url",
         nargs="?",
         default=argparse.SUPPRESS,
         metavar="URL",
-        help="tcp://host:port or ws://host:port (same as --scrutiny)",
+        help="tcp://host:port or ws://host:port (same as --scrutiny), or an action:"
+        " watch, acquire, acquisitions (`perda-tui device ACTION --help`)",
     )
+    cmd.add_argument(
+        "--allow-writes",
+        dest="allow_writes",
+        action="store_true",
+        default=None,
+        help="allow writing device values from the screen (each write still asks)",
+    )
+    cmd.add_argument("action_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     cmd.set_defaults(screen="device")
 
     cmd = command("archive", APP, "open the DRMS archive screen")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from perda_tui.clients.scrutiny import ScrutinyClient
 from perda_tui.server.scrutiny_launcher import (
     RunningScrutinyServer,
     ScrutinyNotInstalledError,
@@ -34,3 +35,18 @@ def ws_server() -> Iterator[RunningScrutinyServer]:
     server = _start("ws")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def demo_server() -> Iterator[RunningScrutinyServer]:
+    """A fresh Scrutiny 0.16 server with its demo device (firmware description loaded)."""
+    server = _start("tcp")
+    try:
+        with ScrutinyClient.from_url(server.url).connect() as client:
+            client.request_demo_mode(True)
+            client.wait_device_ready(15)
+            while client.get_server_status().sfd is None:
+                client.wait_server_status_update(5)
+        yield server
+    finally:
+        server.stop()

@@ -67,7 +67,7 @@ TRIGGER_SYMBOLS = {
     "<": TriggerCondition.LessThan,
     ">": TriggerCondition.GreaterThan,
 }
-_TRIGGER = re.compile(r"^\s*(\S+)\s*(==|!=|<=|>=|<|>)\s*(\S+)\s*$")
+_TRIGGER = re.compile(r"^\s*(.+?)\s*(==|!=|<=|>=|<|>)\s*(.+?)\s*$")
 
 Operand = float | str
 
