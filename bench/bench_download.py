@@ -27,13 +27,11 @@ def _boto3_seconds(server: RunningDataServer, destination: Path) -> float:
     import boto3
     from botocore.config import Config
 
-    from perda_tui.server import embedded_s3
-
     s3 = boto3.session.Session().client(
         "s3",
         endpoint_url=server.s3_endpoint,
-        aws_access_key_id=embedded_s3.ACCESS_KEY,
-        aws_secret_access_key=embedded_s3.SECRET_KEY,
+        aws_access_key_id=server.storage.settings.access_key,
+        aws_secret_access_key=server.storage.settings.secret_key,
         region_name="us-east-1",
         config=Config(
             request_checksum_calculation="when_required",

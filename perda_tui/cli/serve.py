@@ -66,8 +66,9 @@ def serve_command(args: argparse.Namespace) -> int:
             print(f"data server on {server.url} (S3 {server.s3_endpoint}, bucket {server.bucket})")
             if not args.s3_endpoint and args.host not in LOOPBACK:
                 print(
-                    "warning: the embedded S3 endpoint accepts any credentials and is reachable "
-                    f"on {args.host}; use --s3-endpoint with a real S3/MinIO on shared networks",
+                    f"note: the embedded S3 endpoint listens on {args.host} too, because clients "
+                    "download from it; it accepts only signed requests with its own keys, and "
+                    "clients get a read-only pair",
                     file=sys.stderr,
                 )
             print("press Ctrl-C to stop", flush=True)

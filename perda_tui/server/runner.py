@@ -217,12 +217,18 @@ def start_data_server(
     else:
         from perda_tui.server import embedded_s3
 
-        embedded = embedded_s3.EmbeddedS3(host="127.0.0.1" if host in LOOPBACK else host)
+        bucket = bucket or f"perda-logs-{secrets.token_hex(4)}"
+        # clients download from it directly, so it binds where the gateway does; loopback
+        # stays loopback. Either way it accepts only its own two key pairs.
+        embedded = embedded_s3.EmbeddedS3(
+            host="127.0.0.1" if host in LOOPBACK else host, bucket=bucket
+        )
         settings = S3Settings(
             endpoint=embedded.endpoint,
-            bucket=bucket or f"perda-logs-{secrets.token_hex(4)}",
-            access_key=embedded_s3.ACCESS_KEY,
-            secret_key=embedded_s3.SECRET_KEY,
+            bucket=bucket,
+            access_key=embedded.admin.access_key,
+            secret_key=embedded.admin.secret_key,
+            client_keys=(embedded.reader.access_key, embedded.reader.secret_key),
         )
     storage = S3Storage(settings)
     try:

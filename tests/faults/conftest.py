@@ -20,9 +20,9 @@ def s3_proxied(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[RunningDataSer
 
     Both the gateway and its clients reach S3 through the proxy; log in with `S3_PASSWORD`.
     """
-    monkeypatch.setenv("PERDA_S3_ACCESS_KEY", embedded_s3.ACCESS_KEY)
-    monkeypatch.setenv("PERDA_S3_SECRET_KEY", embedded_s3.SECRET_KEY)
     with embedded_s3.EmbeddedS3() as s3:
+        monkeypatch.setenv("PERDA_S3_ACCESS_KEY", s3.admin.access_key)
+        monkeypatch.setenv("PERDA_S3_SECRET_KEY", s3.admin.secret_key)
         port = int(s3.endpoint.rsplit(":", 1)[1])
         with FaultProxy("127.0.0.1", port) as proxy:
             bucket = f"faults-{uuid.uuid4().hex[:12]}"

@@ -125,19 +125,19 @@ def test_serve_serves_a_logs_folder_until_interrupted(tmp_path: Path, stop: sign
 def test_an_external_endpoint_hands_out_the_read_only_keys(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PERDA_S3_ACCESS_KEY", "writer")
-    monkeypatch.setenv("PERDA_S3_SECRET_KEY", "writer-secret")
-    monkeypatch.setenv("PERDA_S3_READ_ACCESS_KEY", "reader")
-    monkeypatch.setenv("PERDA_S3_READ_SECRET_KEY", "reader-secret")
-    with EmbeddedS3() as s3:
+    with EmbeddedS3(bucket="ext-bucket") as s3:
+        monkeypatch.setenv("PERDA_S3_ACCESS_KEY", s3.admin.access_key)
+        monkeypatch.setenv("PERDA_S3_SECRET_KEY", s3.admin.secret_key)
+        monkeypatch.setenv("PERDA_S3_READ_ACCESS_KEY", s3.reader.access_key)
+        monkeypatch.setenv("PERDA_S3_READ_SECRET_KEY", s3.reader.secret_key)
         server = start_data_server(password="pw", s3_endpoint=s3.endpoint, bucket="ext-bucket")
         with server, login(server.url, "pw") as http:
             server.put_log("a.csv", b"1")
             creds = http.post("/api/v1/s3/credentials", json={}).json()
             server.storage.clear()
     assert creds == {
-        "access_key": "reader",
-        "secret_key": "reader-secret",
+        "access_key": s3.reader.access_key,
+        "secret_key": s3.reader.secret_key,
         "bucket_name": "ext-bucket",
         "endpoint": s3.endpoint,
     }

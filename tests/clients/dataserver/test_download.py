@@ -22,7 +22,7 @@ from perda_tui.clients.dataserver import (
     ServerUnreachableError,
     transfer,
 )
-from perda_tui.server.embedded_s3 import ACCESS_KEY, SECRET_KEY, EmbeddedS3
+from perda_tui.server.embedded_s3 import EmbeddedS3
 from perda_tui.server.runner import RunningDataServer, start_data_server
 from tests.faults.proxy import Fault, FaultProxy
 from tests.fixtures.dataserver import PASSWORD, SAMPLE_TREE
@@ -170,9 +170,9 @@ def test_a_missing_key_says_so(client: ServerClient) -> None:
 @pytest.fixture
 def proxied(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[RunningDataServer, FaultProxy]]:
     """A data server whose S3 endpoint (as handed to clients) is a fault proxy."""
-    monkeypatch.setenv("PERDA_S3_ACCESS_KEY", ACCESS_KEY)
-    monkeypatch.setenv("PERDA_S3_SECRET_KEY", SECRET_KEY)
     with EmbeddedS3() as s3:
+        monkeypatch.setenv("PERDA_S3_ACCESS_KEY", s3.admin.access_key)
+        monkeypatch.setenv("PERDA_S3_SECRET_KEY", s3.admin.secret_key)
         host, port = s3.endpoint.removeprefix("http://").split(":")
         with FaultProxy(host, int(port)) as proxy:
             server = start_data_server(
