@@ -20,7 +20,13 @@ from perda_tui.tui.logs.browser import BrowserScreen
 from perda_tui.tui.logs.download import DownloadScreen
 from perda_tui.tui.logs.login import LoginScreen
 from perda_tui.tui.logs.sources import CacheSource, LocalFileSource, ServerSource
-from perda_tui.tui.messages import OpenLog, OpenOffline, SessionExpired, SignedIn
+from perda_tui.tui.messages import (
+    CompareRequested,
+    OpenLog,
+    OpenOffline,
+    SessionExpired,
+    SignedIn,
+)
 from perda_tui.tui.session import Session
 from perda_tui.tui.stylesheets import stylesheet
 
@@ -159,6 +165,20 @@ class PerdaApp(App[int]):
 
         modal = DownloadScreen(message.source, entry.key, entry.name, entry.size)
         self.push_screen(modal, finished)
+
+    def on_compare_requested(self, message: CompareRequested) -> None:
+        """Compare the marked logs: they load in parallel on the compare screen."""
+        from perda_tui.config import config_dir
+        from perda_tui.tui.compare.screen import CompareScreen
+
+        settings = self.session.settings
+        screen = CompareScreen(
+            message.source,
+            message.entries,
+            export_dir=settings.export_dir,
+            config_dir=config_dir(),
+        )
+        self.push_screen(screen)
 
     def on_session_expired(self, message: SessionExpired) -> None:
         """Ask for the password again on top of the current screen, then retry."""

@@ -81,6 +81,15 @@ class OpenLog(Message):
         self.on_done = on_done
 
 
+class CompareRequested(Message):
+    """Compare the logs `entries` of `source` (download and parse them, then overlay)."""
+
+    def __init__(self, source: LogSource, entries: list[LogEntry]) -> None:
+        super().__init__()
+        self.source = source
+        self.entries = entries
+
+
 class SessionExpired(Message):
     """The server refused the session: ask for the password again over the current
     screen, then run `retry` (if any) once signed in."""

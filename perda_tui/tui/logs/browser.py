@@ -22,6 +22,7 @@ from perda_tui.tui.help import InfoModal
 from perda_tui.tui.logs.log_table import LogTable
 from perda_tui.tui.logs.metadata_panel import MetadataPanel
 from perda_tui.tui.messages import (
+    CompareRequested,
     ListingFailed,
     ListingLoaded,
     LogSource,
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from perda_tui.clients.dataserver import LogEntry
 
 SORTS = ("name", "date", "size")
+#: Most logs marked for comparison at once (one chart colour each).
+MAX_MARKED = 6
 #: Below this width the sidebar goes under the table.
 NARROW = 100
 
@@ -78,6 +81,8 @@ class BrowserScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", id="browser.refresh"),
         Binding("y", "copy_key", "Copy key", id="browser.copy_key"),
         Binding("o", "offline", "Cached logs", id="browser.offline"),
+        Binding("space", "mark", "Mark", id="browser.mark"),
+        Binding("C", "compare", "Compare", key_display="C", id="browser.compare"),
         Binding("b", "toggle_sidebar", "Hide/show sidebar", show=False, id="browser.sidebar"),
         Binding("escape", "escape", "Clear filter / back", show=False, id="browser.escape"),
         Binding(
@@ -106,6 +111,7 @@ class BrowserScreen(Screen[None]):
         self._described: tuple[str, bool] | None = None  # what the sidebar shows now
         self._open_pending = False  # Enter pressed while the listing was on its way
         self._status: tuple[Text, str] = (Text(), "")  # full status text and its keys
+        self._marked: dict[str, LogEntry] = {}  # logs marked for comparison, in any folder
         self._status_cut = False
 
     def compose(self) -> ComposeResult:
@@ -224,6 +230,8 @@ class BrowserScreen(Screen[None]):
             text.append(clean(self._filter))
             text.append(f" ({len(visible)} shown)")
         text.append(" · ✓ = in local cache")
+        if self._marked:
+            text.append(f" · {len(self._marked)} marked ► (C compare)")
         return text
 
     def _set_status(self, text: Text, keys: str = "") -> None:
@@ -362,6 +370,33 @@ class BrowserScreen(Screen[None]):
             raise SkipAction()
         self._open_pending = True
         self._set_status(self._loading_text(), "Enter pressed: opens when it arrives")
+
+    def action_mark(self) -> None:
+        """Mark or unmark the highlighted log for comparison (marks stay across folders)."""
+        entry = self.query_one(LogTable).highlighted
+        if entry is None or entry.is_folder:
+            return
+        if entry.key in self._marked:
+            del self._marked[entry.key]
+        elif len(self._marked) >= MAX_MARKED:
+            self.notify(f"At most {MAX_MARKED} logs can be compared at once.", markup=False)
+            return
+        else:
+            self._marked[entry.key] = entry
+        self.query_one(LogTable).set_marked(set(self._marked))
+        if not self._loading:
+            self._set_status(self._summary(self._visible()))
+
+    def action_compare(self) -> None:
+        """Compare the marked logs (or the highlighted one when none is marked)."""
+        entries = list(self._marked.values())
+        if not entries:
+            entry = self.query_one(LogTable).highlighted
+            if entry is None or entry.is_folder:
+                self.notify("Mark logs with Space, then press C to compare them.", markup=False)
+                return
+            entries = [entry]
+        self.post_message(CompareRequested(self.source, entries))
 
     def action_offline(self) -> None:
         """Browse the logs in the local cache."""

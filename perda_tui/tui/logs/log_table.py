@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 #: Column titles; the first column holds the cache mark.
 HEADERS = ("", "Name", "Title", "Size", "Modified", "Tags")
 CACHED_MARK = "✓"
+#: Put before the name of a log marked for comparison (Space in the browser).
+COMPARE_MARK = "► "
 _FIXED = {0: 1, 3: 9, 4: 16}  # mark, size, modified
 _FLEX = {1: 5, 2: 3, 5: 2}  # name, title, tags share the rest: names first
 _GAP = 1
@@ -125,6 +127,7 @@ class LogTable(VirtualList["LogEntry"]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._cached: Collection[str] = frozenset()
+        self._marked: Collection[str] = frozenset()
         self._names: tuple[int, list[str]] | None = None  # names shortened to a width
 
     @property
@@ -147,6 +150,12 @@ class LogTable(VirtualList["LogEntry"]):
         else:
             self.scroll_to(y=0, animate=False, immediate=True)
             self.post_message(self.Highlighted(None))
+
+    def set_marked(self, marked: Collection[str]) -> None:
+        """Keys of the logs marked for comparison (drawn with `COMPARE_MARK`)."""
+        self._marked = marked
+        self._names = None
+        self.refresh()
 
     def set_cached(self, cached: Collection[str]) -> None:
         """Update the cache marks (after a download)."""
@@ -176,7 +185,10 @@ class LogTable(VirtualList["LogEntry"]):
     def _short_name(self, index: int, width: int) -> str:
         """Item `index`'s name shortened in the middle to `width`, never like another's."""
         if self._names is None or self._names[0] != width:
-            names = [display_name(entry) for entry in self.items]
+            names = [
+                (COMPARE_MARK if entry.key in self._marked else "") + display_name(entry)
+                for entry in self.items
+            ]
             self._names = (width, shorten_names(names, width))
         return self._names[1][index]
 

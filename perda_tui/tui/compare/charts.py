@@ -1,0 +1,166 @@
+"""Chart builders of the compare feature: runs overlaid on one time axis, the delta
+trace, laps overlaid by distance or time and the time variance. Each returns a
+`Chart` from a snapshot of what to draw (called in `ChartView`'s worker)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from perda_tui.analysis.compare import delta
+from perda_tui.analysis.lap_overlay import LapDistance, lap_distance, lap_trace, time_variance
+from perda_tui.charts.model import Chart, Series
+from perda_tui.charts.series import line_series, signal_series
+
+if TYPE_CHECKING:
+    from perda_tui.analysis.lap_overlay import DistanceSource
+    from perda_tui.analysis.laps import Lap
+    from perda_tui.logs import Log, Signal
+
+#: Points per chart column when a lap trace is thinned for drawing.
+POINTS_PER_COLUMN = 2
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One run's signal on the common axis: seconds = (raw - zero) * spu + nudge."""
+
+    label: str
+    signal: Signal
+    zero: float
+    nudge: float
+    slot: int
+
+    @property
+    def seconds_per_unit(self) -> float:
+        return self.signal.seconds_per_unit
+
+    @property
+    def origin(self) -> int:
+        """The raw time that is 0 s on the axis."""
+        return round(self.zero - self.nudge / self.seconds_per_unit)
+
+    def span(self) -> tuple[float, float]:
+        t = self.signal.timestamps
+        return (
+            (float(t[0]) - self.origin) * self.seconds_per_unit,
+            (float(t[-1]) - self.origin) * self.seconds_per_unit,
+        )
+
+
+def _window(traces: Sequence[Trace]) -> tuple[float, float]:
+    spans = [t.span() for t in traces if len(t.signal)]
+    if not spans:
+        raise ValueError("no samples to draw")
+    lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
+    return (lo, hi) if hi > lo else (lo, lo + 1.0)
+
+
+def overlay_chart(traces: Sequence[Trace], columns: int, title: str) -> Chart:
+    """Each run's signal on one time axis (seconds from its alignment zero)."""
+    lo, hi = _window(traces)
+    series = [
+        signal_series(
+            t.signal,
+            lo,
+            hi,
+            columns,
+            origin=t.origin,
+            seconds_per_unit=t.seconds_per_unit,
+            slot=t.slot,
+            label=t.label,
+        )
+        for t in traces
+    ]
+    return Chart(series, x_range=(lo, hi), x_label="time from alignment [s]", title=title)
+
+
+def delta_chart(traces: Sequence[Trace], columns: int, title: str) -> Chart:
+    """Each run minus the first (`traces[0]`), on the first run's timestamps."""
+    from perda_tui.logs import Signal
+
+    first = traces[0]
+    lo, hi = _window(traces)
+    series: list[Series] = []
+    for other in traces[1:]:
+        seconds, values = delta(
+            first.signal, first.zero, other.signal, other.zero, first.nudge, other.nudge
+        )
+        if not len(seconds):
+            continue
+        raw = np.round(first.origin + seconds / first.seconds_per_unit).astype(np.int64)
+        diff = Signal(
+            raw, values, f"{other.label} - {first.label}", time_unit=first.signal.time_unit
+        )
+        series.append(
+            signal_series(
+                diff,
+                lo,
+                hi,
+                columns,
+                origin=first.origin,
+                seconds_per_unit=first.seconds_per_unit,
+                slot=other.slot,
+                label=f"{other.label} - 1st",
+            )
+        )
+    return Chart(series, x_range=(lo, hi), x_label="time from alignment [s]", title=title)
+
+
+@dataclass(frozen=True)
+class LapPick:
+    """A lap chosen for the overlay: its run's log, the lap and its legend label."""
+
+    log: Log
+    lap: Lap
+    label: str
+    slot: int
+
+
+def _thin(x: np.ndarray, y: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
+    if len(x) <= points:
+        return x, y
+    keep = np.linspace(0, len(x) - 1, points).astype(np.int64)
+    return x[keep], y[keep]
+
+
+def lap_overlay_chart(
+    picks: Sequence[LapPick],
+    signal: str,
+    columns: int,
+    by: Literal["distance", "time"],
+    source: DistanceSource,
+) -> Chart:
+    """`signal` through each picked lap against distance (scaled to the first lap's
+    length) or time in the lap."""
+    distances = [lap_distance(p.log, p.lap, source) for p in picks] if by == "distance" else []
+    reference = distances[0].length if distances else None
+    series = []
+    for i, pick in enumerate(picks):
+        if signal not in pick.log:
+            continue
+        x, y = lap_trace(
+            pick.log,
+            pick.lap,
+            signal,
+            by=by,
+            distance=distances[i] if distances else None,
+            scale_to=reference,
+        )
+        x, y = _thin(x, y, columns * POINTS_PER_COLUMN)
+        series.append(line_series(pick.label, x, y, slot=pick.slot))
+    label = "distance in lap [m]" if by == "distance" else "time in lap [s]"
+    return Chart(series, x_label=label, title=signal)
+
+
+def variance_chart(picks: Sequence[LapPick], source: DistanceSource, columns: int) -> Chart:
+    """Δt against distance of each picked lap versus the first (positive: behind)."""
+    distances: list[LapDistance] = [lap_distance(p.log, p.lap, source) for p in picks]
+    series = []
+    for pick, dist in zip(picks[1:], distances[1:], strict=True):
+        grid, dt = time_variance(distances[0], dist, max(columns, 2))
+        series.append(line_series(f"{pick.label} vs {picks[0].label}", grid, dt, slot=pick.slot))
+    return Chart(series, x_label="distance in lap [m]", y_label="Δt [s]", title="time variance")

@@ -1,0 +1,441 @@
+"""The compare screen: marked logs load in parallel (a progress line each), then their
+signals are overlaid on one time axis with a delta trace and a summary table."""
+
+from __future__ import annotations
+
+import math
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
+
+from perda_tui.analysis.align import AlignError, Alignment
+from perda_tui.analysis.compare import Run, sort_rows, summary, summary_columns, summary_csv
+from perda_tui.errors import describe
+from perda_tui.progress import ProgressCallback
+from perda_tui.tui.common.chart_view import ChartView
+from perda_tui.tui.common.prompt import PromptScreen
+from perda_tui.tui.common.text import clean, literal
+from perda_tui.tui.compare.charts import Trace, delta_chart, overlay_chart
+from perda_tui.tui.compare.messages import RunFailed, RunLoaded, RunProgress
+from perda_tui.tui.errors import explain
+from perda_tui.tui.stylesheets import stylesheet
+from perda_tui.units import duration, human_bytes
+
+if TYPE_CHECKING:
+    from perda_tui.clients.dataserver import LogEntry
+    from perda_tui.tui.messages import LogSource
+
+#: Signals shown first when the runs have them (speed, then power).
+PREFERRED = ("gps.speed", "pcm.wheelSpeeds.frontLeft", "ams.pack.power", "ams.pack.voltage")
+#: Metadata columns of the summary table.
+METADATA = ("driver",)
+#: Manual nudge steps (seconds): `,` `.` small, `<` `>` large.
+NUDGE_SMALL, NUDGE_LARGE = 0.1, 1.0
+#: Suggested event when switching to event alignment.
+DEFAULT_EVENT = "gps.speed > 5"
+
+
+def entry_metadata(entry: LogEntry) -> dict[str, str | float]:
+    """A log entry's string and numeric metadata, and its tags comma-joined."""
+    found: dict[str, str | float] = {**entry.string_metadata, **entry.numeric_metadata}
+    if entry.tags:
+        found["tags"] = ", ".join(entry.tags)
+    return found
+
+
+class RunSlot:
+    """One marked log: where its loading stands and, once parsed, its run."""
+
+    def __init__(self, entry: LogEntry) -> None:
+        self.entry = entry
+        self.state = "waiting"
+        self.detail = "waiting…"
+        self.run: Run | None = None
+
+
+class CompareScreen(Screen[None]):
+    """Overlay up to six runs; align at the start, an event or by hand; summarise."""
+
+    CSS_PATH = stylesheet("compare.tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "back", "Back", id="compare.back"),
+        Binding("s", "next_signal", "Next signal", id="compare.next_signal"),
+        Binding("slash", "choose_signals", "Signals", key_display="/", id="compare.signals"),
+        Binding("a", "align", "Align", id="compare.align"),
+        Binding("n", "next_run", "Nudge which", id="compare.next_run"),
+        Binding("comma", "nudge(-0.1)", "Nudge -", key_display=",", id="compare.nudge_down"),
+        Binding("full_stop", "nudge(0.1)", "Nudge +", key_display=".", id="compare.nudge_up"),
+        Binding(
+            "less_than_sign", "nudge(-1.0)", "Nudge -1 s", show=False, id="compare.nudge_down_big"
+        ),
+        Binding(
+            "greater_than_sign", "nudge(1.0)", "Nudge +1 s", show=False, id="compare.nudge_up_big"
+        ),
+        Binding("0", "reset_nudges", "Reset nudges", show=False, id="compare.reset"),
+        Binding("d", "toggle_delta", "Delta", id="compare.delta"),
+        Binding("o", "sort", "Sort", id="compare.sort"),
+        Binding("O", "reverse", "Reverse sort", show=False, id="compare.reverse"),
+        Binding("x", "export", "Export CSV", id="compare.export"),
+        Binding("l", "laps", "Laps", id="compare.laps"),
+    ]
+
+    def __init__(
+        self,
+        source: LogSource,
+        entries: list[LogEntry],
+        *,
+        export_dir: Path,
+        config_dir: Path,
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.slots = [RunSlot(entry) for entry in entries]
+        self.export_dir = export_dir
+        self.config_dir = config_dir
+        self.signals: list[str] = []
+        self.current = 0  # index into signals
+        self.alignment = Alignment()
+        self.event = DEFAULT_EVENT
+        self.nudges: list[float] = [0.0] * len(entries)
+        self.nudged = 0  # the run `,` and `.` move
+        self.zeros: list[float] = []
+        self.sort_column = "run"
+        self.descending = False
+        self.delta_on = False
+        self.note = ""
+        self._cancel = threading.Event()
+
+    # -- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        with Vertical(id="progress"):
+            for index, slot in enumerate(self.slots):
+                yield Static(literal(f"{slot.entry.name}: waiting…"), id=f"run-{index}")
+        yield ChartView(id="overlay")
+        yield ChartView(id="delta", classes="-hidden")
+        yield DataTable(id="summary", cursor_type="row", zebra_stripes=True)
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_title()
+        for index, slot in enumerate(self.slots):
+            self._load(index, slot.entry)
+
+    def on_unmount(self) -> None:
+        self._cancel.set()
+
+    # -- loading -----------------------------------------------------------------------
+
+    @work(thread=True, group="load", exit_on_error=False)
+    def _load(self, index: int, entry: LogEntry) -> None:
+        from perda_tui.logs import Log
+
+        worker = get_current_worker()
+
+        def report(stage: str) -> ProgressCallback:
+            def progress(done: int, total: int) -> None:
+                if worker.is_cancelled or self._cancel.is_set():
+                    raise InterruptedError("cancelled")
+                self.post_message(RunProgress(index, stage, done, total))
+
+            return progress
+
+        try:
+            path = self.source.fetch(entry.key, report("download"), self._cancel)
+            log = Log.load(path, progress=report("parse"))
+        except Exception as exc:  # noqa: BLE001 - shown on this run's line; the others go on
+            if not self._cancel.is_set():
+                self.post_message(RunFailed(index, exc))
+            return
+        self.post_message(RunLoaded(index, log))
+
+    def on_run_progress(self, message: RunProgress) -> None:
+        slot = self.slots[message.index]
+        if slot.state in ("ready", "failed"):
+            return
+        slot.state = message.stage
+        verb = "downloading" if message.stage == "download" else "parsing"
+        share = f" {message.done / message.total:.0%}" if message.total else ""
+        slot.detail = f"{verb}{share} ({human_bytes(message.done)} / {human_bytes(message.total)})"
+        self._show_slot(message.index)
+
+    def on_run_loaded(self, message: RunLoaded) -> None:
+        slot = self.slots[message.index]
+        slot.state = "ready"
+        slot.run = Run(slot.entry.name, message.log, entry_metadata(slot.entry))
+        log = message.log
+        slot.detail = f"✓ {len(log)} signals, {duration(log.duration_s)}"
+        self._show_slot(message.index)
+        self._after_load()
+
+    def on_run_failed(self, message: RunFailed) -> None:
+        slot = self.slots[message.index]
+        slot.state = "failed"
+        slot.detail = f"✗ {explain(message.error)}"
+        self._show_slot(message.index)
+        self.query_one(f"#run-{message.index}", Static).add_class("error")
+        self._after_load()
+
+    def _show_slot(self, index: int) -> None:
+        slot = self.slots[index]
+        label = f"{slot.run.label}" if slot.run else slot.entry.name
+        self.query_one(f"#run-{index}", Static).update(literal(f"{label}: {slot.detail}"))
+
+    @property
+    def still_loading(self) -> bool:
+        """True while some run is neither ready nor failed."""
+        return any(slot.state not in ("ready", "failed") for slot in self.slots)
+
+    @property
+    def runs(self) -> list[Run]:
+        """The runs loaded so far, in the order they were marked."""
+        return [slot.run for slot in self.slots if slot.run is not None]
+
+    def _after_load(self) -> None:
+        if not self.signals and self.runs:
+            self.signals = default_signals(self.runs)
+        if not self.still_loading:
+            failed = [slot for slot in self.slots if slot.state == "failed"]
+            # the progress lines give way to the chart; failures stay listed
+            for index, slot in enumerate(self.slots):
+                self.query_one(f"#run-{index}", Static).set_class(slot.state == "ready", "-hidden")
+            self.query_one("#progress").set_class(not failed, "-hidden")
+        self.refresh_view()
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def _traces(self) -> list[Trace]:
+        if not self.signals:
+            return []
+        name = self.signals[self.current]
+        traces = []
+        for slot_index, (slot, zero) in enumerate(
+            zip(self._ready_slots(), self.zeros, strict=True)
+        ):
+            run = slot.run
+            assert run is not None
+            if name in run.log and len(run.log[name]):
+                index = self.slots.index(slot)
+                traces.append(Trace(run.label, run.log[name], zero, self.nudges[index], slot_index))
+        return traces
+
+    def _ready_slots(self) -> list[RunSlot]:
+        return [slot for slot in self.slots if slot.run is not None]
+
+    def _compute_zeros(self) -> None:
+        self.zeros = []
+        failed = []
+        for slot in self._ready_slots():
+            assert slot.run is not None
+            try:
+                self.zeros.append(self.alignment.zero(slot.run.log))
+            except AlignError as exc:
+                failed.append(f"{slot.entry.name}: {describe(exc)}")
+                self.zeros.append(float(slot.run.log.start_time or 0))
+        self.note = ("aligned at start instead: " + "; ".join(failed)) if failed else ""
+
+    def refresh_view(self) -> None:
+        """Redraw the charts, the summary and the status for the current choices."""
+        self._compute_zeros()
+        self._show_title()
+        traces = self._traces()
+        if traces:
+            title = self.signals[self.current]
+            self.query_one("#overlay", ChartView).draw(
+                lambda width, _height: overlay_chart(traces, width, title)
+            )
+            if self.delta_on and len(traces) > 1:
+                self.query_one("#delta", ChartView).draw(
+                    lambda width, _height: delta_chart(traces, width, f"{title}: run - 1st run")
+                )
+        self.query_one("#delta", ChartView).set_class(
+            not (self.delta_on and len(traces) > 1), "-hidden"
+        )
+        self._fill_summary()
+        self._show_status()
+
+    def _show_title(self) -> None:
+        text = Text(f"Compare {len(self.slots)} runs", style="bold")
+        if self.signals:
+            text.append(f" · {clean(self.signals[self.current])}")
+            text.append(f" ({self.current + 1}/{len(self.signals)})")
+        text.append(f" · aligned at {clean(str(self.alignment))}")
+        self.query_one("#title", Static).update(text)
+
+    def _show_status(self) -> None:
+        status = self.query_one("#status", Static)
+        if self.still_loading:
+            done = sum(1 for slot in self.slots if slot.state in ("ready", "failed"))
+            status.update(Text(f"Loading: {done} of {len(self.slots)} runs ready or failed…"))
+            return
+        ready = self._ready_slots()
+        parts = []
+        if ready:
+            slot = self.slots[self.nudged]
+            parts.append(
+                f"nudge: {slot.entry.name} {self.nudges[self.nudged]:+.1f} s (n next, , . < >)"
+            )
+        parts.append(f"sort: {self.sort_column}{' ↓' if self.descending else ''}")
+        if self.note:
+            parts.append(self.note)
+        status.update(literal(" · ".join(parts)))
+
+    def _fill_summary(self) -> None:
+        table = self.query_one("#summary", DataTable)
+        table.clear(columns=True)
+        runs = self.runs
+        if not runs or not self.signals:
+            return
+        rows = sort_rows(summary(runs, self.signals, METADATA), self.sort_column, self.descending)
+        for key in summary_columns(self.signals, METADATA):
+            title = key.replace(":", " ") if ":" in key else key
+            table.add_column(title + (" ↓" if key == self.sort_column and self.descending else ""))
+        for row in rows:
+            numbers = [v for name in self.signals for v in row.stats[name]]
+            table.add_row(
+                literal(row.run.label),
+                duration(row.duration_s, decimals=1),
+                *(literal(value) for value in row.metadata),
+                *("-" if math.isnan(v) else f"{v:.4g}" for v in numbers),
+            )
+
+    # -- keys --------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Back to the browser (loading stops)."""
+        self._cancel.set()
+        self.workers.cancel_group(self, "load")
+        self.dismiss(None)
+
+    def action_next_signal(self) -> None:
+        """Show the next chosen signal."""
+        if self.signals:
+            self.current = (self.current + 1) % len(self.signals)
+            self.refresh_view()
+
+    def action_choose_signals(self) -> None:
+        """Type the signals to compare, comma-separated."""
+        known = {name for run in self.runs for name in run.log.names}
+
+        def check(text: str) -> str | None:
+            names = [n.strip() for n in text.split(",") if n.strip()]
+            unknown = [n for n in names if n not in known]
+            if not names:
+                return "type at least one signal name"
+            return f"no run has {', '.join(unknown[:3])}" if unknown else None
+
+        def done(text: str | None) -> None:
+            if text:
+                self.signals = list(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+                self.current = 0
+                self.refresh_view()
+
+        prompt = PromptScreen(
+            "Signals to compare (comma-separated)", value=", ".join(self.signals), check=check
+        )
+        self.app.push_screen(prompt, done)
+
+    def action_align(self) -> None:
+        """Switch between start and event alignment (asks for the event)."""
+        if self.alignment.mode == "event":
+            self.alignment = Alignment()
+            self.refresh_view()
+            return
+
+        def check(text: str) -> str | None:
+            try:
+                Alignment.parse(f"event:{text}")
+            except AlignError as exc:
+                return describe(exc)
+            return None
+
+        def done(text: str | None) -> None:
+            if text:
+                self.event = text.strip()
+                self.alignment = Alignment.parse(f"event:{self.event}")
+                self.refresh_view()
+
+        prompt = PromptScreen(
+            "Align where this first holds (e.g. gps.speed > 5)", value=self.event, check=check
+        )
+        self.app.push_screen(prompt, done)
+
+    def action_next_run(self) -> None:
+        """Choose the next run for the nudge keys."""
+        self.nudged = (self.nudged + 1) % len(self.slots)
+        self._show_status()
+
+    def action_nudge(self, seconds: float) -> None:
+        """Shift the chosen run along the time axis."""
+        self.nudges[self.nudged] = round(self.nudges[self.nudged] + seconds, 3)
+        self.refresh_view()
+
+    def action_reset_nudges(self) -> None:
+        """Undo every manual nudge."""
+        self.nudges = [0.0] * len(self.slots)
+        self.refresh_view()
+
+    def action_toggle_delta(self) -> None:
+        """Show or hide the delta trace (each run minus the first)."""
+        self.delta_on = not self.delta_on
+        self.refresh_view()
+
+    def action_sort(self) -> None:
+        """Sort the summary by the next column."""
+        columns = summary_columns(self.signals, METADATA)
+        position = columns.index(self.sort_column) if self.sort_column in columns else -1
+        self.sort_column = columns[(position + 1) % len(columns)]
+        self.refresh_view()
+
+    def action_reverse(self) -> None:
+        """Reverse the summary's order."""
+        self.descending = not self.descending
+        self.refresh_view()
+
+    def action_export(self) -> None:
+        """Write the summary as CSV into the export folder."""
+        from perda_tui.private_files import private_mkdir, private_write_atomic
+
+        runs = self.runs
+        if not runs:
+            return
+        rows = sort_rows(summary(runs, self.signals, METADATA), self.sort_column, self.descending)
+        path = self.export_dir / f"compare_{datetime.now():%Y%m%d_%H%M%S}.csv"
+        try:
+            private_mkdir(self.export_dir)
+            private_write_atomic(path, summary_csv(rows, self.signals, METADATA))
+        except OSError as exc:
+            self.notify(f"Export failed: {describe(exc)}", severity="error", markup=False)
+            return
+        self.notify(f"Summary written to {path}", markup=False)
+
+    def action_laps(self) -> None:
+        """Laps of the runs: lap table, lap overlay and time variance."""
+        from perda_tui.tui.compare.laps import LapsScreen
+
+        if self.runs:
+            self.app.push_screen(LapsScreen(self.runs, self.signals, config_dir=self.config_dir))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("back",):
+            return True
+        return not self.still_loading or bool(self.runs)
+
+
+def default_signals(runs: list[Run]) -> list[str]:
+    """Up to two preferred signals the first run has, else its first signal."""
+    first = runs[0].log
+    chosen = [name for name in PREFERRED if name in first][:2]
+    return chosen or first.names[:1]

@@ -1,0 +1,127 @@
+"""Compare and laps screens against the real data server: marks across folders, parallel
+loading with one failing log, overlay, delta, alignment, summary, CSV export, laps."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+
+from perda_tui.config import Settings
+from perda_tui.server.runner import RunningDataServer
+from perda_tui.tui.app import PerdaApp
+from perda_tui.tui.common.chart_view import ChartView
+from perda_tui.tui.compare.laps import LapsScreen
+from perda_tui.tui.compare.screen import CompareScreen
+from perda_tui.tui.logs.log_table import COMPARE_MARK, LogTable
+from tests.samples.lapped import SampleRun, lapped_runs
+from tests.tui.conftest import browse, static_text, wait_for, wait_screen
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> list[SampleRun]:
+    return lapped_runs(tmp_path_factory.mktemp("lapped"))
+
+
+@pytest.fixture
+def laps_server(fresh_data_server: RunningDataServer, runs: list[SampleRun]) -> RunningDataServer:
+    """The lapped runs in two folders (`LAPS/a/`, `LAPS/b/`) and a broken log beside them."""
+    for i, run in enumerate(runs[:3]):
+        folder = "a" if i < 2 else "b"
+        meta = {
+            "title": run.meta["title"],
+            "tags": run.meta["tags"],
+            "string_metadata": run.meta["string_metadata"],
+        }
+        fresh_data_server.put_log(f"LAPS/{folder}/{run.path.name}", run.path.read_bytes(), meta)
+    fresh_data_server.put_log("LAPS/b/broken.csv", b"<html>not a log</html>\n", None)
+    return fresh_data_server
+
+
+def make(server: RunningDataServer, tmp_path: Path) -> PerdaApp:
+    settings = Settings(url=server.url, cache_dir=tmp_path / "cache", export_dir=tmp_path / "out")
+    return PerdaApp(settings, password=server.password)
+
+
+async def mark(pilot, table: LogTable, name: str) -> None:
+    await wait_for(pilot, lambda: name in [e.name for e in table.entries])
+    table.move_to([e.name for e in table.entries].index(name))
+    await pilot.press("space")
+
+
+async def test_mark_across_folders_compare_and_laps(
+    laps_server: RunningDataServer, runs: list[SampleRun], tmp_path: Path
+) -> None:
+    app = make(laps_server, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await browse(pilot, "LAPS", "a")
+        await mark(pilot, table, "endurance_AB.csv")
+        await mark(pilot, table, "endurance_JS.csv")
+        assert "2 marked" in static_text(pilot, "#status")
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: "b" in [e.name for e in table.entries])
+        table.move_to([e.name for e in table.entries].index("b"))
+        await pilot.press("enter")
+        await mark(pilot, table, "autocross_run1.csv")
+        await mark(pilot, table, "broken.csv")
+        assert "4 marked" in static_text(pilot, "#status")
+        assert COMPARE_MARK in table.render_line(1).text + table.render_line(2).text
+        await pilot.press("C")
+        await wait_screen(pilot, "CompareScreen")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        await wait_for(pilot, lambda: not screen.still_loading, timeout=60)
+        states = [slot.state for slot in screen.slots]
+        assert states == ["ready", "ready", "ready", "failed"]  # one failure, the rest go on
+        assert "broken.csv: ✗" in static_text(pilot, "#run-3")
+        overlay = screen.query_one("#overlay", ChartView)
+        await wait_for(pilot, lambda: overlay.is_current and "gps.speed" in overlay.plain_text())
+        assert "endurance_AB.csv (AB)" in overlay.plain_text()
+        summary = screen.query_one("#summary", DataTable)
+        assert summary.row_count == 3
+        # delta trace
+        await pilot.press("d")
+        delta = screen.query_one("#delta", ChartView)
+        await wait_for(pilot, lambda: delta.display and delta.is_current and delta.plain_text())
+        assert "- 1st" in delta.plain_text()
+        # event alignment through the prompt
+        await pilot.press("a")
+        await wait_screen(pilot, "PromptScreen")
+        await pilot.press("enter")
+        await wait_screen(pilot, "CompareScreen")
+        assert "aligned at event:gps.speed > 5" in static_text(pilot, "#title")
+        # nudge the second run and sort by it
+        await pilot.press("n", "full_stop", "full_stop")
+        assert screen.nudges[1] == pytest.approx(0.2)
+        assert "+0.2 s" in static_text(pilot, "#status")
+        # export
+        await pilot.press("x")
+        await wait_for(pilot, lambda: any((tmp_path / "out").glob("compare_*.csv")))
+        exported = next((tmp_path / "out").glob("compare_*.csv"))
+        rows = list(csv.reader(exported.open()))
+        assert rows[0][:3] == ["run", "duration_s", "driver"] and len(rows) == 4
+        by_run = {row[0]: row for row in rows[1:]}  # sorted by run label
+        speed = runs[0].log["gps.speed"].values
+        column = rows[0].index("gps.speed:max")
+        assert float(by_run["endurance_AB.csv (AB)"][column]) == pytest.approx(speed.max())
+        # laps
+        await pilot.press("l")
+        await wait_screen(pilot, "LapsScreen")
+        laps = app.screen
+        assert isinstance(laps, LapsScreen)
+        await wait_for(pilot, lambda: not laps.searching, timeout=30)
+        lap_rows = laps.query_one("#laps", DataTable)
+        assert lap_rows.row_count == sum(len(r.lap_times) + 2 for r in runs[:3])
+        assert len(laps.picked) == 3  # each run's best lap
+        variance = laps.query_one("#variance", ChartView)
+        await wait_for(
+            pilot, lambda: variance.is_current and "time variance" in variance.plain_text()
+        )
+        await pilot.press("escape")
+        await wait_screen(pilot, "CompareScreen")
+        await pilot.press("escape")
+        await wait_screen(pilot, "BrowserScreen")
