@@ -26,3 +26,19 @@ def without_control(text: str, replacement: str = "", *, keep: str = "") -> str:
     return CONTROL_CHARACTERS.sub(
         lambda match: match.group() if match.group() in keep else replacement, text
     )
+
+
+#: What stands for the cut part of a shortened text.
+ELLIPSIS = "…"
+
+
+def shorten_middle(text: str, width: int) -> str:
+    """`text` in at most `width` cells, cut in the middle (`pcm.…frontLeft`): both ends
+    of a dotted signal name carry meaning."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return text[:width]
+    tail = (width - 1) // 2 + (width - 1) % 2
+    head = width - 1 - tail
+    return f"{text[:head]}{ELLIPSIS}{text[len(text) - tail :]}"

@@ -1,30 +1,33 @@
-"""Drawing `Chart`s with plotext: the ONLY module of perda-tui that calls plotext.
+"""Drawing `Chart`s into cells with numpy: frame, axes, legend, lines, markers, cursors.
 
-plotext is pinned to 5.3.2 (6.x changed the API it draws through); keeping every plotext
-call here means an upgrade touches this file only. Nothing here imports Textual, so the
-CLI uses it as well as the TUI.
+Layout of an overlay chart (a stacked chart repeats the framed panel, one per series,
+each with its own y range, all sharing the bottom time axis):
 
-plotext lays out and draws the frame, ticks, axis labels, title and cursor line; the
-lines themselves (braille dots or one marker per cell, as plotext would) and the legend
-are painted into plotext's character matrix with numpy, because plotext's per-point
-Python would take most of the 100 ms frame budget for four envelopes. `render` returns
-text (the CLI); `draw` returns `Cells` (the widget builds its strips from them without
-parsing ANSI); `new_figure` gives each chart widget a figure of its own.
+    title (only if the chart has one)
+       V ┌ ━━ pack.voltage ─────────────── pack.current ━━ ┐ A     units above the axes,
+     560 ┤⠀⠀⠀⣀⡠⠤⠒⠉⠉⠑⠢⢄⣀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀ ├ 120    legend on the frame
+     540 ┤...                                            ├ 0
+         └──────┬─────────A──────┬──────B──────┬─────────┘           cursors A and B
+               0:10            0:20          0:30
+
+Ticks sit on the frame edges at round 1-2-5 values (left axis left, right axis right,
+the right one only when a series uses it). Lines are braille (2 by 4 dots per cell),
+every series in its colour; where series share a cell their dots are ORed and the cell
+takes the colour of the series drawn last (the highlighted one), so no trace is ever
+erased. Nothing here imports Textual: the CLI prints `render`'s text, the TUI builds its
+strips from `draw`'s cells.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
-from itertools import groupby
-from typing import Any
+from io import StringIO
+from itertools import pairwise
 
 import numpy as np
 
 from perda_tui.charts.model import (
-    MARKERS,
     MAX_SERIES,
     Cells,
     Chart,
@@ -32,25 +35,40 @@ from perda_tui.charts.model import (
     Color,
     Series,
     marker_glyph,
+    swatch_text,
 )
-from perda_tui.charts.ticks import clock_ticks, nice_ticks
+from perda_tui.charts.raster import (
+    BRAILLE_BLANK,
+    DOTS_X,
+    DOTS_Y,
+    braille_bits,
+    line_pixels,
+    marker_cells,
+    to_pixels,
+)
+from perda_tui.charts.ticks import clock_ticks, nice_ticks, time_ticks
+from perda_tui.text import shorten_middle
 
-#: plotext's figure and character matrix: plotext ships no type information.
-Figure = Any
-Matrix = Any
+#: Every braille glyph, by bit mask.
+_BRAILLE = np.array([chr(BRAILLE_BLANK + bits) for bits in range(256)])
+#: Units above an axis are cut to this many cells.
+UNIT_CELLS = 8
+#: Markers mode puts a marker on each line every this many cell columns.
+MARKER_EVERY = 8
+#: The time axis' title gets a row of its own when the plot keeps this many rows.
+MIN_ROWS_FOR_LABEL = 6
+#: The glyphs of cursors A and B in the plot and on the time axis.
+CURSOR_LINES = ("│", "┊")
+CURSOR_NAMES = ("A", "B")
 
 
 def rich_color(color: Color) -> str | None:
-    """A plotext colour as a Rich colour string; None for "default"."""
+    """A chart colour as a Rich colour string; None for "default"."""
     if isinstance(color, tuple):
         return "rgb({},{},{})".format(*color)
     if isinstance(color, int):
         return f"color({color})"
-    if color == "default":
-        return None
-    from plotext._dict import color_codes
-
-    return f"color({color_codes[color]})"
+    return None if color == "default" else color
 
 
 # --------------------------------------------------------------------------- limits
@@ -88,7 +106,7 @@ def _crossing(x0: float, y0: float, x1: float, y1: float, at: float) -> float:
     return float(y0 + (y1 - y0) * (at - x0) / (x1 - x0)) if x1 != x0 else float(y1)
 
 
-def _y_limits(points: Sequence[np.ndarray]) -> tuple[float, float] | None:
+def y_limits(points: Sequence[np.ndarray]) -> tuple[float, float] | None:
     """Padded [min, max] of the finite values in `points`; None if there are none."""
     finite = [p[np.isfinite(p)] for p in points]
     finite = [f for f in finite if len(f)]
@@ -103,154 +121,134 @@ def _y_limits(points: Sequence[np.ndarray]) -> tuple[float, float] | None:
     return lo - pad, hi + pad
 
 
-# --------------------------------------------------------------------------- raster
-
-#: Braille dot bit for (pixel column in cell, pixel row in cell counted from the top).
-_BRAILLE_BITS = np.array([[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]])
+# --------------------------------------------------------------------------- grid
 
 
-def _pixels(
-    x: np.ndarray,
-    y: np.ndarray,
-    xlim: tuple[float, float],
-    ylim: tuple[float, float],
-    width: int,
-    height: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pixels (column, row from the bottom) of the polyline through (x, y) on a
-    `width` by `height` pixel grid; NaN points break the line. Vectorised."""
-    col = np.floor(0.5 + (width - 1) * (x - xlim[0]) / (xlim[1] - xlim[0]))
-    row = np.floor(0.5 + (height - 1) * (y - ylim[0]) / (ylim[1] - ylim[0]))
-    ok = np.isfinite(col) & np.isfinite(row)
-    col = np.clip(np.where(ok, col, 0), -1, width).astype(np.int64)
-    row = np.clip(np.where(ok, row, 0), -1, height).astype(np.int64)
-    joined = ok[:-1] & ok[1:]
-    c0, c1, r0, r1 = col[:-1][joined], col[1:][joined], row[:-1][joined], row[1:][joined]
-    steps = np.maximum(np.abs(c1 - c0), np.abs(r1 - r0))
-    owner = np.repeat(np.arange(len(steps)), steps + 1)
-    start = np.repeat(np.cumsum(steps + 1) - (steps + 1), steps + 1)
-    t = (np.arange(len(owner)) - start) / np.maximum(steps[owner], 1)
-    px = np.concatenate([np.rint(c0[owner] + t * (c1 - c0)[owner]).astype(np.int64), col[ok]])
-    py = np.concatenate([np.rint(r0[owner] + t * (r1 - r0)[owner]).astype(np.int64), row[ok]])
-    inside = (px >= 0) & (px < width) & (py >= 0) & (py < height)
-    return px[inside], py[inside]
+class _Grid:
+    """Characters and their colours (indexes into `inks`), top row first."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.chars = np.full((height, width), " ", dtype="<U1")
+        self.ink = np.zeros((height, width), dtype=np.int64)
+        self.inks: list[Color] = ["default"]
+
+    def ink_of(self, color: Color) -> int:
+        if color not in self.inks:
+            self.inks.append(color)
+        return self.inks.index(color)
+
+    def text(self, row: int, col: int, text: str, color: Color) -> int:
+        """Write `text` from `col` (cut at the edges); returns the column after it."""
+        if not 0 <= row < self.height:
+            return col + len(text)
+        ink = self.ink_of(color)
+        for i, char in enumerate(text):
+            if 0 <= col + i < self.width:
+                self.chars[row, col + i] = char
+                self.ink[row, col + i] = ink
+        return col + len(text)
+
+    def cells(self, background: Color) -> Cells:
+        rows = []
+        for chars, inks in zip(self.chars, self.ink, strict=True):
+            line = "".join(chars.tolist())
+            cuts = [0, *(np.flatnonzero(np.diff(inks)) + 1).tolist(), self.width]
+            rows.append(
+                [(line[a:b], self.inks[int(inks[a])], background) for a, b in pairwise(cuts)]
+            )
+        return Cells(self.width, self.height, rows)
 
 
-def _paint(
-    matrix: Matrix,
-    series: Series,
-    x: np.ndarray,
-    y: np.ndarray,
-    area: _Area,
-    xlim: tuple[float, float],
-    ylim: tuple[float, float],
-    color: Color,
-) -> None:
-    """Draw one series into plotext's character matrix (over what is there)."""
-    braille = MARKERS[series.slot % len(MARKERS)] == "braille"
-    fx, fy = (2, 4) if braille else (1, 1)
-    px, py = _pixels(x, y, xlim, ylim, area.width * fx, area.height * fy)
-    if not len(px):
-        return
-    cell = (py // fy) * area.width + px // fx
-    if braille:
-        bits = np.zeros(area.width * area.height, dtype=np.int64)
-        np.bitwise_or.at(bits, cell, _BRAILLE_BITS[px % 2, fy - 1 - py % fy])
-        cells = np.flatnonzero(bits)
-        glyphs = [chr(0x2800 + int(b)) for b in bits[cells]]
-    else:
-        cells = np.unique(cell)
-        glyphs = [marker_glyph(series.slot)] * len(cells)
-    for index, glyph in zip(cells.tolist(), glyphs, strict=True):
-        row, col = divmod(index, area.width)
-        matrix.marker[area.row + row][area.col + col] = glyph
-        matrix.fullground[area.row + row][area.col + col] = color
+# --------------------------------------------------------------------------- layout
 
 
 @dataclass(frozen=True)
-class _Area:
-    """Where plotext put the canvas (the data area) in its matrix; rows count from the bottom."""
+class _Axis:
+    """One y-axis of a panel: its limits, ticks and unit."""
 
-    col: int
-    row: int
-    width: int
-    height: int
-
-
-def _legend(
-    matrix: Matrix, chart: Chart, shown: Sequence[Series], area: _Area, theme: ChartTheme
-) -> None:
-    """plotext's legend layout (top left of the canvas), drawn over the data."""
-    mixed = len(shown) > 1 and any(s.right_axis for s in shown)
-    entries = [
-        ((" ⅃" if s.right_axis else " L") if mixed else "", marker_glyph(s.slot) * 2, s)
-        for s in shown
-    ]
-    longest = max((len(side) + 4 + len(s.label) for side, _, s in entries), default=0)
-    if not chart.legend or area.width < longest or area.height < len(entries):
-        return
-    for number, (side, glyphs, series) in enumerate(entries):
-        row = area.row + area.height - 1 - number
-        parts = [(side, theme.text), (" ", theme.text), (glyphs, theme.color(series.slot))]
-        parts += [(f" {series.label} ", theme.text)]
-        col = area.col
-        for text, color in parts:
-            for char in text:
-                matrix.marker[row][col] = char
-                matrix.fullground[row][col] = color
-                col += 1
+    lo: float
+    hi: float
+    ticks: list[float]
+    labels: list[str]
+    unit: str
 
 
-# --------------------------------------------------------------------------- render
+@dataclass(frozen=True)
+class _Panel:
+    """A framed plot: its header (frame line) row, data rows, series and y-axes by side."""
+
+    header: int
+    rows: int
+    series: list[Series]
+    axes: dict[bool, _Axis]
 
 
-def new_figure() -> Figure:
-    """A fresh plotext figure (no module-level state is ever used)."""
-    from plotext._figure import _figure_class
-
-    return _figure_class()
-
-
-def _colours(cell: tuple[str, Color, Color]) -> tuple[Color, Color]:
-    return cell[1], cell[2]
+def _axis(series: list[Series], clipped: dict[int, np.ndarray], rows: int) -> _Axis | None:
+    limits = y_limits([clipped[id(s)] for s in series])
+    if limits is None:
+        return None
+    ticks, labels = nice_ticks(*limits, max(1, min(rows // 2, 10)))
+    units = list(dict.fromkeys(s.unit for s in series if s.unit))
+    return _Axis(*limits, ticks, labels, ",".join(units)[:UNIT_CELLS])
 
 
-def _set_matrices(matrix: Matrix) -> None:
-    """plotext's `matrix_class.set_matrices` without a Python call per cell (same result)."""
-    cols, rows = matrix.cols, matrix.Rows
-    first, last = matrix.Cols_canvas.start, matrix.Cols_canvas.stop
-    axes, canvas = matrix.axes_color, matrix.canvas_color
-    canvas_row = [axes] * first + [canvas] * (last - first) + [axes] * (cols - last)
-    matrix.marker = [[" "] * cols for _ in rows]
-    matrix.fullground = [["default"] * cols for _ in rows]
-    matrix.background = [
-        list(canvas_row) if row in matrix.Rows_canvas else [axes] * cols for row in rows
-    ]
-    matrix.style = [["default"] * cols for _ in rows]
+def _on_right(chart: Chart, series: Series) -> bool:
+    return series.right_axis and not chart.stacked
 
 
-def draw(
-    chart: Chart, width: int, height: int, *, theme: ChartTheme | None = None, figure: Figure = None
-) -> Cells:
-    """Draw `chart` at `width` by `height` cells into a grid (no ANSI text is built).
+def _panels(
+    chart: Chart, shown: list[Series], clipped: dict[int, np.ndarray], top: int, body: int
+) -> list[_Panel] | None:
+    """The panels in `body` rows from row `top`: one per series if stacked; None if
+    they do not fit (each needs a frame line and a data row)."""
+    groups = [[s] for s in shown] if chart.stacked and shown else [shown]
+    rows_each, extra = divmod(body - len(groups), len(groups))
+    if rows_each < 1:
+        return None
+    panels, row = [], top
+    for index, group in enumerate(groups):
+        rows = rows_each + (1 if index < extra else 0)
+        axes = {}
+        for right in (False, True):
+            axis = _axis([s for s in group if _on_right(chart, s) == right], clipped, rows)
+            if axis is not None:
+                axes[right] = axis
+        panels.append(_Panel(row, rows, group, axes))
+        row += rows + 1
+    return panels
 
-    `figure` is the plotext figure to draw into (a `new_figure()`); a new one if None.
-    """
-    matrix = _build(chart, width, height, theme or ChartTheme.ansi16(), figure)
-    rows = []
-    for chars, fgs, bgs in zip(
-        reversed(matrix.marker),
-        reversed(matrix.fullground),
-        reversed(matrix.background),
-        strict=True,
-    ):
-        rows.append(
-            [
-                ("".join(char for char, _, _ in run), fg, bg)
-                for (fg, bg), run in groupby(zip(chars, fgs, bgs, strict=True), key=_colours)
-            ]
-        )
-    return Cells(width, height, rows)
+
+def _cell_row(panel: _Panel, axis: _Axis, value: float) -> int:
+    """Grid row of `value` on `axis` in `panel` (where a line at that value is drawn)."""
+    dot = int(np.floor(0.5 + to_pixels(np.float64(value), axis.lo, axis.hi, panel.rows * DOTS_Y)))
+    return panel.header + panel.rows - dot // DOTS_Y
+
+
+def _x_ticks(chart: Chart, xlim: tuple[float, float], width: int) -> tuple[list[float], list[str]]:
+    """Time ticks whose labels fit `width` cells with a gap of three between them."""
+    count = max(2, width // 10)
+    for _ in range(4):
+        if chart.clock_origin is not None:
+            ticks, labels = clock_ticks(*xlim, count, chart.clock_origin)
+        else:
+            ticks, labels = time_ticks(*xlim, count, chart.time_format)
+        fits = max(1, width // (max(map(len, labels), default=1) + 3))
+        if len(ticks) <= fits:
+            break
+        count = max(1, min(count - 1, fits))
+    return ticks, labels
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def draw(chart: Chart, width: int, height: int, *, theme: ChartTheme | None = None) -> Cells:
+    """Draw `chart` at `width` by `height` cells into a grid (no ANSI text is built)."""
+    theme = theme or ChartTheme.ansi16()
+    grid = _Grid(max(width, 0), max(height, 0))
+    _Drawing(chart, grid, theme).draw()
+    return grid.cells(theme.canvas)
 
 
 def render(
@@ -262,77 +260,239 @@ def render(
     color: bool = True,
 ) -> str:
     """Draw `chart` at `width` by `height` cells as text, ANSI-coloured if `color`."""
-    matrix = _build(chart, width, height, theme or ChartTheme.ansi16(), None)
-    text = matrix.set_canvas().removesuffix("\n")  # plotext ends every row with \n
+    cells = draw(chart, width, height, theme=theme)
     if not color:
-        from plotext._utility import uncolorize
+        return cells.plain()
+    from rich.console import Console
+    from rich.style import Style
+    from rich.text import Text
 
-        text = uncolorize(text)
-    return text
+    out = StringIO()
+    console = Console(file=out, force_terminal=True, color_system="truecolor", width=width + 1)
+    for row in cells.rows:
+        line = Text(no_wrap=True)
+        for text, fg, bg in row:
+            line.append(text, Style(color=rich_color(fg), bgcolor=rich_color(bg)))
+        console.print(line, soft_wrap=True)
+    return out.getvalue().removesuffix("\n")
 
 
-def _build(chart: Chart, width: int, height: int, theme: ChartTheme, figure: Figure) -> Matrix:
-    """The finished plotext character matrix of `chart`.
+class _Drawing:
+    """One chart being drawn into one grid."""
 
-    plotext draws the frame, ticks, axis labels, title and cursor line; the data and the
-    legend are painted here with numpy, which is several times faster than plotext's
-    per-point Python for the thousands of points of a min/max envelope.
-    """
-    fig = figure if figure is not None else new_figure()
-    fig.clear_figure()
-    fig._limit_size(False, False)  # plotext would otherwise clamp to the terminal size
-    fig.plotsize(width, height)
-    fig._set_size(width, height)  # make the size stick (plotsize alone is overridden)
-    fig.canvas_color(theme.canvas)
-    fig.axes_color(theme.canvas)
-    fig.ticks_color(theme.text)
-    fig.title(chart.title or None)
-    fig.xlabel(chart.x_label or None)
+    def __init__(self, chart: Chart, grid: _Grid, theme: ChartTheme) -> None:
+        self.chart, self.grid, self.theme = chart, grid, theme
 
-    xlim = _x_limits(chart)
-    fig.xlim(*xlim)
-    x_count = max(2, width // 14)
-    ticks = (
-        clock_ticks(*xlim, x_count, chart.clock_origin)
-        if chart.clock_origin is not None
-        else nice_ticks(*xlim, x_count)
-    )
-    if ticks[0]:
-        fig.xticks(*ticks)
+    def draw(self) -> None:
+        chart, grid = self.chart, self.grid
+        shown = list(chart.series[:MAX_SERIES])
+        self.xlim = _x_limits(chart)
+        clipped = {id(s): _clip(s, *self.xlim) for s in shown}
+        top = 1 if chart.title else 0
+        if chart.title:
+            title = shorten_middle(chart.title, grid.width)
+            grid.text(0, (grid.width - len(title)) // 2, title, self.theme.text)
+        # under the time axis: its tick labels, then its title on a row of its own if room
+        self.label_row = bool(chart.x_label) and grid.height - top - 3 >= MIN_ROWS_FOR_LABEL
+        body = grid.height - top - 2 - self.label_row
+        panels = _panels(chart, shown, {k: y for k, (_, y) in clipped.items()}, top, body)
+        if panels is None:
+            several = chart.stacked and len(shown) > 1
+            self._say(top, f"{len(shown)} panels need more rows" if several else "too small")
+            return
+        self.left_margin = max(
+            (
+                len(text)
+                for p in panels
+                if False in p.axes
+                for text in (*p.axes[False].labels, p.axes[False].unit)
+            ),
+            default=0,
+        )
+        right_texts = [
+            len(text)
+            for p in panels
+            if True in p.axes
+            for text in (*p.axes[True].labels, p.axes[True].unit)
+        ]
+        right_margin = max(right_texts, default=-1) + 1  # a space after the frame
+        self.plot_left = self.left_margin + 1
+        self.plot_width = grid.width - self.plot_left - 1 - right_margin
+        if self.plot_width < 2 or grid.height - top < 3:
+            self._say(top, "too small")
+            return
+        self.frame_right = self.plot_left + self.plot_width
+        for index, panel in enumerate(panels):
+            self._frame(panel, first=index == 0)
+            self._legend(panel)
+            for right, axis in panel.axes.items():
+                self._y_ticks(panel, axis, right=right)
+        bottom = panels[-1].header + panels[-1].rows + 1
+        self._time_axis(bottom)
+        for panel in panels:
+            self._lines(panel, clipped)
+        if not shown and chart.message:
+            row = panels[0].header + (panels[0].rows + 1) // 2
+            text = shorten_middle(chart.message, self.plot_width - 2)
+            grid.text(row, self.plot_left + (self.plot_width - len(text)) // 2, text, "default")
+        for index, at in enumerate((chart.cursor, chart.cursor_b)):
+            if at is not None and self.xlim[0] <= at <= self.xlim[1]:
+                self._cursor(panels, bottom, at, index)
 
-    shown = list(chart.series[:MAX_SERIES])
-    clipped = {id(s): _clip(s, *xlim) for s in shown}
-    limits: dict[bool, tuple[float, float]] = {}
-    y_count = max(2, height // 5)
-    for right in (False, True):
-        side = "right" if right else "left"
-        label = chart.y2_label if right else chart.y_label
-        if label:
-            fig.ylabel(label, yside=side)
-        ylim = _y_limits([clipped[id(s)][1] for s in shown if s.right_axis == right])
-        if ylim is None:
-            continue
-        limits[right] = ylim
-        fig.ylim(*ylim, yside=side)
-        yticks = nice_ticks(*ylim, y_count)
-        if yticks[0]:
-            fig.yticks(*yticks, yside=side)
-    for right in limits or (False,):
-        # an invisible point puts this side's axis and ticks on the frame
-        fig.plot([xlim[0]], [math.nan], marker="dot", yside="right" if right else "left")
-    if chart.cursor is not None and xlim[0] <= chart.cursor <= xlim[1]:
-        fig.vertical_line(chart.cursor, color=theme.cursor)
-    matrix = fig.monitor.matrix
-    matrix.set_matrices = partial(_set_matrices, matrix)
-    fig._set_sizes()  # what plotext's build() does, minus assembling an ANSI string
-    fig._build_matrix()
-    cols, rows = matrix.Cols_canvas, matrix.Rows_canvas
-    area = _Area(cols.start, rows.start, len(cols), len(rows))
-    if area.width > 0 and area.height > 0:
-        for series in shown:
-            if series.right_axis in limits:
-                x, y = clipped[id(series)]
-                color = theme.color(series.slot)
-                _paint(matrix, series, x, y, area, xlim, limits[series.right_axis], color)
-        _legend(matrix, chart, shown, area, theme)
-    return matrix
+    def _say(self, row: int, text: str) -> None:
+        self.grid.text(row, 0, text[: self.grid.width], self.theme.text)
+
+    def _column(self, x: float) -> int:
+        """Grid column of time `x` (where a line at that time is drawn)."""
+        dot = int(np.floor(0.5 + to_pixels(np.float64(x), *self.xlim, self.plot_width * DOTS_X)))
+        return self.plot_left + dot // DOTS_X
+
+    def _frame(self, panel: _Panel, *, first: bool) -> None:
+        chars, ink = self.grid.chars, self.grid.ink_of(self.theme.text)
+        left, right = self.plot_left - 1, self.frame_right
+        top = panel.header
+        chars[top, left] = "┌" if first else "├"
+        chars[top, left + 1 : right] = "─"
+        chars[top, right] = "┐" if first else "┤"
+        chars[top + 1 : top + 1 + panel.rows, left] = "│"
+        chars[top + 1 : top + 1 + panel.rows, right] = "│"
+        self.grid.ink[top : top + 1 + panel.rows, left : right + 1] = ink
+
+    def _legend(self, panel: _Panel) -> None:
+        """Swatch and name of each series on the panel's top frame line (left-axis ones
+        from the left, right-axis ones from the right), or the axis titles without a
+        legend; each axis' unit above its tick labels."""
+        chart, grid, theme = self.chart, self.grid, self.theme
+        row = panel.header
+        for right, axis in panel.axes.items():
+            if right:
+                grid.text(row, self.frame_right + 2, axis.unit, theme.text)
+            else:
+                grid.text(row, self.left_margin - len(axis.unit), axis.unit, theme.text)
+        left = [s for s in panel.series if not _on_right(chart, s)]
+        right_side = [s for s in panel.series if _on_right(chart, s)]
+        room = self.plot_width - 2
+        if not chart.legend or not panel.series:
+            titles = (chart.y_label, chart.y2_label) if panel.header <= 1 else ("", "")
+            self._titles(row, titles, room)
+            return
+        swatch = len(swatch_text(0, markers=False))
+        budget = room // len(panel.series) - swatch - 3
+        labels = {id(s): shorten_middle(s.label, max(budget, 1)) for s in panel.series}
+        if budget < 1:  # only the swatches fit
+            labels = dict.fromkeys(labels, "")
+        col = self.plot_left + 1
+        if chart.y_label and panel.header <= 1:
+            col = grid.text(row, col, f" {shorten_middle(chart.y_label, room // 3)}:", theme.text)
+        for s in left:
+            col = grid.text(row, col, " ", theme.text)
+            col = grid.text(
+                row, col, swatch_text(s.slot, markers=chart.markers), theme.color(s.slot)
+            )
+            col = grid.text(row, col, f" {labels[id(s)]} ", theme.text) if labels[id(s)] else col
+        col = self.frame_right - 1
+        for s in reversed(right_side):
+            text = f" {labels[id(s)]} " if labels[id(s)] else " "
+            col -= len(text) + swatch
+            grid.text(row, col, text, theme.text)
+            grid.text(
+                row,
+                col + len(text),
+                swatch_text(s.slot, markers=chart.markers),
+                theme.color(s.slot),
+            )
+
+    def _titles(self, row: int, titles: tuple[str, str], room: int) -> None:
+        left, right = titles
+        half = room // 2 - 2 if left and right else room - 2
+        if left:
+            self.grid.text(
+                row, self.plot_left + 1, f" {shorten_middle(left, half)} ", self.theme.text
+            )
+        if right:
+            text = f" {shorten_middle(right, half)} "
+            self.grid.text(row, self.frame_right - 1 - len(text), text, self.theme.text)
+
+    def _y_ticks(self, panel: _Panel, axis: _Axis, *, right: bool) -> None:
+        grid, ink = self.grid, self.theme.text
+        used: set[int] = set()
+        for value, label in zip(axis.ticks, axis.labels, strict=True):
+            row = _cell_row(panel, axis, value)
+            if row in used or not panel.header < row <= panel.header + panel.rows:
+                continue
+            used.add(row)
+            if right:
+                grid.text(row, self.frame_right, "├", ink)
+                grid.text(row, self.frame_right + 2, label, ink)
+            else:
+                grid.text(row, self.plot_left - 1, "┤", ink)
+                grid.text(row, self.left_margin - len(label), label, ink)
+
+    def _time_axis(self, bottom: int) -> None:
+        grid, ink = self.grid, self.theme.text
+        left, right = self.plot_left - 1, self.frame_right
+        grid.text(bottom, left, "└" + "─" * self.plot_width + "┘", ink)
+        ticks, labels = _x_ticks(self.chart, self.xlim, self.plot_width)
+        row, end = bottom + 1, -1
+        placed: list[tuple[int, int]] = []
+        for value, label in zip(ticks, labels, strict=True):
+            col = self._column(value)
+            if not left < col < right:
+                continue
+            start = min(max(col - len(label) // 2, 0), grid.width - len(label))
+            if start <= end:
+                continue
+            grid.text(bottom, col, "┬", ink)
+            end = grid.text(row, start, label, ink)
+            placed.append((start, end))
+        label = self.chart.x_label
+        if self.label_row:
+            label = shorten_middle(label, self.plot_width)
+            grid.text(row + 1, self.plot_left + (self.plot_width - len(label)) // 2, label, ink)
+        elif label and placed and len(label) < placed[0][0]:
+            grid.text(row, 0, label, ink)
+
+    def _lines(self, panel: _Panel, clipped: dict[int, tuple[np.ndarray, np.ndarray]]) -> None:
+        chart, grid = self.chart, self.grid
+        order = sorted(panel.series, key=lambda s: s.slot == chart.highlight)
+        bits = np.zeros((panel.rows, self.plot_width), dtype=np.int64)
+        owner = np.zeros((panel.rows, self.plot_width), dtype=np.int64)
+        dots = []
+        for s in order:
+            axis = panel.axes.get(_on_right(chart, s))
+            if axis is None:
+                continue
+            px, py = line_pixels(
+                *clipped[id(s)],
+                self.xlim,
+                (axis.lo, axis.hi),
+                self.plot_width * DOTS_X,
+                panel.rows * DOTS_Y,
+            )
+            own = braille_bits(px, py, self.plot_width, panel.rows)
+            bits |= own
+            owner[own > 0] = grid.ink_of(self.theme.color(s.slot))
+            dots.append((s, px, py))
+        area = (
+            slice(panel.header + 1, panel.header + 1 + panel.rows),
+            slice(self.plot_left, self.frame_right),
+        )
+        inked = bits > 0
+        grid.chars[area] = np.where(inked, _BRAILLE[bits], grid.chars[area])
+        grid.ink[area] = np.where(inked, owner, grid.ink[area])
+        if chart.markers:
+            for index, (s, px, py) in enumerate(dots):
+                offset = index * MARKER_EVERY // max(len(dots), 1)
+                rows, cols = marker_cells(px, py, panel.rows, MARKER_EVERY, offset)
+                grid.chars[area][rows, cols] = marker_glyph(s.slot)
+                grid.ink[area][rows, cols] = grid.ink_of(self.theme.color(s.slot))
+
+    def _cursor(self, panels: list[_Panel], bottom: int, at: float, index: int) -> None:
+        grid, col = self.grid, self._column(at)
+        ink = grid.ink_of(self.theme.cursor)
+        for panel in panels:
+            rows = slice(panel.header + 1, panel.header + 1 + panel.rows)
+            empty = grid.chars[rows, col] == " "
+            grid.chars[rows, col] = np.where(empty, CURSOR_LINES[index], grid.chars[rows, col])
+            grid.ink[rows, col] = np.where(empty, ink, grid.ink[rows, col])
+        grid.text(bottom, col, CURSOR_NAMES[index], self.theme.cursor)

@@ -2,8 +2,9 @@
 
 A `Chart` holds up to `MAX_SERIES` `Series`; each series is an x array (seconds, sorted)
 and a y array in which NaN breaks the line, so gaps in the data are drawn as gaps.
-Series `slot` i gets colour `theme.palette[i]` and marker `MARKERS[i]`: colours and
-markers both differ, so series stay distinguishable on 16-colour terminals. A drawn
+Series `slot` i gets colour `theme.palette[i]` and, in markers mode, marker `MARKERS[i]`:
+every series is a braille line; the markers tell series apart without colour. A chart
+is one plot (overlay) or one panel per series sharing the time axis (stacked). A drawn
 chart is `Cells`: rows of (text, foreground, background) runs.
 """
 
@@ -15,15 +16,17 @@ from datetime import datetime
 
 import numpy as np
 
-#: A plotext colour: a name ("red+", "default"), a 256-colour index or an RGB tuple.
+from perda_tui.charts.ticks import TimeFormat
+
+#: A colour: "default" (the terminal's or widget's own), a 256-colour index or RGB.
 Color = str | int | tuple[int, int, int]
 
 #: At most this many series on one chart (distinct colour and marker each).
-MAX_SERIES = 6
-#: plotext marker of each series slot; all distinct so 16-colour terminals can tell them apart.
-MARKERS: tuple[str, ...] = ("braille", "dot", "x", "+", "*", "o")
-#: Glyph shown for each marker in legends drawn outside plotext (e.g. the signal list).
-MARKER_GLYPHS: tuple[str, ...] = ("⢕", "•", "x", "+", "*", "o")
+MAX_SERIES = 8
+#: Marker of each series slot in markers mode; all distinct, for 16 colours and colour-blind eyes.
+MARKERS: tuple[str, ...] = ("●", "■", "▲", "◆", "+", "x", "○", "□")
+#: The line glyph of legends and swatches.
+LINE_GLYPH = "━"
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,10 @@ class ChartTheme:
 
     @classmethod
     def ansi16(cls, *, dark: bool = True) -> ChartTheme:
-        """A theme using only the 16 ANSI colours: bright hues on dark, plain on light."""
-        hues = ("blue", "orange", "green", "red", "magenta", "cyan")
-        palette = tuple(f"{hue}+" for hue in hues) if dark else hues
-        return cls(palette=palette, cursor="white" if dark else "black")
+        """A theme using only the 16 ANSI colours (indexes 0-15): bright hues on dark."""
+        # blue, yellow, green, red, magenta, cyan, white/black, grey
+        palette = (12, 11, 10, 9, 13, 14, 15, 7) if dark else (4, 3, 2, 1, 5, 6, 0, 8)
+        return cls(palette=palette, cursor=15 if dark else 0)
 
     def color(self, slot: int) -> Color:
         """Colour of series slot `slot`."""
@@ -53,13 +56,17 @@ class ChartTheme:
 
 @dataclass(frozen=True)
 class Series:
-    """One line: x (seconds, ascending) and y of equal length; NaN in y breaks the line."""
+    """One line: x (seconds, ascending) and y of equal length; NaN in y breaks the line.
+
+    `unit` (e.g. "V") titles the series' y-axis.
+    """
 
     label: str
     x: np.ndarray
     y: np.ndarray
     slot: int = 0
     right_axis: bool = False
+    unit: str = ""
 
     def __post_init__(self) -> None:
         if len(self.x) != len(self.y):
@@ -68,10 +75,14 @@ class Series:
 
 @dataclass(frozen=True)
 class Chart:
-    """Everything drawn in one chart; `render` turns it into text.
+    """Everything drawn in one chart.
 
     `x_range` is the visible window (None: fit the data). With `clock_origin` set, x is
-    seconds after that moment and ticks show wall-clock times; otherwise plain seconds.
+    seconds after that moment and ticks show wall-clock times; otherwise `time_format`.
+    `cursor` and `cursor_b` are the A and B cursors (x values). `highlight` is the slot
+    drawn on top of the others. `stacked` draws one panel per series; `markers` adds
+    each series' marker along its line. `y_label`/`y2_label` title the axes when there
+    is no legend; `message` is shown in an empty plot.
     """
 
     series: Sequence[Series] = ()
@@ -81,19 +92,30 @@ class Chart:
     y2_label: str = ""
     title: str = ""
     cursor: float | None = None
+    cursor_b: float | None = None
     clock_origin: datetime | None = None
+    time_format: TimeFormat = "seconds"
     legend: bool = True
+    markers: bool = False
+    stacked: bool = False
+    highlight: int | None = None
+    message: str = ""
 
 
 def marker_glyph(slot: int) -> str:
-    """The character that represents series slot `slot` in a legend."""
-    return MARKER_GLYPHS[slot % len(MARKER_GLYPHS)]
+    """The marker of series slot `slot`."""
+    return MARKERS[slot % len(MARKERS)]
+
+
+def swatch_text(slot: int, *, markers: bool) -> str:
+    """How series `slot` looks in a legend: a line, with its marker in markers mode."""
+    return LINE_GLYPH + (marker_glyph(slot) if markers else LINE_GLYPH)
 
 
 @dataclass(frozen=True)
 class Cells:
     """A drawn chart as a grid, top row first; each row is runs of (text, foreground,
-    background) with plotext colours ("default": the terminal's or widget's own)."""
+    background) colours ("default": the terminal's or widget's own)."""
 
     width: int
     height: int

@@ -7,6 +7,7 @@ a point with y NaN is inserted there, however the points were thinned.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,14 @@ if TYPE_CHECKING:
 
 #: A pause longer than this many typical sample periods is a gap (drawn as a gap).
 GAP_PERIODS = 5.0
+#: A unit at the end of a description: `Pack voltage (V)`, `Wheel speed [km/h]`.
+_UNIT = re.compile(r"[(\[]\s*([^()\[\]\s][^()\[\]]{0,11}?)\s*[)\]]\s*$")
+
+
+def unit_of(description: str) -> str:
+    """The unit a signal description ends with (`Pack voltage (V)` → `V`); "" if none."""
+    match = _UNIT.search(description)
+    return match.group(1) if match else ""
 
 
 def typical_step(x: np.ndarray, sample: int = 100_000) -> float:
@@ -56,6 +65,7 @@ def line_series(
     slot: int = 0,
     right_axis: bool = False,
     max_step: float | None = None,
+    unit: str = "",
 ) -> Series:
     """A series of plain points (sorted by x here); a pause longer than `max_step`
     (default: `GAP_PERIODS` typical steps) is a gap."""
@@ -66,7 +76,7 @@ def line_series(
         xs, ys = xs[order], ys[order]
     step = GAP_PERIODS * typical_step(xs) if max_step is None else max_step
     xs, ys = break_gaps(xs, ys, step if step > 0 else math.inf)
-    return Series(label, xs, ys, slot=slot, right_axis=right_axis)
+    return Series(label, xs, ys, slot=slot, right_axis=right_axis, unit=unit)
 
 
 def envelope_series(
@@ -78,6 +88,7 @@ def envelope_series(
     slot: int = 0,
     right_axis: bool = False,
     gap: float = math.inf,
+    unit: str = "",
 ) -> Series:
     """A series from a min/max decimation (one column per x, NaN where a column is empty).
 
@@ -95,7 +106,8 @@ def envelope_series(
     y = np.empty(len(x))
     y[0::2] = np.where(upwards, mins, maxs)
     y[1::2] = np.where(upwards, maxs, mins)
-    return Series(label, *break_gaps(x, y, max(gap, 1.5 * width)), slot=slot, right_axis=right_axis)
+    x, y = break_gaps(x, y, max(gap, 1.5 * width))
+    return Series(label, x, y, slot=slot, right_axis=right_axis, unit=unit)
 
 
 def signal_series(
@@ -111,7 +123,8 @@ def signal_series(
     label: str | None = None,
 ) -> Series:
     """The envelope of `signal` between `start` and `end` (seconds after raw time `origin`)
-    decimated to `columns` columns with the log engine's `decimate`."""
+    decimated to `columns` columns with the log engine's `decimate`; its unit is the one
+    its description ends with."""
     from perda_tui.logs import decimate
 
     t0 = origin + start / seconds_per_unit
@@ -127,4 +140,5 @@ def signal_series(
         slot=slot,
         right_axis=right_axis,
         gap=gap if gap > 0 else math.inf,
+        unit=unit_of(signal.description),
     )

@@ -1,68 +1,98 @@
-"""Axis ticks: round 1-2-5 numbers, and round wall-clock times for clock axes."""
+"""Axis ticks: round 1-2-5 numbers, and time axes as seconds, M:SS(.s) or wall clock."""
 
 from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from typing import Literal
 
-_NICE = (1.0, 2.0, 2.5, 5.0, 10.0)
-_CLOCK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200)
+from perda_tui.units import duration
+
+#: How x (seconds) is labelled: plain seconds, or minutes and seconds (`1:02.5`).
+TimeFormat = Literal["seconds", "minutes"]
+
+_NICE = (1.0, 2.0, 5.0, 10.0)
+#: Round steps of time axes, in seconds, from 1 s up (below 1 s the 1-2-5 steps apply).
+_TIME_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200)
+
+Ticks = tuple[list[float], list[str]]
 
 
 def nice_step(span: float, count: int) -> float:
-    """A round step (1, 2, 2.5 or 5 * 10^k) giving about `count` ticks over `span`."""
-    if span <= 0 or count < 1:
+    """A round step (1, 2 or 5 times a power of ten) giving at most about `count` ticks."""
+    if not math.isfinite(span) or span <= 0 or count < 1:
         return 1.0
     raw = span / count
     power = 10.0 ** math.floor(math.log10(raw))
-    return next(n * power for n in _NICE if n * power >= raw)
+    return next(n * power for n in _NICE if n * power >= raw * (1 - 1e-9))
 
 
-def _decimals(step: float) -> int:
-    """Decimal places that show every multiple of `step` exactly (2.5 needs one more)."""
-    exponent = math.floor(math.log10(step) + 1e-9)
-    mantissa = step / 10.0**exponent
-    return max(0, -exponent + (1 if abs(mantissa - 2.5) < 1e-9 else 0))
+def decimals_of(step: float) -> int:
+    """Decimal places that show every multiple of `step` exactly."""
+    return max(0, -math.floor(math.log10(step) + 1e-9))
 
 
-def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], list[str]]:
-    """Round tick positions inside [lo, hi] and their labels."""
+def _positions(lo: float, hi: float, step: float) -> list[float]:
+    first = math.ceil(lo / step - 1e-9)
+    last = math.floor(hi / step + 1e-9)
+    return [i * step for i in range(first, last + 1)]
+
+
+def number_text(value: float, decimals: int) -> str:
+    """`value` with `decimals` places; never `-0`."""
+    text = f"{value:.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
+def nice_ticks(lo: float, hi: float, count: int) -> Ticks:
+    """Round tick positions inside [lo, hi] (at most about `count`) and their labels."""
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         return [], []
     step = nice_step(hi - lo, count)
-    first = math.ceil(lo / step - 1e-9) * step
-    ticks = [first + i * step for i in range(int((hi - first) / step + 1e-9) + 1)]
-    decimals = _decimals(step)
-    return ticks, [f"{t:.{decimals}f}" if decimals else f"{round(t):d}" for t in ticks]
+    ticks = _positions(lo, hi, step)
+    decimals = decimals_of(step)
+    return ticks, [number_text(t, decimals) for t in ticks]
 
 
-def clock_ticks(
-    lo: float, hi: float, count: int, origin: datetime
-) -> tuple[list[float], list[str]]:
-    """Ticks at round wall-clock times for x = seconds after `origin`, labelled HH:MM[:SS]."""
+def _time_step(span: float, count: int) -> float:
+    raw = span / max(count, 1)
+    if raw < 1:
+        return nice_step(span, count)
+    return float(next((s for s in _TIME_STEPS if s >= raw), _TIME_STEPS[-1]))
+
+
+def minute_ticks(lo: float, hi: float, count: int) -> Ticks:
+    """Ticks at round times for x in seconds, labelled `M:SS` (`M:SS.s` below a second)."""
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         return [], []
-    raw = (hi - lo) / max(count, 1)
-    if raw < 1:
-        ticks, _ = nice_ticks(lo, hi, count)
-        step = nice_step(hi - lo, count)
-        decimals = _decimals(step)
-        labels = [
-            (origin + timedelta(seconds=t)).strftime("%H:%M:%S.%f")[: 9 + decimals] for t in ticks
-        ]
-        return ticks, labels
-    step = next((s for s in _CLOCK_STEPS if s >= raw), _CLOCK_STEPS[-1])
+    step = _time_step(hi - lo, count)
+    decimals = decimals_of(step) if step < 1 else 0
+    ticks = _positions(lo, hi, step)
+    return ticks, [duration(t, decimals=decimals) for t in ticks]
+
+
+def time_ticks(lo: float, hi: float, count: int, fmt: TimeFormat) -> Ticks:
+    """Ticks of a time axis in the format `fmt`."""
+    return minute_ticks(lo, hi, count) if fmt == "minutes" else nice_ticks(lo, hi, count)
+
+
+def clock_ticks(lo: float, hi: float, count: int, origin: datetime) -> Ticks:
+    """Ticks at round wall-clock times for x = seconds after `origin`, labelled HH:MM[:SS[.s]]."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [], []
+    step = _time_step(hi - lo, count)
     base = origin.replace(microsecond=0)
     offset = (origin - base).total_seconds()
     day_seconds = base.hour * 3600 + base.minute * 60 + base.second
-    # first x whose wall-clock time of day is a multiple of step
-    first_clock = math.ceil((day_seconds + lo + offset) / step) * step
-    first = first_clock - day_seconds - offset
+    # x whose wall-clock time of day is a multiple of step
+    start = day_seconds + offset
+    ticks = [t - start for t in _positions(start + lo, start + hi, step)]
+
+    def moment(t: float) -> datetime:
+        return base + timedelta(microseconds=round((t + offset) * 1e6))
+
+    if step < 1:
+        cut = 9 + decimals_of(step)
+        return ticks, [moment(t).strftime("%H:%M:%S.%f")[:cut] for t in ticks]
     fmt = "%H:%M" if step % 60 == 0 else "%H:%M:%S"
-    ticks, labels = [], []
-    t = first
-    while t <= hi + 1e-9:
-        ticks.append(t)
-        labels.append((origin + timedelta(seconds=t)).strftime(fmt))
-        t += step
-    return ticks, labels
+    return ticks, [moment(t).strftime(fmt) for t in ticks]

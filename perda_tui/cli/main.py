@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd = command("plot", "perda_tui.cli.plot:plot_command", "print a chart to stdout")
     cmd.add_argument("source", metavar="PATH_OR_KEY", help="local file or server key")
-    cmd.add_argument("signals", metavar="SIGNAL", nargs="+", help="signal names")
+    cmd.add_argument("signals", metavar="SIGNAL", nargs="*", help="signal names")
     cmd.add_argument(
         "--start", type=_time, help="window start from the log start: 90, 1:30 or 1:02:03"
     )
@@ -166,6 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--clock",
         action="store_true",
         help="label the time axis with the wall-clock time of the recording",
+    )
+    cmd.add_argument(
+        "--stacked", action="store_true", help="one panel per signal, sharing the time axis"
+    )
+    cmd.add_argument(
+        "--layout", metavar="NAME", help="draw the layout NAME saved in the plot screen (L)"
     )
 
     cmd = command("compare", "perda_tui.cli.compare:compare_command", "compare runs")
@@ -188,6 +194,38 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--track", default="", help="track name (default: metadata `track`)")
     cmd.add_argument("--save", action="store_true", help="store --line for the track")
     cmd.add_argument("--json", action="store_true", help="print JSON")
+
+    def channel_options(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument(
+            "--channels",
+            dest="channels_file",
+            metavar="FILE",
+            help="math channels file (default: channels.toml in the config folder)",
+        )
+        cmd.add_argument(
+            "--channel",
+            action="append",
+            default=[],
+            metavar="NAME=EXPR",
+            help="add a math channel, e.g. 'power=ams.pack.voltage*ams.pack.current' (repeatable)",
+        )
+
+    cmd = command(
+        "stats", "perda_tui.cli.stats:stats_command", "statistics of signals or expressions"
+    )
+    cmd.add_argument("source", metavar="LOG", help="local file or server key")
+    cmd.add_argument(
+        "signals", metavar="NAME_OR_EXPR", nargs="+", help="signal, channel or expression"
+    )
+    cmd.add_argument("--start", type=_time, help="window start from the log start: 90, 1:30")
+    cmd.add_argument("--end", type=_time, help="window end from the log start (same forms)")
+    cmd.add_argument("--json", action="store_true", help="print JSON (keys: see the README)")
+    channel_options(cmd)
+
+    cmd = command("health", "perda_tui.cli.health:health_command", "data health of a log")
+    cmd.add_argument("source", metavar="LOG", help="local file or server key")
+    cmd.add_argument("--json", action="store_true", help="print JSON (keys: see the README)")
+    channel_options(cmd)
 
     cmd = command(
         "serve",

@@ -1,8 +1,10 @@
-"""`perda-tui plot PATH_OR_KEY SIGNAL...`: print a chart of a log's signals to stdout.
+"""`perda-tui plot PATH_OR_KEY [SIGNAL...]`: print a chart of a log's signals to stdout.
 
 A PATH that exists is read locally; anything else is a key on the data server, taken
 from the download cache when it is there and downloaded into it otherwise (server URL
 from the settings, password from `--password-stdin`, `PERDA_PASSWORD` or a prompt).
+`--layout NAME` draws a layout saved in the app (its signals, axes, mode and window;
+SIGNALs, `--right`, `--stacked`, `--start` and `--end` add to or override it).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from perda_tui.units import duration
 if TYPE_CHECKING:
     from perda_tui.charts.model import Chart
     from perda_tui.logs import Log
+    from perda_tui.tui.plot.layouts import Layout
 
 #: Smallest chart that still has room for axes and a legend.
 MIN_WIDTH, MIN_HEIGHT = 30, 8
@@ -36,17 +39,29 @@ def plot_command(args: argparse.Namespace) -> int:
         raise PlotCommandError(
             f"the chart needs at least --width {MIN_WIDTH} and --height {MIN_HEIGHT}"
         )
+    signals, right = list(args.signals), list(args.right)
+    start, end, stacked = args.start, args.end, args.stacked
+    if args.layout:
+        layout = _named_layout(args.layout)
+        signals = [*layout.signals, *signals]
+        right = [*layout.right, *right]
+        stacked = stacked or layout.stacked
+        if layout.window and start is None and end is None:
+            start, end = layout.window
+    names = list(dict.fromkeys([*signals, *right]))
+    if not names:
+        raise PlotCommandError("name at least one SIGNAL, or a --layout")
     log = load_source(args)
-    names = list(dict.fromkeys([*args.signals, *getattr(args, "right", [])]))
     chart = build_chart(
         log,
         names,
-        args.start,
-        args.end,
+        start,
+        end,
         args.width,
-        right=set(getattr(args, "right", [])),
+        right=set(right),
         title=Path(args.source).name,
         clock=args.clock,
+        stacked=stacked,
     )
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     print(render(chart, args.width, args.height, theme=ChartTheme.ansi16(), color=color))
@@ -63,11 +78,14 @@ def build_chart(
     right: set[str] | None = None,
     title: str = "",
     clock: bool = False,
+    stacked: bool = False,
 ) -> Chart:
     """The chart of `names` between `start` and `end` seconds from the start of the log;
-    the signals in `right` go on a second y-axis. With `clock`, the time axis shows the
-    wall-clock time of each sample (`Log.wall_clock`, the same mapping as the app's)."""
+    the signals in `right` go on a second y-axis; `stacked`: one panel per signal. With
+    `clock`, the time axis shows the wall-clock time of each sample (`Log.wall_clock`,
+    the same mapping as the app's)."""
     from perda_tui.charts.model import MAX_SERIES, Chart
+    from perda_tui.charts.raster import DOTS_X
     from perda_tui.charts.series import signal_series
 
     if len(names) > MAX_SERIES:
@@ -94,7 +112,7 @@ def build_chart(
             log[name],
             lo,
             hi,
-            columns,
+            columns * DOTS_X,  # one envelope column per braille dot column
             origin=origin,
             seconds_per_unit=spu,
             slot=i,
@@ -105,8 +123,25 @@ def build_chart(
     clock_origin = log.wall_clock(origin) if clock else None
     if clock and clock_origin is None:
         raise PlotCommandError("--clock: the log's header has no recording time")
-    x_label = "time of day [h:m:s]" if clock_origin else "time from start [s]"
-    return Chart(series, x_range=(lo, hi), x_label=x_label, title=title, clock_origin=clock_origin)
+    return Chart(
+        series,
+        x_range=(lo, hi),
+        title=title,
+        clock_origin=clock_origin,
+        time_format="minutes",
+        stacked=stacked,
+    )
+
+
+def _named_layout(name: str) -> Layout:
+    from perda_tui.config import config_dir
+    from perda_tui.tui.plot.layouts import LayoutStore
+
+    named = LayoutStore(config_dir()).named()
+    if name not in named:
+        known = ", ".join(sorted(named)) or "none saved yet (L in the plot screen saves one)"
+        raise PlotCommandError(f"no layout {name!r}; layouts: {known}")
+    return named[name]
 
 
 def _time(seconds: float) -> str:
@@ -122,12 +157,17 @@ def _unknown(log: Log, name: str) -> str:
 
 def load_source(args: argparse.Namespace) -> Log:
     """The log named by `args.source`: a local file, or a server key through the cache."""
-    from perda_tui.logs import Log
+    from perda_tui.config import ConfigError, load_settings
+    from perda_tui.parsed_cache import open_log
 
     path = Path(args.source).expanduser()
-    if path.exists():
-        return Log.load(path)
-    return Log.load(_download(args, args.source))
+    if not path.exists():
+        path = _download(args, args.source)
+    try:  # the parsed cache only makes a reopen fast: a local file plots without settings
+        cache_dir: Path | None = load_settings(args).cache_dir
+    except ConfigError:
+        cache_dir = None
+    return open_log(path, cache_dir)
 
 
 def _download(args: argparse.Namespace, key: str) -> Path:

@@ -1,8 +1,8 @@
 """`ChartView`: a widget that draws `perda_tui.charts` `Chart`s off the UI thread.
 
 The owner hands `draw()` a *builder*, a function `(width, height) -> Chart` holding a
-snapshot of what to show. A thread worker calls it (decimation happens there) and renders
-the chart into the widget's own plotext figure, so typing never waits for a frame. Newer
+snapshot of what to show. A thread worker calls it (decimation happens there) and draws
+the chart into cells, so typing never waits for a frame. Newer
 requests make older queued ones moot; resizing re-runs the last builder at the new size,
 which re-decimates for the new width. Colours follow the app theme, or the 16 ANSI
 colours when the terminal has no more.
@@ -24,14 +24,23 @@ from textual.strip import Strip
 from textual.theme import Theme
 from textual.widget import Widget
 
-from perda_tui.charts.backend import draw, new_figure, rich_color
+from perda_tui.charts.backend import draw, rich_color
 from perda_tui.charts.model import Cells, Chart, ChartTheme
 
 #: What a chart's owner passes to `ChartView.draw`: (width, height) -> Chart.
 Builder = Callable[[int, int], Chart]
 
-#: Theme variables that colour series slots 0-5.
-PALETTE_VARIABLES = ("primary", "warning", "success", "error", "accent", "secondary")
+#: Theme variables that colour series slots 0-7.
+PALETTE_VARIABLES = (
+    "primary",
+    "warning",
+    "success",
+    "error",
+    "accent",
+    "secondary",
+    "primary-lighten-3",
+    "warning-darken-3",
+)
 
 
 def chart_theme(variables: dict[str, str], *, dark: bool, color_system: str | None) -> ChartTheme:
@@ -60,7 +69,7 @@ def to_strips(cells: Cells, base: Style) -> list[Strip]:
 
 
 class ChartView(Widget):
-    """A chart drawn in a thread worker into this widget's own plotext figure."""
+    """A chart drawn in a thread worker."""
 
     DEFAULT_CSS = """
     ChartView {
@@ -87,7 +96,6 @@ class ChartView(Widget):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._builder: Builder | None = None
-        self._figure = new_figure()
         self._strips: list[Strip] = []
         self._lock = threading.Lock()
         self.generation = 0
@@ -144,7 +152,7 @@ class ChartView(Widget):
             started = time.perf_counter()
             try:
                 chart = builder(size.width, size.height)
-                cells = draw(chart, size.width, size.height, theme=theme, figure=self._figure)
+                cells = draw(chart, size.width, size.height, theme=theme)
                 strips = to_strips(cells, base)
                 error = ""
             except Exception as exc:  # noqa: BLE001 - odd data must not kill the screen; shown instead

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from rich.text import Text
 
-from perda_tui.text import without_control
+from perda_tui.text import ELLIPSIS, without_control
+from perda_tui.text import shorten_middle as shorten_middle  # shared with the charts
 from perda_tui.units import duration as duration  # the one formatter, shared with the CLI
 
 
@@ -32,19 +33,6 @@ def short_time(stamp: str | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-ELLIPSIS = "…"
-
-
-def shorten_middle(text: str, width: int) -> str:
-    """`text` in at most `width` cells, cut in the middle (`pcm.…frontLeft`): both ends
-    of a dotted signal name carry meaning."""
-    if len(text) <= width:
-        return text
-    if width <= 1:
-        return text[:width]
-    tail = (width - 1) // 2 + (width - 1) % 2
-    head = width - 1 - tail
-    return f"{text[:head]}{ELLIPSIS}{text[len(text) - tail :]}"
 
 
 def _window(text: str, start: int, width: int) -> str:

@@ -15,9 +15,9 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from perda_tui.charts.backend import rich_color
-from perda_tui.charts.model import ChartTheme, marker_glyph
+from perda_tui.charts.model import ChartTheme, swatch_text
 from perda_tui.tui.common.text import shorten_names
-from perda_tui.tui.plot.view import Sample, Selected, Selection
+from perda_tui.tui.plot.view import Sample, Selected, Selection, seconds_text
 
 if TYPE_CHECKING:
     from perda_tui.logs import Log, Signal, SignalStats
@@ -28,17 +28,19 @@ SEARCH_RESULTS = 50
 MIN_NAME_WIDTH = 10
 #: Name width before the first layout tells the real one.
 DEFAULT_NAME_WIDTH = 24
-#: Cells before a name in the lists: a three-glyph swatch and a space.
-SWATCH_CELLS = 4
+#: Cells before a name in the lists: a two-glyph swatch and a space.
+SWATCH_CELLS = 3
 #: A description is shown after a name only when this much of it fits.
 MIN_DESCRIPTION_CELLS = 8
 #: Room kept for the list's scroll bar.
 SCROLLBAR_CELLS = 1
 
 
-def swatch(theme: ChartTheme, slot: int) -> Text:
-    """Three marker glyphs in the slot's colour: how the series looks on the chart."""
-    return Text(marker_glyph(slot) * 3, style=Style(color=rich_color(theme.color(slot))))
+def swatch(theme: ChartTheme, slot: int, *, markers: bool = False) -> Text:
+    """The slot's line (and marker) in its colour: how the series looks on the chart."""
+    return Text(
+        swatch_text(slot, markers=markers), style=Style(color=rich_color(theme.color(slot)))
+    )
 
 
 def format_value(value: float, digits: int = 6) -> str:
@@ -63,6 +65,7 @@ class SignalPicker(Vertical):
         self.source_log = log
         self.selection = selection
         self.theme = ChartTheme.ansi16()
+        self.markers = False
         self._name_width = DEFAULT_NAME_WIDTH
         self._short: dict[str, str] = {}
 
@@ -119,7 +122,7 @@ class SignalPicker(Vertical):
 
     def _prompt(self, signal: Signal) -> Text:
         item = self.selection.get(signal.name)
-        text = swatch(self.theme, item.slot) if item else Text("   ")
+        text = swatch(self.theme, item.slot, markers=self.markers) if item else Text("  ")
         text.append(" ")
         text.append(self._short.get(signal.name, signal.name), style="bold" if item else "")
         room = self._name_width - len(text) + SWATCH_CELLS - 2
@@ -147,21 +150,23 @@ class SelectionPanel(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._shown = Text()
-        self._request: tuple[Sequence[Selected], ChartTheme, dict[str, Sample | None] | None] = (
-            (),
-            ChartTheme.ansi16(),
-            None,
-        )
+        self._request: tuple[
+            Sequence[Selected], ChartTheme, dict[str, Sample | None] | None, bool
+        ] = ((), ChartTheme.ansi16(), None, False)
 
     def on_resize(self) -> None:
         """Names are shortened to the panel's width: shorten them again when it changes."""
         self.show(*self._request)
 
     def show(
-        self, items: Sequence[Selected], theme: ChartTheme, samples: dict[str, Sample | None] | None
+        self,
+        items: Sequence[Selected],
+        theme: ChartTheme,
+        samples: dict[str, Sample | None] | None,
+        markers: bool = False,
     ) -> None:
-        """List `items`, one line each; with `samples`, each signal's value at the cursor."""
-        self._request = (items, theme, samples)
+        """List `items`, one line each; with `samples`, each signal's value at cursor A."""
+        self._request = (items, theme, samples, markers)
         if not items:
             text = Text("Space adds the highlighted signal", style="dim")
         else:
@@ -177,7 +182,7 @@ class SelectionPanel(Static):
             pad = max(map(len, short))
             lines = []
             for index, (item, name) in enumerate(zip(items, short, strict=True)):
-                line = swatch(theme, item.slot)
+                line = swatch(theme, item.slot, markers=markers)
                 line.append(" R " if item.right_axis else " L ", style="dim")
                 line.append(name.ljust(pad) if values else name)
                 if values:
@@ -191,39 +196,122 @@ class SelectionPanel(Static):
             self._shown = text
 
 
-STATS_COLUMNS = ("", "signal", "count", "min", "max", "mean", "std", "rate Hz")
+#: Columns of the window statistics, and of the A/B readout (after the signal column).
+STATS_COLUMNS = ("min", "max", "mean", "std", "count", "rate Hz")
+READOUT_COLUMNS = ("at A", "at B", "B-A", "min A..B", "max A..B", "mean A..B")
 #: Significant digits in the stats table (narrow enough for an 80-column terminal).
 STATS_DIGITS = 5
-#: Cells the stats table's other columns take (swatch, count, five numbers, padding).
-STATS_NUMBERS_CELLS = 54
+#: Cells each number column takes (digits, sign, point, padding).
+NUMBER_CELLS = 10
+#: Widest the signal column gets.
+MAX_NAME_WIDTH = 40
 
 
-class StatsTable(DataTable):
-    """Count, min, max, mean, std and rate of each selected signal in the visible window.
+def age_text(seconds: float) -> str:
+    """How old a sample shown at a cursor is: `12ms`, `1.5s`, `2:05`; "" when exact."""
+    if seconds <= 0:
+        return ""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f}ms"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    return seconds_text(seconds).removesuffix(".0")
 
-    Rows start with the signal's swatch and name, shortened in the middle so that the
-    numbers stay visible on narrow terminals; the row key is the signal name.
-    """
 
-    _shown: tuple[list[tuple[Selected, SignalStats]], ChartTheme] = ([], ChartTheme.ansi16())
+def sample_cell(sample: Sample | None, at: float) -> Text:
+    """A value at a cursor, with the age of its sample when it is older than the cursor."""
+    if sample is None:
+        return Text("—")
+    text = Text(format_value(sample.value, STATS_DIGITS))
+    age = age_text(at - sample.time)
+    if age:
+        text.append(f" {age}", style="dim")
+    return text
+
+
+class StatsTable(DataTable[Text | str]):
+    """One row per selected signal, its name first (shortened in the middle to fit):
+    the visible window's min, max, mean, std, count and rate; or, with both cursors
+    placed, the A/B readout. The row key is the signal name."""
+
+    _shown: tuple[tuple[str, ...], list[tuple[Selected, list[Text | str]]], ChartTheme, bool] = (
+        (),
+        [],
+        ChartTheme.ansi16(),
+        False,
+    )
 
     def on_mount(self) -> None:
         self.cursor_type = "none"
-        self.add_columns(*STATS_COLUMNS)
 
     def on_resize(self) -> None:
         """Names are shortened to the table's width: shorten them again when it changes."""
-        self.show(*self._shown)
+        self._fill(*self._shown)
 
-    def show(self, rows: Iterable[tuple[Selected, SignalStats]], theme: ChartTheme) -> None:
-        """Replace the rows with (selected signal, stats) pairs."""
-        rows = list(rows)
-        self._shown = (rows, theme)
-        self.clear()
-        width = max(self.size.width - STATS_NUMBERS_CELLS, MIN_NAME_WIDTH)
-        short = shorten_names([item.name for item, _ in rows], width)
-        for (item, stats), name in zip(rows, short, strict=True):
-            values = (stats.min, stats.max, stats.mean, stats.std, stats.rate_hz)
-            numbers = [format_value(v, STATS_DIGITS) for v in values]
-            cells = [swatch(theme, item.slot), name, f"{stats.count:,}", *numbers]
-            self.add_row(*cells, key=item.name)
+    def show(
+        self, rows: Iterable[tuple[Selected, SignalStats]], theme: ChartTheme, markers: bool = False
+    ) -> None:
+        """Window statistics: (selected signal, stats) pairs."""
+        cells: list[tuple[Selected, list[Text | str]]] = [
+            (
+                item,
+                [
+                    *(
+                        format_value(v, STATS_DIGITS)
+                        for v in (stats.min, stats.max, stats.mean, stats.std)
+                    ),
+                    f"{stats.count:,}",
+                    format_value(stats.rate_hz, STATS_DIGITS),
+                ],
+            )
+            for item, stats in rows
+        ]
+        self._fill(STATS_COLUMNS, cells, theme, markers)
+
+    def show_readout(
+        self,
+        rows: Iterable[tuple[Selected, Sample | None, Sample | None, SignalStats]],
+        cursors: tuple[float, float],
+        theme: ChartTheme,
+        markers: bool = False,
+    ) -> None:
+        """The A/B readout: each signal's value at A and B (with the age of the sample),
+        B-A and min/max/mean between the cursors."""
+        a, b = cursors
+        cells: list[tuple[Selected, list[Text | str]]] = []
+        for item, at_a, at_b, stats in rows:
+            delta = at_b.value - at_a.value if at_a and at_b else math.nan
+            numbers = (stats.min, stats.max, stats.mean)
+            cells.append(
+                (
+                    item,
+                    [
+                        sample_cell(at_a, a),
+                        sample_cell(at_b, b),
+                        format_value(delta, STATS_DIGITS),
+                        *(format_value(v, STATS_DIGITS) for v in numbers),
+                    ],
+                )
+            )
+        self._fill(READOUT_COLUMNS, cells, theme, markers)
+
+    def _fill(
+        self,
+        columns: tuple[str, ...],
+        rows: list[tuple[Selected, list[Text | str]]],
+        theme: ChartTheme,
+        markers: bool,
+    ) -> None:
+        changed = columns != self._shown[0]
+        self._shown = (columns, rows, theme, markers)
+        self.clear(columns=changed)
+        if changed:
+            self.add_columns("signal", *columns)
+        room = self.size.width - NUMBER_CELLS * len(columns) - SWATCH_CELLS - 2
+        names = [item.name for item, _ in rows]
+        longest = max(map(len, names), default=0)
+        width = max(min(room, longest, MAX_NAME_WIDTH), MIN_NAME_WIDTH)
+        for (item, values), name in zip(rows, shorten_names(names, width), strict=True):
+            label = swatch(theme, item.slot, markers=markers)
+            label.append(" " + name)
+            self.add_row(label, *values, key=item.name)

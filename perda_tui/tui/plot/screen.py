@@ -1,17 +1,22 @@
-"""`PlotScreen`: signals of one log on a chart, with search, zoom, cursor, stats and export.
+"""`PlotScreen`: signals of one log on a chart, with search, zoom, A/B cursors, stats,
+layouts and export.
 
 Left: search box and signal list (Space toggles a signal), then the selected signals
-with their colours, markers, axis side and value at the cursor. Right: the visible
-window, the chart (decimated for its width in a worker) and the window's statistics.
+with their colours, axis side and value at cursor A. Right: the visible window and
+cursors, the chart (overlay or stacked, decimated for its width in a worker). Below:
+the window's statistics, or the A/B readout once both cursors are placed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,13 +25,17 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static
 
 from perda_tui.charts.envelope import Envelope
-from perda_tui.charts.model import Chart, Series
-from perda_tui.charts.series import GAP_PERIODS, envelope_series, typical_step
+from perda_tui.charts.model import MAX_SERIES, Chart, Series
+from perda_tui.charts.raster import DOTS_X
+from perda_tui.charts.series import GAP_PERIODS, envelope_series, typical_step, unit_of
+from perda_tui.config import config_dir
 from perda_tui.errors import describe
 from perda_tui.tui.common.chart_view import Builder, ChartView
 from perda_tui.tui.common.prompt import ConfirmScreen, PromptScreen
 from perda_tui.tui.plot.analysis_keys import AnalysisKeys
 from perda_tui.tui.plot.details import DetailsScreen, problems_summary
+from perda_tui.tui.plot.layout_picker import LayoutChoice, LayoutPicker
+from perda_tui.tui.plot.layouts import Layout, LayoutError, LayoutStore
 from perda_tui.tui.plot.panels import SelectionPanel, SignalPicker, StatsTable
 from perda_tui.tui.plot.view import (
     PAN_FRACTION,
@@ -36,6 +45,8 @@ from perda_tui.tui.plot.view import (
     Selection,
     Window,
     jump,
+    min_span,
+    next_sample,
     pan,
     parse_window,
     raw_time,
@@ -53,6 +64,8 @@ if TYPE_CHECKING:
 STATS_DELAY = 0.2
 #: Suffixes `e` writes as Parquet; anything else is CSV.
 PARQUET_SUFFIXES = (".parquet", ".pq")
+#: A log opened without a layout shows this many of its busiest signals.
+FIRST_VIEW_SIGNALS = 2
 
 
 class PlotScreen(AnalysisKeys):
@@ -67,7 +80,11 @@ class PlotScreen(AnalysisKeys):
         Binding("slash", "search", "Search", id="plot.search"),
         Binding("plus", "zoom_in", "Zoom in", key_display="+", id="plot.zoom_in"),
         Binding("minus", "zoom_out", "Zoom out", key_display="-", id="plot.zoom_out"),
-        Binding("c", "cursor", "Cursor", id="plot.cursor"),
+        Binding("c", "cursor_a", "Cursor A", id="plot.cursor"),
+        Binding("b", "cursor_b", "Cursor B", id="plot.cursor_b"),
+        Binding("l", "stacked", "Stacked", id="plot.stacked"),
+        Binding("m", "markers", "Markers", id="plot.markers"),
+        Binding("L", "layouts", "Layouts", id="plot.layouts"),
         Binding("g", "goto", "Go to", id="plot.goto"),
         Binding("e", "export", "Export", id="plot.export"),
         Binding("w", "details", "Details", id="plot.details"),
@@ -78,10 +95,23 @@ class PlotScreen(AnalysisKeys):
         Binding("right", "right", "Pan/cursor right", show=False, id="plot.right"),
         Binding("shift+left", "left(10)", "Cursor 10 left", show=False, id="plot.left_fast"),
         Binding("shift+right", "right(10)", "Cursor 10 right", show=False, id="plot.right_fast"),
+        Binding("left_square_bracket", "sample(-1)", "Previous sample", show=False, id="plot.prev"),
+        Binding("right_square_bracket", "sample(1)", "Next sample", show=False, id="plot.next"),
         Binding("down", "focus_list", "Signal list", show=False, id="plot.list"),
     ]
 
-    def __init__(self, log: Log, source_name: str, *, export_dir: Path) -> None:
+    def __init__(
+        self,
+        log: Log,
+        source_name: str,
+        *,
+        export_dir: Path,
+        layouts: LayoutStore | None = None,
+        layout: Layout | None = None,
+    ) -> None:
+        """`layouts` keeps named and per-log layouts (default: in the config folder);
+        `layout` is shown first (default: the one last used for `source_name`, else the
+        team default, else the log's busiest signals)."""
         super().__init__()
         self.source_log = log
         self.source_name = source_name
@@ -93,8 +123,16 @@ class PlotScreen(AnalysisKeys):
         self.window = self.bounds
         self.selection = Selection()
         self.cursor: float | None = None
+        """Cursor A (seconds from the start); `cursor_b` is cursor B."""
+        self.cursor_b: float | None = None
+        self.b_active = False
+        """Which cursor ←/→ and [/] move: B if True, else A."""
+        self.stacked = False
+        self.markers = False
+        self.layouts = layouts or LayoutStore(config_dir())
+        self._opening = layout
         self.clock = False
-        self._envelopes: dict[str, tuple[Envelope, float]] = {}
+        self._envelopes: dict[str, tuple[Envelope, float, float]] = {}
         self._stats_timer: Timer | None = None
         # set before mounting: the Header watches these and would race its own children
         self.title = "Plot"
@@ -115,12 +153,52 @@ class PlotScreen(AnalysisKeys):
                 )
                 yield Static(id="plot-status")
                 yield ChartView(id="chart")
-                yield StatsTable(id="stats")
+        yield StatsTable(id="stats")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#signal-search").focus()
-        self.refresh_view()
+        # on 16-colour terminals the app runs an ANSI theme: tell lines apart by markers
+        self.markers = self.app.theme.startswith("ansi")
+        layout = self._opening or self.layouts.opening(self.source_name, self.source_log)
+        if layout is None or not layout.applies_to(self.source_log):
+            layout = first_view(self.source_log)
+        if layout is not None:
+            self.apply_layout(layout)
+        self.refresh_view(selection=True)
+
+    def on_unmount(self) -> None:
+        """Remember the layout for the next time this log is opened."""
+        if self.selection.items:
+            # the chart works without it; nothing to tell once the screen is gone
+            with contextlib.suppress(OSError):
+                self.layouts.remember(self.source_name, self.current_layout())
+
+    def current_layout(self) -> Layout:
+        """The chart's signals, axis sides, mode and window."""
+        window = None if self.window == self.bounds else (self.window.start, self.window.end)
+        return Layout(
+            tuple(self.selected_names()),
+            tuple(i.name for i in self.selection.items if i.right_axis),
+            self.stacked,
+            window,
+        )
+
+    def apply_layout(self, layout: Layout) -> None:
+        """Show `layout`'s signals (those in this log), axis sides, mode and window."""
+        self.selection = Selection()
+        for name in layout.signals[:MAX_SERIES]:
+            if name in self.source_log and name not in self.selection:
+                self.selection.toggle(name)
+                if name in layout.right:
+                    self.selection.toggle_axis(name)
+        self.picker.selection = self.selection
+        self.stacked = layout.stacked
+        self.window = self.bounds
+        if layout.window is not None:
+            with contextlib.suppress(ValueError):  # outside this log: show all of it
+                self.window = jump(*layout.window, self.bounds)
+        self.cursor = self.cursor_b = None
 
     @property
     def chart(self) -> ChartView:
@@ -169,18 +247,26 @@ class PlotScreen(AnalysisKeys):
     def refresh_view(self, *, stats: bool = True, selection: bool = False) -> None:
         """Show the current window and cursor everywhere (and the selection, if it changed)."""
         theme = self.chart.chart_theme
-        if selection or self.picker.theme != theme:
+        if selection or self.picker.theme != theme or self.picker.markers != self.markers:
             self.picker.theme = theme
+            self.picker.markers = self.markers
             self.picker.restyle()
         samples = self.cursor_samples() if self.cursor is not None else None
-        self.query_one(SelectionPanel).show(self.selection.items, theme, samples)
+        self.query_one(SelectionPanel).show(self.selection.items, theme, samples, self.markers)
         self.query_one("#plot-status", Static).update(self.status_text(), layout=False)
         self.chart.draw(self.chart_builder())
         if stats:
             if self._stats_timer is not None:
                 self._stats_timer.stop()
-            request = (self.window, list(self.selection.items))
+            cursors = self.cursors()
+            request = (self.window, list(self.selection.items), cursors)
             self._stats_timer = self.set_timer(STATS_DELAY, lambda: self._compute_stats(*request))
+
+    def cursors(self) -> tuple[float, float] | None:
+        """(A, B) when both cursors are placed."""
+        if self.cursor is None or self.cursor_b is None:
+            return None
+        return self.cursor, self.cursor_b
 
     def on_chart_view_drawn(self, _event: ChartView.Drawn) -> None:
         if self.picker.theme != self.chart.chart_theme:  # the app theme changed
@@ -192,8 +278,14 @@ class PlotScreen(AnalysisKeys):
         text = f"{self.time_label(w.start)}-{self.time_label(w.end)}"
         text += f" of {seconds_text(self.bounds.end)}"
         if self.cursor is not None:
-            text += f" · cursor {self.time_label(self.cursor)} ←/→ Esc"
-        return text + (" · wall clock" if self.clock else " · s from start")
+            text += f" · A {self.time_label(self.cursor)}"
+        if self.cursor_b is not None:
+            text += f" · B {self.time_label(self.cursor_b)}"
+            if self.cursor is not None:
+                text += f" · Δt {self.cursor_b - self.cursor:+.4g} s"
+        if self.cursor is not None or self.cursor_b is not None:
+            text += f" · ←/→ [/] move {'B' if self.b_active else 'A'}"
+        return text + (" · wall clock" if self.clock else "")
 
     def time_label(self, seconds: float) -> str:
         """A time in the current axis mode: wall clock (`Log.wall_clock`) or M:SS from the start."""
@@ -205,64 +297,100 @@ class PlotScreen(AnalysisKeys):
                 return moment.strftime("%H:%M:%S.%f")[:10]
         return seconds_text(seconds)
 
-    def cursor_samples(self) -> dict[str, Sample | None]:
-        """Each selected signal's sample at or before the cursor."""
-        assert self.cursor is not None
-        at = raw_time(self.cursor, self.origin, self.seconds_per_unit)
+    def cursor_samples(
+        self, at: float | None = None, items: list[Selected] | None = None
+    ) -> dict[str, Sample | None]:
+        """Each signal's sample at or before `at` (default: cursor A); default signals:
+        the selected ones."""
+        seconds = self.cursor if at is None else at
+        assert seconds is not None
+        raw = raw_time(seconds, self.origin, self.seconds_per_unit)
         return {
-            item.name: sample_at(self.source_log[item.name], at, self.origin, self.seconds_per_unit)
-            for item in self.selection.items
+            item.name: sample_at(
+                self.source_log[item.name], raw, self.origin, self.seconds_per_unit
+            )
+            for item in (self.selection.items if items is None else items)
         }
 
-    def _envelope(self, name: str) -> tuple[Envelope, float]:
-        """The signal's decimation pyramid and gap threshold in seconds (built on first use)."""
+    def _envelope(self, name: str) -> tuple[Envelope, float, float]:
+        """The signal's decimation pyramid, gap threshold and typical sample period in
+        seconds (built on first use)."""
         if name not in self._envelopes:
             signal = self.source_log[name]
-            gap = GAP_PERIODS * typical_step(signal.timestamps) * self.seconds_per_unit
-            self._envelopes[name] = (Envelope(signal), gap if gap > 0 else math.inf)
+            period = typical_step(signal.timestamps) * self.seconds_per_unit
+            gap = GAP_PERIODS * period
+            self._envelopes[name] = (Envelope(signal), gap if gap > 0 else math.inf, period)
         return self._envelopes[name]
 
     def chart_builder(self) -> Builder:
         """A snapshot of what the chart shows, drawn later in the chart's worker."""
-        window, items, cursor = self.window, tuple(self.selection.items), self.cursor
+        window, items = self.window, tuple(self.selection.items)
         # x is seconds after the first sample: its wall-clock time anchors the clock ticks
         clock_origin = self.source_log.wall_clock(self.origin) if self.clock else None
-        x_label = "time of day [h:m:s]" if clock_origin else "time from start [s]"
+        highlighted = self.selection.get(self.highlighted_name() or "")
+        chart = Chart(
+            x_range=(window.start, window.end),
+            cursor=self.cursor,
+            cursor_b=self.cursor_b,
+            clock_origin=clock_origin,
+            time_format="minutes",
+            markers=self.markers,
+            stacked=self.stacked,
+            highlight=highlighted.slot if highlighted else None,
+            message="Space adds the highlighted signal · L loads a layout",
+        )
 
         def build(width: int, _height: int) -> Chart:
-            series = [self._series(item, window, width) for item in items]
-            left = [i.name for i in items if not i.right_axis]
-            right = [i.name for i in items if i.right_axis]
-            return Chart(
-                series,
-                x_range=(window.start, window.end),
-                x_label=x_label,
-                y_label=_axis_label(left, width),
-                y2_label=_axis_label(right, width),
-                cursor=cursor,
-                clock_origin=clock_origin,
-            )
+            # one envelope column per braille dot column
+            series = [self._series(item, window, width * DOTS_X) for item in items]
+            return replace(chart, series=series)
 
         return build
 
     def _series(self, item: Selected, window: Window, columns: int) -> Series:
-        envelope, gap = self._envelope(item.name)
+        envelope, gap, _ = self._envelope(item.name)
         t0 = raw_time(window.start, self.origin, self.seconds_per_unit)
         t1 = raw_time(window.end, self.origin, self.seconds_per_unit)
         times, mins, maxs = envelope.decimate(t0, t1, columns)
         seconds = (times - self.origin) * self.seconds_per_unit
         return envelope_series(
-            item.name, seconds, mins, maxs, slot=item.slot, right_axis=item.right_axis, gap=gap
+            item.name,
+            seconds,
+            mins,
+            maxs,
+            slot=item.slot,
+            right_axis=item.right_axis,
+            gap=gap,
+            unit=unit_of(envelope.signal.description),
         )
 
     @work(thread=True, exclusive=True, group="plot-stats", exit_on_error=False)
-    def _compute_stats(self, window: Window, items: list[Selected]) -> None:
-        t0, t1 = self._raw_bounds(window)
-        rows = [(item, self.source_log[item.name].stats(t0, t1)) for item in items]
-        self.app.call_from_thread(self._show_stats, rows)
+    def _compute_stats(
+        self, window: Window, items: list[Selected], cursors: tuple[float, float] | None
+    ) -> None:
+        if cursors is None:
+            t0, t1 = self._raw_bounds(window)
+            rows = [(item, self.source_log[item.name].stats(t0, t1)) for item in items]
+            self.app.call_from_thread(self._show_stats, rows)
+            return
+        a, b = cursors
+        t0, t1 = self._raw_bounds(Window(min(a, b), max(a, b)))
+        at_a, at_b = self.cursor_samples(a, items), self.cursor_samples(b, items)
+        readout = [
+            (item, at_a[item.name], at_b[item.name], self.source_log[item.name].stats(t0, t1))
+            for item in items
+        ]
+        self.app.call_from_thread(self._show_readout, readout, cursors)
 
     def _show_stats(self, rows: list[tuple[Selected, SignalStats]]) -> None:
-        self.query_one(StatsTable).show(rows, self.chart.chart_theme)
+        self.query_one(StatsTable).show(rows, self.chart.chart_theme, self.markers)
+
+    def _show_readout(
+        self,
+        rows: list[tuple[Selected, Sample | None, Sample | None, SignalStats]],
+        cursors: tuple[float, float],
+    ) -> None:
+        self.query_one(StatsTable).show_readout(rows, cursors, self.chart.chart_theme, self.markers)
 
     # ------------------------------------------------------------------ actions
 
@@ -310,11 +438,16 @@ class PlotScreen(AnalysisKeys):
             self.cursor = min(max(self.cursor, window.start), window.end)
         self.refresh_view()
 
+    def narrowest(self) -> float:
+        """The narrowest window: a few samples of the fastest signal on the chart."""
+        names = self.selected_names() or [signal.name for signal in self.source_log]
+        return min_span([self._envelope(name)[2] for name in names])
+
     def action_zoom_in(self) -> None:
-        self.set_window(zoom(self.window, ZOOM_FACTOR, self.bounds))
+        self.set_window(zoom(self.window, ZOOM_FACTOR, self.bounds, self.narrowest()))
 
     def action_zoom_out(self) -> None:
-        self.set_window(zoom(self.window, 1 / ZOOM_FACTOR, self.bounds))
+        self.set_window(zoom(self.window, 1 / ZOOM_FACTOR, self.bounds, self.narrowest()))
 
     def action_reset(self) -> None:
         self.set_window(self.bounds)
@@ -326,23 +459,115 @@ class PlotScreen(AnalysisKeys):
         self._step(steps)
 
     def _step(self, steps: int) -> None:
-        """Pan the window, or in cursor mode move the cursor by `steps` chart columns."""
-        if self.cursor is None:
+        """Pan the window, or with a cursor placed move it by `steps` chart columns."""
+        if self.active_cursor() is None:
             self.set_window(pan(self.window, PAN_FRACTION * math.copysign(1, steps), self.bounds))
             return
         column = self.window.span / max(self.chart.size.width, 1)
-        self.cursor = min(max(self.cursor + steps * column, self.bounds.start), self.bounds.end)
-        if not self.window.contains(self.cursor):
-            self.window = jump(
-                self.cursor - self.window.span / 2, self.cursor + self.window.span / 2, self.bounds
-            )
-            self.refresh_view()
-        else:
-            self.refresh_view(stats=False)
+        self.move_cursor((self.active_cursor() or 0.0) + steps * column)
 
-    def action_cursor(self) -> None:
-        self.cursor = None if self.cursor is not None else self.window.centre
+    def active_cursor(self) -> float | None:
+        """Where the cursor that ←/→ and [/] move is (None: neither is placed)."""
+        return self.cursor_b if self.b_active else self.cursor
+
+    def move_cursor(self, seconds: float) -> None:
+        """Move the active cursor to `seconds` (within the log), scrolling the window to it."""
+        seconds = min(max(seconds, self.bounds.start), self.bounds.end)
+        if self.b_active:
+            self.cursor_b = seconds
+        else:
+            self.cursor = seconds
+        if not self.window.contains(seconds):
+            span = self.window.span
+            self.window = jump(seconds - span / 2, seconds + span / 2, self.bounds)
+        self.refresh_view(stats=self.cursors() is not None or not self.window.contains(seconds))
+
+    def action_sample(self, step: int) -> None:
+        """Move the active cursor to the previous/next sample of the highlighted signal."""
+        name = self.highlighted_name()
+        if name is None:
+            self.notify("highlight a signal to step through its samples", severity="warning")
+            return
+        if self.active_cursor() is None:
+            self.cursor, self.b_active = self.window.centre, False
+        at = next_sample(
+            self.source_log[name],
+            self.active_cursor() or 0.0,
+            step,
+            self.origin,
+            self.seconds_per_unit,
+        )
+        if at is None:
+            self.notify(f"no {'later' if step > 0 else 'earlier'} sample of {name}")
+            self.refresh_view(stats=False)
+            return
+        self.move_cursor(at)
+
+    def action_cursor_a(self) -> None:
+        """`c`: place cursor A (window centre), select it, or remove both cursors."""
+        if self.cursor is None:
+            self.cursor, self.b_active = self.window.centre, False
+        elif self.b_active:
+            self.b_active = False
+        else:
+            self.cursor = self.cursor_b = None
+        self.refresh_view()
+
+    def action_cursor_b(self) -> None:
+        """`b`: place cursor B (a tenth of the window after A), select it, or remove it."""
+        if self.cursor_b is None:
+            if self.cursor is None:
+                self.cursor = self.window.start + self.window.span * 0.4
+            self.cursor_b = min(self.cursor + self.window.span / 10, self.window.end)
+            self.b_active = True
+        elif not self.b_active:
+            self.b_active = True
+        else:
+            self.cursor_b, self.b_active = None, False
+        self.refresh_view()
+
+    def action_stacked(self) -> None:
+        """`l`: one shared plot, or one panel per signal sharing the time axis."""
+        self.stacked = not self.stacked
         self.refresh_view(stats=False)
+
+    def action_markers(self) -> None:
+        """`m`: markers along each line, to tell lines apart without colour."""
+        self.markers = not self.markers
+        self.refresh_view(selection=True)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """The highlighted signal is drawn on top: redraw when it is on the chart."""
+        if event.option.id in self.selection:
+            self.chart.draw(self.chart_builder())
+
+    def action_layouts(self) -> None:
+        """`L`: load a named layout, save this one under a name, or delete one."""
+
+        def done(choice: LayoutChoice | None) -> None:
+            if choice is not None:
+                self._layout_chosen(choice)
+
+        self.app.push_screen(LayoutPicker(self.layouts.named(), self.source_log), done)
+
+    def _layout_chosen(self, choice: LayoutChoice) -> None:
+        try:
+            if choice.action == "save":
+                self.layouts.save(choice.name, self.current_layout())
+                self.notify(f"layout {choice.name!r} saved")
+            elif choice.action == "delete":
+                self.layouts.delete(choice.name)
+                self.notify(f"layout {choice.name!r} deleted")
+            else:
+                layout = self.layouts.named().get(choice.name)
+                if layout is None:
+                    self.notify(f"no layout {choice.name!r} any more", severity="warning")
+                    return
+                self.apply_layout(layout)
+                self.refresh_view(selection=True)
+        except (LayoutError, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.notify(f"layouts: {reason}", severity="error")
 
     def action_clock(self) -> None:
         if self.source_log.recording_time is None:
@@ -354,12 +579,16 @@ class PlotScreen(AnalysisKeys):
         self.refresh_view(stats=False)
 
     def action_back(self) -> None:
-        """Esc/q: from the search box to the list, else leave cursor mode, else close (the
-        app decides what comes next)."""
+        """Esc/q: from the search box to the list, else remove cursor B, then A, else
+        close (the app decides what comes next)."""
         if self.focused is self.query_one("#signal-search"):
             self.action_focus_list()
+        elif self.cursor_b is not None:
+            self.cursor_b, self.b_active = None, False
+            self.refresh_view()
         elif self.cursor is not None:
-            self.action_cursor()
+            self.cursor = None
+            self.refresh_view()
         else:
             self.dismiss(None)
 
@@ -495,8 +724,19 @@ def check_export_path(path: Path, export_dir: Path) -> str | None:
     return None
 
 
-def _axis_label(names: list[str], width: int) -> str:
-    """An axis title naming its signals, shortened to fit half the chart width."""
-    text = ", ".join(names)
-    limit = max(width // 2 - 2, 8)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def first_view(log: Log) -> Layout | None:
+    """A log's first view without a layout: its busiest signal that changes and the next
+    busiest one (most samples first, then by name), on the right axis if its unit differs;
+    None if no signal changes."""
+    chosen: list[Signal] = []
+    for signal in sorted(log, key=lambda s: (-len(s), s.name)):
+        values = signal.values
+        if len(values) > 1 and np.fmax.reduce(values) > np.fmin.reduce(values):
+            chosen.append(signal)
+            if len(chosen) == FIRST_VIEW_SIGNALS:
+                break
+    if not chosen:
+        return None
+    units = [unit_of(signal.description) for signal in chosen]
+    right = tuple(s.name for s, unit in zip(chosen, units, strict=True) if unit != units[0])
+    return Layout(tuple(signal.name for signal in chosen), right)

@@ -17,8 +17,10 @@ from perda_tui.units import duration, parse_duration
 if TYPE_CHECKING:
     from perda_tui.logs import Signal
 
-#: Narrowest window the zoom allows, in seconds.
+#: Narrowest window the zoom allows, in seconds, when no signal tells a better one.
 MIN_SPAN = 1e-3
+#: The narrowest window shows about this many samples of the fastest signal on the chart.
+MIN_SAMPLES = 8
 #: `+` and `-` divide or multiply the visible span by this.
 ZOOM_FACTOR = 2.0
 #: Left/Right move the window by this fraction of its span.
@@ -44,22 +46,29 @@ class Window:
         return self.start <= t <= self.end
 
 
-def _span(span: float, bounds: Window) -> float:
-    """`span` limited to [MIN_SPAN, the whole log]."""
-    return min(max(span, min(MIN_SPAN, bounds.span)), bounds.span)
+def _span(span: float, bounds: Window, min_span: float = MIN_SPAN) -> float:
+    """`span` limited to [`min_span`, the whole log]."""
+    return min(max(span, min(min_span, bounds.span)), bounds.span)
 
 
-def _fit(start: float, span: float, bounds: Window) -> Window:
+def _fit(start: float, span: float, bounds: Window, min_span: float = MIN_SPAN) -> Window:
     """A window of `span` starting near `start`, moved (not shrunk) to lie inside `bounds`."""
-    span = _span(span, bounds)
+    span = _span(span, bounds, min_span)
     start = min(max(start, bounds.start), bounds.end - span)
     return Window(start, start + span)
 
 
-def zoom(window: Window, factor: float, bounds: Window) -> Window:
-    """Zoom around the centre: the span is divided by `factor` (>1 zooms in)."""
-    span = _span(window.span / factor, bounds)
-    return _fit(window.centre - span / 2, span, bounds)
+def min_span(sample_periods: list[float]) -> float:
+    """The narrowest sensible window: `MIN_SAMPLES` periods of the fastest signal (seconds)."""
+    periods = [p for p in sample_periods if p > 0]
+    return MIN_SAMPLES * min(periods) if periods else MIN_SPAN
+
+
+def zoom(window: Window, factor: float, bounds: Window, narrowest: float = MIN_SPAN) -> Window:
+    """Zoom around the centre: the span is divided by `factor` (>1 zooms in), never below
+    `narrowest` seconds."""
+    span = _span(window.span / factor, bounds, narrowest)
+    return _fit(window.centre - span / 2, span, bounds, narrowest)
 
 
 def pan(window: Window, fraction: float, bounds: Window) -> Window:
@@ -114,6 +123,23 @@ def sample_at(
     )
 
 
+def next_sample(
+    signal: Signal, seconds: float, step: int, origin: int, seconds_per_unit: float
+) -> float | None:
+    """Time (seconds) of the sample of `signal` after `seconds` (`step` 1) or before it
+    (`step` -1); None when there is none."""
+    at = origin + seconds / seconds_per_unit
+    if abs(at - round(at)) < 1e-6:  # on a sample's time, up to float error
+        at = round(at)
+    if step > 0:
+        index = index_at(signal.timestamps, at, "right")
+    else:
+        index = index_at(signal.timestamps, at, "left") - 1
+    if not 0 <= index < len(signal.timestamps):
+        return None
+    return (int(signal.timestamps[index]) - origin) * seconds_per_unit
+
+
 @dataclass(frozen=True)
 class Selected:
     """A signal on the chart: its style slot (colour + marker) and y-axis side."""
@@ -141,7 +167,7 @@ class Selection:
     def toggle(self, name: str) -> bool:
         """Add `name` (lowest free slot) or remove it; True if it is now selected.
 
-        Raises ValueError when adding a seventh signal.
+        Raises ValueError when adding more than `MAX_SERIES` signals.
         """
         if name in self:
             self.items = [item for item in self.items if item.name != name]
