@@ -212,7 +212,8 @@ class PerdaApp(App[int]):
             else:
                 self.show_log(log, path.name, on_close=self._quit)
 
-        screen = DownloadScreen(LocalFileSource(path), str(path), path.name, path.stat().st_size)
+        source = LocalFileSource(path, self.session.settings.cache_dir)
+        screen = DownloadScreen(source, str(path), path.name, path.stat().st_size)
         self.push_screen(screen, finished)
 
     def _quit(self, _: object = None) -> None:

@@ -31,6 +31,11 @@ class LogSource(Protocol):
 
     offline: bool
 
+    @property
+    def cache_dir(self) -> Path | None:
+        """The download cache folder, where parsed logs are kept to reopen fast (None: none)."""
+        ...
+
     def list_logs(self, prefix: str) -> list[LogEntry]:
         """Direct children of `prefix` as `LogEntry` objects (folders and files)."""
         ...

@@ -163,7 +163,7 @@ class DownloadScreen(ModalScreen["Log | None"]):
 
     @work(thread=True, exclusive=True, group="parse", exit_on_error=False)
     def _parse(self, path: Path) -> None:
-        from perda_tui.logs import Log
+        from perda_tui.parsed_cache import open_log
 
         worker = get_current_worker()
 
@@ -172,7 +172,7 @@ class DownloadScreen(ModalScreen["Log | None"]):
                 self.post_message(ParseProgress(done, total))
 
         try:
-            log = Log.load(path, progress=report)
+            log = open_log(path, self.source.cache_dir, progress=report)  # parsed once
         except Exception as exc:  # noqa: BLE001 - shown in the modal
             if not worker.is_cancelled:
                 self.post_message(TaskFailed(exc))

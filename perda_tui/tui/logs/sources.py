@@ -30,6 +30,10 @@ class ServerSource:
     def __init__(self, client: ServerClient) -> None:
         self.client = client
 
+    @property
+    def cache_dir(self) -> Path | None:
+        return self.client.cache.root if self.client.cache else None
+
     def list_logs(self, prefix: str) -> list[LogEntry]:
         return list(self.client.list_logs(prefix))
 
@@ -53,6 +57,10 @@ class CacheSource:
     def __init__(self, cache: LogCache) -> None:
         self.cache = cache
 
+    @property
+    def cache_dir(self) -> Path | None:
+        return self.cache.root
+
     def list_logs(self, prefix: str) -> list[LogEntry]:
         return list(self.cache.cached_entries(prefix))
 
@@ -73,8 +81,9 @@ class LocalFileSource:
 
     offline = True
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, cache_dir: Path | None = None) -> None:
         self.path = path
+        self.cache_dir = cache_dir
 
     def list_logs(self, prefix: str) -> list[LogEntry]:
         return []

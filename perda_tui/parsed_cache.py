@@ -1,0 +1,46 @@
+"""The parsed-log cache of a download cache folder: where it lives and how callers open logs.
+
+Parsed forms live in `<cache_dir>/.perda/parsed/` (the bookkeeping folder no log key can
+name), guarded by the download cache's cross-process locks. `open_log` is what the app,
+the CLI and `ServerClient` users call instead of `Log.load` to reopen logs instantly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from perda_tui.logs import Log
+    from perda_tui.logs.store import ParsedStore
+    from perda_tui.progress import ProgressCallback
+
+PARSED = "parsed"
+
+
+def parsed_store(cache_dir: str | Path) -> ParsedStore:
+    """The parsed-log store of the download cache at `cache_dir`."""
+    from perda_tui.clients.dataserver.keys import RESERVED_SEGMENT
+    from perda_tui.clients.dataserver.locks import CacheLocks
+    from perda_tui.logs.store import ParsedStore
+
+    meta = Path(cache_dir).expanduser().resolve() / RESERVED_SEGMENT
+    return ParsedStore(meta / PARSED, CacheLocks(meta))
+
+
+def open_log(
+    path: str | Path,
+    cache_dir: str | Path | None,
+    *,
+    ts_offset: int = 0,
+    parsing_errors_limit: int = 100,
+    progress: ProgressCallback | None = None,
+) -> Log:
+    """`Log.load(path, ...)`, through the parsed cache of `cache_dir` when one is given."""
+    if cache_dir is None:
+        from perda_tui.logs import Log
+
+        return Log.load(
+            path, ts_offset=ts_offset, parsing_errors_limit=parsing_errors_limit, progress=progress
+        )
+    return parsed_store(cache_dir).open(path, ts_offset, parsing_errors_limit, progress)
