@@ -1,0 +1,249 @@
+"""The parsed-log cache: reuse, invalidation, damage, locks and the open-data layout."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pyarrow.feather as feather
+import pytest
+
+from perda_tui.logs import Log, TooManyParseErrors
+from perda_tui.logs import store as store_module
+from perda_tui.logs.pyramid import build
+from perda_tui.logs.store import ParsedStore
+from perda_tui.parsed_cache import open_log, parsed_store
+from perda_tui.samples.writer import write_sample_log
+
+
+@pytest.fixture
+def log_path(tmp_path: Path) -> Path:
+    """A sample log long enough for pyramids (more than 1,024 samples per signal)."""
+    return write_sample_log(tmp_path / "run.csv", 60_000, signals=12)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ParsedStore:
+    return parsed_store(tmp_path / "cache")
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Path]]:
+    """The paths `Log.load` was called with (a parse of the CSV), in order."""
+    calls: list[Path] = []
+    load = Log.load.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Log], path: Path, **options: object) -> Log:
+        calls.append(Path(path))
+        return load(cls, path, **options)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Log, "load", classmethod(counted))
+    yield calls
+
+
+def assert_same(a: Log, b: Log) -> None:
+    """Same signals, samples, pyramids and parse report."""
+    assert [(s.name, s.id, s.description) for s in a] == [(s.name, s.id, s.description) for s in b]
+    for x, y in zip(a, b, strict=True):
+        assert np.array_equal(x.timestamps, y.timestamps)
+        assert np.array_equal(x.values, y.values, equal_nan=True)
+    assert (a.header, a.time_unit, a.recording_time) == (b.header, b.time_unit, b.recording_time)
+    assert (a.parse_errors, a.bad_lines, a.warnings) == (b.parse_errors, b.bad_lines, b.warnings)
+    assert (a.start_time, a.end_time) == (b.start_time, b.end_time)
+
+
+def entry_files(store: ParsedStore, source: Path) -> dict[str, Path]:
+    folder = store.folder_for(source)
+    return {p.name.split("-")[0]: p for p in folder.iterdir()}
+
+
+def test_second_open_maps_the_stored_form_without_parsing(
+    store: ParsedStore, log_path: Path, parses: list[Path]
+) -> None:
+    reference = Log.load(log_path)
+    parses.clear()
+    first = store.open(log_path)
+    second = store.open(log_path)
+    assert parses == [log_path]  # parsed once, then mapped
+    assert_same(first, reference)
+    assert_same(second, reference)
+    voltage = second["ams.pack.voltage"]
+    assert not voltage.values.flags.writeable  # a view of the file, not a copy
+    assert voltage.pyramid is not None
+    for stored, built in zip(
+        voltage.pyramid, build(voltage.timestamps, voltage.values), strict=True
+    ):
+        assert stored.size == built.size
+        assert np.array_equal(stored.starts, built.starts)
+        assert np.array_equal(stored.mins, built.mins, equal_nan=True)
+        assert np.array_equal(stored.maxs, built.maxs, equal_nan=True)
+
+
+def test_progress_reports_completion_when_reused(store: ParsedStore, log_path: Path) -> None:
+    store.open(log_path)
+    seen: list[tuple[int, int]] = []
+    store.open(log_path, progress=lambda done, total: seen.append((done, total)))
+    size = log_path.stat().st_size
+    assert seen == [(size, size)]
+
+
+def test_a_changed_file_is_parsed_again(
+    store: ParsedStore, log_path: Path, parses: list[Path]
+) -> None:
+    store.open(log_path)
+    with log_path.open("ab") as handle:
+        handle.write(b"99999999,1,42.5\n")
+    log = store.open(log_path)
+    assert parses == [log_path, log_path]
+    assert log["ams.pack.voltage"].values[-1] == 42.5
+    assert log["ams.pack.voltage"].timestamps[-1] == 99999999
+
+
+def test_same_size_rewrite_is_parsed_again(
+    store: ParsedStore, log_path: Path, parses: list[Path]
+) -> None:
+    store.open(log_path)
+    data = log_path.read_bytes()
+    replacement = log_path.with_name("new.csv")
+    replacement.write_bytes(data.replace(b",1,", b",2,", 1))  # same size, new inode
+    os.replace(replacement, log_path)
+    store.open(log_path)
+    assert len(parses) == 2
+
+
+def test_a_newer_parser_rebuilds(
+    store: ParsedStore, log_path: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.open(log_path)
+    monkeypatch.setattr(store_module, "PARSER_VERSION", store_module.PARSER_VERSION + 1)
+    store.open(log_path)
+    store.open(log_path)
+    assert len(parses) == 2
+    assert len(list(store.folder_for(log_path).glob("*.arrow"))) == 2  # old generation gone
+
+
+def test_ts_offset_is_part_of_the_key(store: ParsedStore, log_path: Path) -> None:
+    plain = store.open(log_path)
+    shifted = store.open(log_path, ts_offset=1000)
+    assert np.array_equal(
+        shifted["ams.pack.voltage"].timestamps, plain["ams.pack.voltage"].timestamps + 1000
+    )
+
+
+def test_error_limit_applies_to_a_stored_log(
+    store: ParsedStore, write_log: Callable[..., Path]
+) -> None:
+    rows = "".join(f"{i},1,{i}\n" if i % 10 else f"{i},1,x\n" for i in range(1, 200))
+    path = write_log(f"PER Log: Thu Jun 11 17:06:37 2026 v2.0\nValue a: 1\n{rows}")
+    log = store.open(path, parsing_errors_limit=0)
+    assert log.parse_errors == 19
+    assert store.open(path, parsing_errors_limit=0).parse_errors == 19
+    with pytest.raises(TooManyParseErrors):
+        store.open(path, parsing_errors_limit=5)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "zero", "meta", "meta-json", "missing"])
+def test_a_damaged_entry_is_rebuilt_never_trusted(
+    store: ParsedStore, log_path: Path, parses: list[Path], damage: str
+) -> None:
+    store.open(log_path)
+    reference = Log.load(log_path)  # not mapped: truncating a mapped file faults its reader
+    parses.clear()
+    files = entry_files(store, log_path)
+    samples = files["samples"]
+    if damage == "truncate":
+        os.truncate(samples, samples.stat().st_size // 2)
+    elif damage == "zero":
+        with samples.open("r+b") as handle:
+            handle.seek(samples.stat().st_size // 3)
+            handle.write(bytes(1 << 16))
+    elif damage == "meta":
+        text = files["meta.json"].read_text()
+        files["meta.json"].write_text(text.replace('"count":', '"count":1', 1))
+    elif damage == "meta-json":
+        files["meta.json"].write_text("{")
+    else:
+        samples.unlink()
+    log = store.open(log_path)
+    assert len(parses) == 1
+    assert_same(log, reference)
+    assert store.open(log_path) is not None and len(parses) == 1  # the rebuilt entry is used
+
+
+def test_mapped_log_stays_readable_after_removal(store: ParsedStore, log_path: Path) -> None:
+    store.open(log_path)
+    log = store.open(log_path)
+    expected = Log.load(log_path)
+    assert store.remove(store.folder_for(log_path))
+    assert not store.folder_for(log_path).exists()
+    assert np.array_equal(log["ams.pack.voltage"].values, expected["ams.pack.voltage"].values)
+
+
+def test_prune_leaves_an_entry_being_opened(store: ParsedStore, log_path: Path) -> None:
+    store.open(log_path)
+    folder = store.folder_for(log_path)
+    with store.locks.hold(f"parsed/{folder.name}", exclusive=False):  # an open in progress
+        assert not store.remove(folder)
+    assert folder.exists()
+    assert store.remove(folder)
+
+
+def test_opens_racing_removals_always_get_the_log(store: ParsedStore, log_path: Path) -> None:
+    expected = Log.load(log_path)
+    folder = store.folder_for(log_path)
+    stop = threading.Event()
+    removed = [0]
+
+    def prune() -> None:
+        while not stop.is_set():
+            removed[0] += store.remove(folder)
+
+    pruner = threading.Thread(target=prune)
+    pruner.start()
+    try:
+        logs = [store.open(log_path) for _ in range(15)]
+    finally:
+        stop.set()
+        pruner.join()
+    for log in logs:
+        assert_same(log, expected)
+
+
+def test_entries_report_source_size_and_currency(store: ParsedStore, log_path: Path) -> None:
+    store.open(log_path)
+    [entry] = store.entries()
+    assert entry.source == log_path.resolve()
+    assert entry.current
+    assert entry.size == store.total_bytes() > 0
+    log_path.write_bytes(log_path.read_bytes() + b"1,1,1\n")
+    assert not store.entries()[0].current
+
+
+def test_samples_file_is_open_data(store: ParsedStore, log_path: Path) -> None:
+    log = store.open(log_path)
+    table = feather.read_table(entry_files(store, log_path)["samples"])
+    assert table.column_names == ["signal", "timestamp", "value"]
+    names = table.column("signal").to_pylist()
+    voltage = [i for i, name in enumerate(names) if name == "ams.pack.voltage"]
+    times = np.array(table.column("timestamp").to_pylist())[voltage]
+    assert np.array_equal(times, log["ams.pack.voltage"].timestamps)
+    assert table.schema.metadata[b"perda.time_unit"] == log.time_unit.encode()
+
+
+def test_open_log_without_cache_dir_parses(log_path: Path, parses: list[Path]) -> None:
+    open_log(log_path, None)
+    open_log(log_path, None)
+    assert len(parses) == 2
+
+
+def test_meta_holds_no_absolute_offsets_outside_files(store: ParsedStore, log_path: Path) -> None:
+    store.open(log_path)
+    meta = entry_files(store, log_path)["meta.json"].read_text()
+    doc = json.loads(meta.partition("\n")[2])
+    sizes = {name: check["size"] for name, check in doc["files"].items()}
+    for signal in doc["signals"]:
+        assert all(0 <= at <= sizes[doc["samples"]] for at in signal["at"])
