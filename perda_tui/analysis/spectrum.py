@@ -1,0 +1,68 @@
+"""Magnitude spectrum of a signal in a window.
+
+Method: the samples in the window are resampled to a uniform rate (the inverse of their
+median sample period; as many points as samples, at most `MAX_POINTS`) by linear
+interpolation; the mean is removed; a Hann window is applied; `numpy.fft.rfft` gives the
+spectrum. Magnitudes are amplitudes: `2 |X| / sum(window)`, so a sine of amplitude A
+shows a peak of about A. Dominant frequencies are the highest local maxima above 0 Hz.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Most points of one spectrum (longer windows are resampled to this many).
+MAX_POINTS = 1 << 22
+#: How many dominant frequencies are listed.
+PEAKS = 5
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    """Amplitude per frequency (Hz) from 0 to the Nyquist frequency of `rate_hz`."""
+
+    frequencies: np.ndarray
+    magnitudes: np.ndarray
+    rate_hz: float
+    points: int
+    peaks: tuple[tuple[float, float], ...]
+
+
+def spectrum(timestamps: np.ndarray, values: np.ndarray, seconds_per_unit: float) -> Spectrum:
+    """The amplitude spectrum of the samples (raw timestamps, ascending); ValueError with
+    fewer than 4 samples or no time between them."""
+    t = np.asarray(timestamps)
+    v = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(v)
+    if not finite.all():
+        t, v = t[finite], v[finite]
+    if t.size < 4:
+        raise ValueError(f"a spectrum needs at least 4 samples, not {t.size}")
+    steps = np.diff(t)
+    steps = steps[steps > 0]
+    if steps.size == 0:
+        raise ValueError("all samples share one timestamp")
+    points = int(min(t.size, MAX_POINTS))
+    span = float(t[-1] - t[0])
+    period = max(float(np.median(steps[:: max(1, steps.size // 100_001)])), span / (points - 1))
+    points = int(span // period) + 1
+    grid = t[0] + np.arange(points) * period
+    uniform = np.interp(grid, t, v)
+    uniform -= uniform.mean()
+    window = np.hanning(points)
+    magnitudes = np.abs(np.fft.rfft(uniform * window)) * (2.0 / window.sum())
+    rate = 1.0 / (period * seconds_per_unit)
+    frequencies = np.fft.rfftfreq(points, d=1.0 / rate)
+    return Spectrum(frequencies, magnitudes, rate, points, _peaks(frequencies, magnitudes))
+
+
+def _peaks(frequencies: np.ndarray, magnitudes: np.ndarray) -> tuple[tuple[float, float], ...]:
+    """The `PEAKS` highest local maxima above 0 Hz as (frequency, amplitude)."""
+    m = magnitudes
+    if m.size < 3:
+        return ()
+    inner = np.flatnonzero((m[1:-1] > m[:-2]) & (m[1:-1] >= m[2:])) + 1
+    best = inner[np.argsort(m[inner])[::-1][:PEAKS]]
+    return tuple((float(frequencies[i]), float(m[i])) for i in best)

@@ -1,0 +1,77 @@
+"""One signal against another: the points on a pixel grid, counted per pixel.
+
+The y signal is taken at the x signal's timestamps (linear interpolation, flat outside its
+range, as in math channels). The points are counted per pixel of a `columns` by `rows`
+grid spanning their range, so the cost of drawing depends on the grid, not on the number
+of points; the counts show where points pile up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from perda_tui.analysis.timeline import values_on
+
+if TYPE_CHECKING:
+    from perda_tui.logs import Signal
+
+
+@dataclass(frozen=True)
+class Density:
+    """`counts[row, column]` points fell in each pixel (row 0 at the bottom, y = y_range[0]);
+    `points` is the number of (x, y) pairs with both values finite."""
+
+    counts: np.ndarray
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    points: int
+
+    def centres(self) -> tuple[np.ndarray, np.ndarray]:
+        """x and y of the centre of each pixel column and row."""
+        rows, columns = self.counts.shape
+        x0, x1 = self.x_range
+        y0, y1 = self.y_range
+        return (
+            x0 + (np.arange(columns) + 0.5) * (x1 - x0) / columns,
+            y0 + (np.arange(rows) + 0.5) * (y1 - y0) / rows,
+        )
+
+
+def pairs(
+    x: Signal, y: Signal, start: float | None, end: float | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(x values, y values at x's timestamps) for x's samples between `start` and `end`
+    (raw units)."""
+    xs = x.trim(start, end)
+    return xs.values, values_on(y, xs.timestamps) if len(y) else np.full(len(xs), np.nan)
+
+
+def density(x: np.ndarray, y: np.ndarray, columns: int, rows: int) -> Density:
+    """Count the finite (x, y) points per pixel of a `columns` by `rows` grid."""
+    if columns < 1 or rows < 1:
+        raise ValueError("the grid needs at least one column and one row")
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.all():
+        x, y = x[ok], y[ok]
+    if x.size == 0:
+        return Density(np.zeros((rows, columns), np.int64), (0.0, 1.0), (0.0, 1.0), 0)
+    x_range = _range(x)
+    y_range = _range(y)
+    col = _cell(x, x_range, columns)
+    row = _cell(y, y_range, rows)
+    counts = np.bincount(row * columns + col, minlength=rows * columns)
+    return Density(counts.reshape(rows, columns), x_range, y_range, int(x.size))
+
+
+def _range(values: np.ndarray) -> tuple[float, float]:
+    lo, hi = float(values.min()), float(values.max())
+    return (lo - 0.5, hi + 0.5) if hi == lo else (lo, hi)
+
+
+def _cell(values: np.ndarray, bounds: tuple[float, float], cells: int) -> np.ndarray:
+    scale = cells / (bounds[1] - bounds[0])
+    index = ((values - bounds[0]) * scale).astype(np.int64)
+    return np.minimum(index, cells - 1)

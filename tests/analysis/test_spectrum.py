@@ -1,0 +1,38 @@
+"""Spectrum: resampling, Hann window, amplitude scaling and dominant frequencies."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from perda_tui.analysis.spectrum import spectrum
+
+
+def test_two_sines_on_jittered_timestamps() -> None:
+    rng = np.random.default_rng(5)
+    t = np.arange(20_000) * 1_000 + rng.integers(0, 50, 20_000)  # ~1 kHz for 20 s, µs
+    seconds = t * 1e-6
+    values = 3 + 2.0 * np.sin(2 * np.pi * 50 * seconds) + 0.5 * np.sin(2 * np.pi * 120 * seconds)
+    result = spectrum(t, values, 1e-6)
+    assert result.rate_hz == pytest.approx(1e6 / np.median(np.diff(t)))
+    (f1, a1), (f2, a2) = result.peaks[:2]
+    assert f1 == pytest.approx(50, abs=0.1) and a1 == pytest.approx(2.0, rel=0.05)
+    assert f2 == pytest.approx(120, abs=0.1) and a2 == pytest.approx(0.5, rel=0.1)
+    assert result.magnitudes[0] < 0.01  # the mean (3) is removed
+
+
+def test_reference_on_uniform_samples() -> None:
+    t = np.arange(1024) * 10_000  # 100 Hz, µs
+    values = np.cos(2 * np.pi * 12.5 * t * 1e-6)
+    result = spectrum(t, values, 1e-6)
+    window = np.hanning(1024)
+    expected = np.abs(np.fft.rfft((values - values.mean()) * window)) * 2 / window.sum()
+    np.testing.assert_allclose(result.magnitudes, expected, atol=1e-12)
+    np.testing.assert_allclose(result.frequencies, np.fft.rfftfreq(1024, 0.01))
+
+
+def test_too_few_samples() -> None:
+    with pytest.raises(ValueError, match="at least 4 samples"):
+        spectrum(np.arange(3), np.zeros(3), 1e-6)
+    with pytest.raises(ValueError, match="one timestamp"):
+        spectrum(np.zeros(5, np.int64), np.zeros(5), 1e-6)

@@ -1,0 +1,47 @@
+"""XY density and the banded track map."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from perda_tui.analysis.geo import track
+from perda_tui.analysis.trackmap import BANDS, colour_signal, track_map
+from perda_tui.analysis.xy import density, pairs
+from perda_tui.logs import Signal
+from tests.analysis.generated import make_log
+
+
+def test_density_counts_every_point_like_histogram2d() -> None:
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=100_000), rng.normal(size=100_000)
+    x[:10] = np.nan
+    result = density(x, y, 60, 40)
+    ok = np.isfinite(x)
+    expected, _, _ = np.histogram2d(
+        y[ok], x[ok], bins=(40, 60), range=(result.y_range, result.x_range)
+    )
+    assert result.points == ok.sum() == result.counts.sum()
+    np.testing.assert_array_equal(result.counts, expected)
+
+
+def test_pairs_take_y_at_x_timestamps_in_the_window() -> None:
+    x = Signal([0, 10, 20, 30], [1.0, 2.0, 3.0, 4.0], "x")
+    y = Signal([0, 20, 40], [0.0, 20.0, 40.0], "y")
+    xs, ys = pairs(x, y, 5, 30)
+    assert xs.tolist() == [2.0, 3.0, 4.0] and ys.tolist() == [10.0, 20.0, 30.0]
+
+
+def test_track_map_bands_follow_the_colour_signal() -> None:
+    log = make_log()
+    found = track(log)
+    assert found is not None
+    speed = colour_signal(log, ("gps.speed",))  # absent: the first "speed" signal
+    assert speed is not None and speed.name == "car.speed"
+    data = track_map(found, speed)
+    values = np.interp(found.timestamps, speed.timestamps, speed.values)
+    edges = np.linspace(values.min(), values.max(), BANDS + 1)
+    expected = np.clip(np.digitize(values, edges[1:-1]), 0, BANDS - 1)
+    np.testing.assert_allclose(data.edges, edges)
+    assert (data.band == expected).mean() > 0.99  # edges may round either way
+    plain = track_map(found, None)
+    assert plain.colour == "" and set(plain.band.tolist()) == {0}
