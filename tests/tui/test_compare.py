@@ -119,7 +119,7 @@ async def test_mark_across_folders_compare_and_laps(
         assert len(laps.picked) == 3  # each run's best lap
         variance = laps.query_one("#variance", ChartView)
         await wait_for(
-            pilot, lambda: variance.is_current and "time variance" in variance.plain_text()
+            pilot, lambda: variance.is_current and "time variance against" in variance.plain_text()
         )
         await pilot.press("escape")
         await wait_screen(pilot, "CompareScreen")

@@ -162,5 +162,6 @@ def variance_chart(picks: Sequence[LapPick], source: DistanceSource, columns: in
     series = []
     for pick, dist in zip(picks[1:], distances[1:], strict=True):
         grid, dt = time_variance(distances[0], dist, max(columns, 2))
-        series.append(line_series(f"{pick.label} vs {picks[0].label}", grid, dt, slot=pick.slot))
-    return Chart(series, x_label="distance in lap [m]", y_label="Δt [s]", title="time variance")
+        series.append(line_series(pick.label, grid, dt, slot=pick.slot))
+    title = f"time variance against {picks[0].label}"
+    return Chart(series, x_label="distance in lap [m]", y_label="Δt [s]", title=title)

@@ -24,6 +24,7 @@ from perda_tui.tui.common.prompt import PromptScreen
 from perda_tui.tui.common.text import clean, literal
 from perda_tui.tui.compare.charts import LapPick, lap_overlay_chart, variance_chart
 from perda_tui.tui.compare.messages import LapsFound
+from perda_tui.tui.compare.sizes import SHORT
 from perda_tui.tui.stylesheets import stylesheet
 from perda_tui.units import duration
 
@@ -82,6 +83,9 @@ class LapsScreen(Screen[None]):
         self.query_one("#laps", DataTable).focus()
         self._find()
 
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < SHORT, "-short")
+
     # -- finding laps --------------------------------------------------------------------
 
     def _find(self) -> None:
@@ -131,14 +135,9 @@ class LapsScreen(Screen[None]):
         cursor = table.cursor_row
         table.clear(columns=True)
         columns = self.settings.columns
-        table.add_columns(
-            "",
-            "run",
-            "lap",
-            "time",
-            "Δ best",
-            *(f"{c.title} [{c.unit}]" if c.unit else c.title for c in columns),
-        )
+        titles = ["", "run", "lap", "time", "Δ best"]
+        titles += [f"{c.title} [{c.unit}]" if c.unit else c.title for c in columns]
+        table.add_columns(*(literal(title) for title in titles))
         self._rows = []
         for run_index, (run, rows) in enumerate(zip(self.runs, self.tables, strict=True)):
             for row_index, row in enumerate(rows):

@@ -27,6 +27,7 @@ from perda_tui.tui.common.prompt import PromptScreen
 from perda_tui.tui.common.text import clean, literal
 from perda_tui.tui.compare.charts import Trace, delta_chart, overlay_chart
 from perda_tui.tui.compare.messages import RunFailed, RunLoaded, RunProgress
+from perda_tui.tui.compare.sizes import SHORT
 from perda_tui.tui.errors import explain
 from perda_tui.tui.stylesheets import stylesheet
 from perda_tui.units import duration, human_bytes
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 PREFERRED = ("gps.speed", "pcm.wheelSpeeds.frontLeft", "ams.pack.power", "ams.pack.voltage")
 #: Metadata columns of the summary table.
 METADATA = ("driver",)
+#: Summary column titles where the key is not the title.
+COLUMN_TITLES = {"duration_s": "duration"}
 #: Manual nudge steps (seconds): `,` `.` small, `<` `>` large.
 NUDGE_SMALL, NUDGE_LARGE = 0.1, 1.0
 #: Suggested event when switching to event alignment.
@@ -69,12 +72,18 @@ class CompareScreen(Screen[None]):
     CSS_PATH = stylesheet("compare.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="compare.back"),
+        Binding("l", "laps", "Laps", id="compare.laps"),
         Binding("s", "next_signal", "Next signal", id="compare.next_signal"),
         Binding("slash", "choose_signals", "Signals", key_display="/", id="compare.signals"),
         Binding("a", "align", "Align", id="compare.align"),
-        Binding("n", "next_run", "Nudge which", id="compare.next_run"),
-        Binding("comma", "nudge(-0.1)", "Nudge -", key_display=",", id="compare.nudge_down"),
-        Binding("full_stop", "nudge(0.1)", "Nudge +", key_display=".", id="compare.nudge_up"),
+        Binding("d", "toggle_delta", "Delta", id="compare.delta"),
+        Binding("n", "next_run", "Nudge run", id="compare.next_run"),
+        Binding(
+            "comma", "nudge(-0.1)", "Nudge -", key_display=",", show=False, id="compare.nudge_down"
+        ),
+        Binding(
+            "full_stop", "nudge(0.1)", "Nudge +", key_display=".", show=False, id="compare.nudge_up"
+        ),
         Binding(
             "less_than_sign", "nudge(-1.0)", "Nudge -1 s", show=False, id="compare.nudge_down_big"
         ),
@@ -82,11 +91,9 @@ class CompareScreen(Screen[None]):
             "greater_than_sign", "nudge(1.0)", "Nudge +1 s", show=False, id="compare.nudge_up_big"
         ),
         Binding("0", "reset_nudges", "Reset nudges", show=False, id="compare.reset"),
-        Binding("d", "toggle_delta", "Delta", id="compare.delta"),
         Binding("o", "sort", "Sort", id="compare.sort"),
         Binding("O", "reverse", "Reverse sort", show=False, id="compare.reverse"),
         Binding("x", "export", "Export CSV", id="compare.export"),
-        Binding("l", "laps", "Laps", id="compare.laps"),
     ]
 
     def __init__(
@@ -132,6 +139,9 @@ class CompareScreen(Screen[None]):
         self._show_title()
         for index, slot in enumerate(self.slots):
             self._load(index, slot.entry)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < SHORT, "-short")
 
     def on_unmount(self) -> None:
         self._cancel.set()
@@ -299,9 +309,12 @@ class CompareScreen(Screen[None]):
         if not runs or not self.signals:
             return
         rows = sort_rows(summary(runs, self.signals, METADATA), self.sort_column, self.descending)
+        label_width = max(len(clean(row.run.label)) for row in rows)
         for key in summary_columns(self.signals, METADATA):
-            title = key.replace(":", " ") if ":" in key else key
-            table.add_column(title + (" ↓" if key == self.sort_column and self.descending else ""))
+            title = COLUMN_TITLES.get(key, key.replace(":", " "))
+            if key == self.sort_column:
+                title += " ↓" if self.descending else " ↑"
+            table.add_column(literal(title), width=label_width if key == "run" else None)
         for row in rows:
             numbers = [v for name in self.signals for v in row.stats[name]]
             table.add_row(
