@@ -44,3 +44,17 @@ def open_log(
             path, ts_offset=ts_offset, parsing_errors_limit=parsing_errors_limit, progress=progress
         )
     return parsed_store(cache_dir).open(path, ts_offset, parsing_errors_limit, progress)
+
+
+def cache_bytes(cache_dir: str | Path) -> int:
+    """Disk space the cache folder takes: downloaded logs, parsed forms, partial downloads."""
+    import os
+
+    total = 0
+    for folder, _, files in os.walk(Path(cache_dir).expanduser()):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(folder, name)).st_size
+            except OSError:
+                continue  # removed meanwhile
+    return total

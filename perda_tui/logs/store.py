@@ -149,11 +149,21 @@ class ParsedStore:
     def remove(self, folder: Path) -> bool:
         """Delete one entry unless a process is reading or writing it (then False)."""
         try:
-            with self.locks.hold(_lock_key(folder), exclusive=True, timeout=0):
-                shutil.rmtree(folder, ignore_errors=True)
+            with self.exclusive(folder):
+                self.discard(folder)
         except TimeoutError:
             return False
         return True
+
+    def exclusive(self, folder: Path) -> AbstractContextManager[None]:
+        """Hold the entry's lock alone, without waiting: `TimeoutError` if it is in use
+        (opened, parsed). Also held while a log's source file is deleted (its prune)."""
+        return self.locks.hold(_lock_key(folder), exclusive=True, timeout=0)
+
+    @staticmethod
+    def discard(folder: Path) -> None:
+        """Delete the entry's files (hold `exclusive` first)."""
+        shutil.rmtree(folder, ignore_errors=True)
 
     def total_bytes(self) -> int:
         """Disk space used by every entry."""

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from perda_tui.parsed_cache import cache_bytes
 from perda_tui.tui.common.text import clean, literal
 from perda_tui.tui.errors import explain, is_session_expired, is_unreachable
 from perda_tui.tui.help import InfoModal
@@ -31,7 +32,7 @@ from perda_tui.tui.messages import (
     SessionExpired,
 )
 from perda_tui.tui.stylesheets import stylesheet
-from perda_tui.units import plural
+from perda_tui.units import human_bytes, plural
 
 if TYPE_CHECKING:
     from perda_tui.clients.dataserver import LogEntry
@@ -113,6 +114,7 @@ class BrowserScreen(Screen[None]):
         self._status: tuple[Text, str] = (Text(), "")  # full status text and its keys
         self._marked: dict[str, LogEntry] = {}  # logs marked for comparison, in any folder
         self._status_cut = False
+        self._cache_bytes = 0  # the local cache's size, measured with each listing
 
     def compose(self) -> ComposeResult:
         yield Static(breadcrumb(self.prefix, self.source.offline), id="breadcrumb")
@@ -159,6 +161,8 @@ class BrowserScreen(Screen[None]):
         try:
             entries = self.source.list_logs(prefix)
             cached = self.source.cached_keys(prefix)
+            cache_dir = getattr(self.source, "cache_dir", None)  # a source may have no cache
+            self._cache_bytes = cache_bytes(cache_dir) if cache_dir else 0
         except Exception as exc:  # noqa: BLE001 - shown in the status line with a retry key
             if not worker.is_cancelled:
                 self.post_message(ListingFailed(prefix, exc))
@@ -230,6 +234,8 @@ class BrowserScreen(Screen[None]):
             text.append(clean(self._filter))
             text.append(f" ({len(visible)} shown)")
         text.append(" · ✓ = in local cache")
+        if self._cache_bytes:
+            text.append(f" ({human_bytes(self._cache_bytes)})")
         if self._marked:
             text.append(f" · {len(self._marked)} marked ► (C compare)")
         return text

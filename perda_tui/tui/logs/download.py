@@ -172,7 +172,8 @@ class DownloadScreen(ModalScreen["Log | None"]):
                 self.post_message(ParseProgress(done, total))
 
         try:
-            log = open_log(path, self.source.cache_dir, progress=report)  # parsed once
+            cache_dir = getattr(self.source, "cache_dir", None)  # a source may have no cache
+            log = open_log(path, cache_dir, progress=report)  # parsed once, then mapped
         except Exception as exc:  # noqa: BLE001 - shown in the modal
             if not worker.is_cancelled:
                 self.post_message(TaskFailed(exc))
