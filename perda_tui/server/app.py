@@ -7,12 +7,9 @@ hands out the credentials clients use to download straight from S3.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
-import secrets
-import threading
-import time
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,16 +18,19 @@ from urllib.parse import urlsplit
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from perda_tui.server.metadata import MetadataStore
+from perda_tui.server.sessions import SessionStore
 from perda_tui.server.storage import S3Storage
+from perda_tui.server.throttle import Busy, LoginThrottle
 
 SESSION_COOKIE = "perda_session"
 MAX_BODY_BYTES = 64 * 1024
 MAX_PATH_CHARS = 1024
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,80 +48,6 @@ class GatewayConfig:
     advertise_request_host: bool = False
 
 
-class SessionStore:
-    """Random session tokens with an expiry time; thread-safe.
-
-    `clock` (seconds, monotonic) is what expiry is measured on; tests may replace it.
-    """
-
-    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl = ttl
-        self.clock = clock
-        self._expiry: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def create(self) -> str:
-        """A new session token valid for `ttl` seconds."""
-        token = secrets.token_urlsafe(32)
-        now = self.clock()
-        with self._lock:
-            self._expiry = {t: e for t, e in self._expiry.items() if e > now}
-            self._expiry[token] = now + self.ttl
-        return token
-
-    def valid(self, token: str | None) -> bool:
-        """True for a known, unexpired token."""
-        if not token:
-            return False
-        with self._lock:
-            expiry = self._expiry.get(token)
-        return expiry is not None and expiry > self.clock()
-
-    def clear(self) -> None:
-        """End every session (clients get 401 on their next call)."""
-        with self._lock:
-            self._expiry.clear()
-
-
-class LoginThrottle:
-    """Delay login attempts from a client after failures: base, then doubling, capped.
-
-    `sleep` is how a delay is waited out; tests may replace it.
-    """
-
-    def __init__(
-        self,
-        base: float,
-        cap: float,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.base = base
-        self.cap = cap
-        self.sleep = sleep
-        self._failures: dict[str, int] = {}
-        self._lock = threading.Lock()
-
-    def delay(self, client: str) -> float:
-        """Seconds to wait before checking this client's next attempt."""
-        with self._lock:
-            failures = self._failures.get(client, 0)
-        return 0.0 if failures == 0 else min(self.base * 2 ** (failures - 1), self.cap)
-
-    async def wait(self, client: str) -> None:
-        """Wait out this client's current delay before its attempt is checked."""
-        await self.sleep(self.delay(client))
-
-    def failed(self, client: str) -> None:
-        """Record one failed attempt."""
-        with self._lock:
-            self._failures[client] = self._failures.get(client, 0) + 1
-
-    def succeeded(self, client: str) -> None:
-        """Forget the client's failures."""
-        with self._lock:
-            self._failures.pop(client, None)
-
-
 def error(status: int, detail: str) -> JSONResponse:
     """An error response; the client shows `detail` to the user."""
     return JSONResponse({"detail": detail}, status_code=status)
@@ -133,16 +59,23 @@ async def json_object(request: Request) -> dict[str, Any]:
     if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
         raise HTTPException(413, f"request body larger than {MAX_BODY_BYTES} bytes")
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise HTTPException(413, f"request body larger than {MAX_BODY_BYTES} bytes")
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY_BYTES:
+                raise HTTPException(413, f"request body larger than {MAX_BODY_BYTES} bytes")
+    except ClientDisconnect as exc:
+        client = request.client.host if request.client else "?"
+        log.info("client %s disconnected before sending the whole request body", client)
+        raise HTTPException(400, "request body cut short") from exc
     if not body:
         return {}
     try:
         doc = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise HTTPException(400, "request body is not valid JSON") from exc
+    except RecursionError as exc:
+        raise HTTPException(400, "request body is nested too deeply") from exc
     if not isinstance(doc, dict):
         raise HTTPException(400, "request body must be a JSON object")
     return doc
@@ -153,6 +86,15 @@ def string_field(doc: dict[str, Any], name: str) -> str:
     value = doc.get(name, "")
     if not isinstance(value, str) or len(value) > MAX_PATH_CHARS or "\x00" in value:
         raise HTTPException(400, f"'{name}' must be a string of at most {MAX_PATH_CHARS} chars")
+    return checked_text(value, name)
+
+
+def checked_text(value: str, name: str) -> str:
+    """`value` if it is valid Unicode text (a lone surrogate from JSON is not): else 400."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise HTTPException(400, f"'{name}' is not valid Unicode text") from exc
     return value
 
 
@@ -176,17 +118,22 @@ def create_app(config: GatewayConfig) -> Starlette:
 
     async def login(request: Request) -> Response:
         client = request.client.host if request.client else "?"
-        await throttle.wait(client)
-        doc = await json_object(request)
+        doc = await json_object(request)  # before taking a turn: a slow body holds none
         given = doc.get("password")
-        if not isinstance(given, str) or not hmac.compare_digest(given.encode(), password):
-            throttle.failed(client)
-            return error(401, "invalid password")
-        throttle.succeeded(client)
+        try:
+            async with throttle.attempt(client):
+                if not isinstance(given, str) or not hmac.compare_digest(
+                    given.encode("utf-8", "surrogatepass"), password
+                ):
+                    throttle.failed(client)
+                    return error(401, "invalid password")
+                throttle.succeeded(client)
+        except Busy as exc:
+            return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": "5"})
         response = JSONResponse({"ok": True})
         response.set_cookie(
             SESSION_COOKIE,
-            sessions.create(),
+            sessions.create(client),
             max_age=max(1, int(config.session_ttl)),
             path="/",
             httponly=True,
@@ -204,7 +151,7 @@ def create_app(config: GatewayConfig) -> Starlette:
         return JSONResponse(await run_in_threadpool(config.metadata.page, path))
 
     async def metadata_one(request: Request) -> Response:
-        key = request.path_params["key"]
+        key = checked_text(request.path_params["key"], "key")
         doc = await run_in_threadpool(config.metadata.get, key)
         return error(404, f"no metadata for '{key}'") if doc is None else JSONResponse(doc)
 
