@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from perda_tui.logs import Log
 from perda_tui.samples.writer import write_sample_log
 from perda_tui.tui.common.chart_view import ChartView
+from perda_tui.tui.plot.layouts import Layout
 from perda_tui.tui.plot.screen import PlotScreen
 from tests.tui.conftest import wait_for
 
@@ -18,6 +19,8 @@ from tests.tui.conftest import wait_for
 NO_EXPORTS = Path(tempfile.gettempdir()) / "perda-tui-tests-no-exports"
 #: Rows of the fixed sample log (seed 11): about 31 s of a car run, 50 signals.
 ROWS = 30_000
+#: The layout of an empty chart: tests that pick their signals start from it.
+EMPTY = Layout(())
 
 
 def sample_log(folder: Path) -> Log:
@@ -26,18 +29,27 @@ def sample_log(folder: Path) -> Log:
 
 
 class PlotApp(App[None]):
-    """Shows one log on the plot screen, as `PerdaApp.show_log` does."""
+    """Shows one log on the plot screen, as `PerdaApp.show_log` does, with `layout` (default:
+    an empty chart; None: what the app opens, the remembered layout or the first view)."""
 
     def __init__(
-        self, log: Log, source_name: str = "endurance.csv", *, export_dir: Path = NO_EXPORTS
+        self,
+        log: Log,
+        source_name: str = "endurance.csv",
+        *,
+        export_dir: Path = NO_EXPORTS,
+        layout: Layout | None = EMPTY,
     ) -> None:
         super().__init__()
         self.log_to_show = log
         self.source_name = source_name
         self.export_dir = export_dir
+        self.layout = layout
 
     def on_mount(self) -> None:
-        screen = PlotScreen(self.log_to_show, self.source_name, export_dir=self.export_dir)
+        screen = PlotScreen(
+            self.log_to_show, self.source_name, export_dir=self.export_dir, layout=self.layout
+        )
         self.push_screen(screen)
 
 

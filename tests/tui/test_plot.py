@@ -19,7 +19,8 @@ from perda_tui.tui.app import PerdaApp
 from perda_tui.tui.common.prompt import PromptScreen
 from perda_tui.tui.plot.panels import SelectionPanel, format_value
 from perda_tui.tui.plot.screen import PlotScreen
-from perda_tui.tui.plot.view import Window
+from perda_tui.tui.plot.view import Window, seconds_text
+from perda_tui.units import parse_duration
 from tests.charts.plot_app import PlotApp, drawn, sample_log
 from tests.tui.conftest import wait_for, wait_screen
 
@@ -140,7 +141,7 @@ async def test_typed_window_jumps_there(log: Log) -> None:
         await pilot.press("escape")
         assert pilot.app.screen is screen and screen.window == Window(5.0, 15.0)
         chart = await drawn(pilot)
-        ticks = [float(t) for t in chart.plain_text().split("\n")[-2].split()]
+        ticks = [parse_duration(t) for t in chart.plain_text().split("\n")[-1].split()]
         assert ticks and all(5.0 <= t <= 15.0 for t in ticks)
 
 
@@ -161,8 +162,8 @@ async def test_cursor_shows_the_sample_at_or_before_it(log: Log) -> None:
             signal = log[name]
             index = np.flatnonzero(signal.timestamps <= at)[-1]
             assert re.search(rf"L {re.escape(name)} +{format_value(signal.values[index])}", text)
-        assert "cursor" in str(screen.query_one("#plot-status").render())
-        await pilot.press("escape")  # leaves cursor mode, not the screen
+        assert f"A {seconds_text(screen.cursor)}" in str(screen.query_one("#plot-status").render())
+        await pilot.press("escape")  # removes the cursor, does not leave the screen
         assert screen.cursor is None and pilot.app.screen is screen
         await pilot.press("right")  # panning again
         assert screen.window.start > screen.bounds.end / 4
@@ -181,17 +182,17 @@ async def test_stats_equal_numpy_over_the_visible_window(log: Log) -> None:
             """the stats table shows the current window"""
             if table.row_count != len(names):
                 return False
-            count = int(str(table.get_row(names[0])[2]).replace(",", ""))  # swatch, name, count
+            count = int(str(table.get_row(names[0])[5]).replace(",", ""))  # name, 4 numbers, count
             return count == len(window_samples(log, names[0], window)[0])
 
         await wait_for(pilot, shown)
         for name in names:
             t, v = window_samples(log, name, window)
             rate = (len(t) - 1) / ((t[-1] - t[0]) * log.seconds_per_unit)
-            stats = [format_value(x, 5) for x in (v.min(), v.max(), v.mean(), v.std(), rate)]
-            swatch, *cells = (str(cell) for cell in table.get_row(name))
-            assert cells == [name, f"{len(t):,}", *stats]
-            assert swatch == ("⢕⢕⢕" if name == names[0] else "•••")
+            stats = [format_value(x, 5) for x in (v.min(), v.max(), v.mean(), v.std())]
+            label, *cells = (str(cell) for cell in table.get_row(name))
+            assert cells == [*stats, f"{len(t):,}", format_value(rate, 5)]
+            assert label == f"━━ {name}"  # names first, after the line swatch
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
@@ -235,13 +236,15 @@ async def test_second_axis_and_clock_time(log: Log) -> None:
         item = screen.selection.get("ams.pack.current")
         assert item is not None and item.right_axis
         chart = await drawn(pilot)
-        legend = next(line for line in chart.plain_text().split("\n") if "ams.pack.current" in line)
-        assert "⅃" in legend
-        assert "••• R ams.pack.current" in panel_text(screen)
+        lines = chart.plain_text().split("\n")
+        # the right-axis signal's legend entry sits at the right, its unit over its ticks
+        assert lines[0].rstrip().endswith("ams.pack.current ━━─┐ A")
+        assert sum(line.rstrip().endswith(tuple("0123456789")) and "├" in line for line in lines) >= 3
+        assert "━━ R ams.pack.current" in panel_text(screen)
         await pilot.press("t")
         chart = await drawn(pilot)
         assert "wall clock" in str(screen.query_one("#plot-status").render())
-        assert "time of day" in chart.plain_text()
+        assert re.search(r"\d\d:\d\d:\d\d", chart.plain_text().split("\n")[-1])
         assert log.recording_time is not None
         first = log.recording_time.strftime("%H:%M")
         assert first in chart.plain_text() or "17:07" in chart.plain_text()
@@ -296,17 +299,17 @@ async def test_wall_clock_is_the_same_in_the_log_and_its_export(log: Log, tmp_pa
         assert sample is not None
         raw = exported.start_time + round(sample.time / exported.seconds_per_unit)
         assert screen.time_label(sample.time) == clock_label(log, raw)
-        assert "time of day" in chart.plain_text()
+        assert re.fullmatch(r"[\d: ]+", chart.plain_text().split("\n")[-1])  # HH:MM:SS ticks
 
 
-async def test_at_most_six_signals(log: Log) -> None:
+async def test_at_most_max_series_signals(log: Log) -> None:
     async with PlotApp(log).run_test(size=SIZE) as pilot:
         screen = plot_screen(pilot)
         await pilot.press("enter")
         for _ in range(MAX_SERIES + 1):
             await pilot.press("space", "down")
         assert len(screen.selection) == MAX_SERIES
-        assert any("at most 6" in n.message for n in pilot.app._notifications)
+        assert any(f"at most {MAX_SERIES}" in n.message for n in pilot.app._notifications)
         slots = {item.slot for item in screen.selection.items}
         assert slots == set(range(MAX_SERIES))
 

@@ -34,7 +34,7 @@ async def test_names_are_shortened_in_the_middle_and_never_alike(log: Log) -> No
         await drawn(pilot)
         width = options.scrollable_content_region.width
         shown = [str(options.get_option_at_index(i).prompt) for i in range(4)]
-        names = [text[4:].split("  ")[0] for text in shown]  # after the swatch
+        names = [text[3:].split("  ")[0] for text in shown]  # after the swatch
         assert all(len(text) <= width for text in shown)
         assert all(ELLIPSIS in name for name in names)  # too long for 80 columns
         assert len(set(names)) == 4  # four wheels, four different shortenings
@@ -42,17 +42,17 @@ async def test_names_are_shortened_in_the_middle_and_never_alike(log: Log) -> No
         table = screen.query_one("#stats", DataTable)
         await wait_for(pilot, lambda: table.row_count == 3)
         rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(3)]
-        short = [row[1] for row in rows]  # the name comes right after the swatch
-        assert short[0].startswith("ams.") and len(set(short)) == 3
-        assert all(ELLIPSIS in name for name in short[1:])
-        assert all(row[2].replace(",", "").isdigit() for row in rows)  # then the count
+        short = [row[0][3:] for row in rows]  # names first, after the swatch
+        assert short[0] == "ams.pack.voltage" and len(set(short)) == 3
+        assert all(name.startswith("pcm.") and name.endswith(("Left", "Right")) for name in short[1:])
+        assert all(row[5].replace(",", "").isdigit() for row in rows)  # min … std, count
 
 
 async def test_back_comes_first_and_the_full_status_is_one_key_away(log: Log) -> None:
     async with PlotApp(log).run_test(size=SMALL) as pilot:
         screen = plot_screen(pilot)
         await select(pilot, "ams.pack.voltage")
-        await pilot.press("plus", "c")
+        await pilot.press("plus", "c", "b")  # both cursors: a long status line
         await drawn(pilot)
         assert footer_keys(pilot)[0] == "Back"
         full = screen.status_text()

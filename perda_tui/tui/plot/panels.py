@@ -201,8 +201,8 @@ STATS_COLUMNS = ("min", "max", "mean", "std", "count", "rate Hz")
 READOUT_COLUMNS = ("at A", "at B", "B-A", "min A..B", "max A..B", "mean A..B")
 #: Significant digits in the stats table (narrow enough for an 80-column terminal).
 STATS_DIGITS = 5
-#: Cells each number column takes (digits, sign, point, padding).
-NUMBER_CELLS = 10
+#: Cells a number column usually takes (5 digits, point, padding).
+NUMBER_CELLS = 8
 #: Widest the signal column gets.
 MAX_NAME_WIDTH = 40
 

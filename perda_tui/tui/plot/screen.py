@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -110,8 +111,8 @@ class PlotScreen(AnalysisKeys):
         layout: Layout | None = None,
     ) -> None:
         """`layouts` keeps named and per-log layouts (default: in the config folder);
-        `layout` is shown first (default: the one last used for `source_name`, else the
-        team default, else the log's busiest signals)."""
+        `layout` is shown first, as it is (default: the one last used for `source_name`,
+        else the team default, else the log's busiest signals)."""
         super().__init__()
         self.source_log = log
         self.source_name = source_name
@@ -131,6 +132,7 @@ class PlotScreen(AnalysisKeys):
         self.markers = False
         self.layouts = layouts or LayoutStore(config_dir())
         self._opening = layout
+        self._highlighted: str | None = None  # the signal list's highlighted signal
         self.clock = False
         self._envelopes: dict[str, tuple[Envelope, float, float]] = {}
         self._stats_timer: Timer | None = None
@@ -160,8 +162,10 @@ class PlotScreen(AnalysisKeys):
         self.query_one("#signal-search").focus()
         # on 16-colour terminals the app runs an ANSI theme: tell lines apart by markers
         self.markers = self.app.theme.startswith("ansi")
-        layout = self._opening or self.layouts.opening(self.source_name, self.source_log)
-        if layout is None or not layout.applies_to(self.source_log):
+        layout = self._opening
+        if layout is None:
+            layout = self.layouts.opening(self.source_name, self.source_log)
+        if layout is None:
             layout = first_view(self.source_log)
         if layout is not None:
             self.apply_layout(layout)
@@ -253,7 +257,7 @@ class PlotScreen(AnalysisKeys):
             self.picker.restyle()
         samples = self.cursor_samples() if self.cursor is not None else None
         self.query_one(SelectionPanel).show(self.selection.items, theme, samples, self.markers)
-        self.query_one("#plot-status", Static).update(self.status_text(), layout=False)
+        self.query_one("#plot-status", Static).update(Text(self.status_text()), layout=False)
         self.chart.draw(self.chart_builder())
         if stats:
             if self._stats_timer is not None:
@@ -327,7 +331,7 @@ class PlotScreen(AnalysisKeys):
         window, items = self.window, tuple(self.selection.items)
         # x is seconds after the first sample: its wall-clock time anchors the clock ticks
         clock_origin = self.source_log.wall_clock(self.origin) if self.clock else None
-        highlighted = self.selection.get(self.highlighted_name() or "")
+        highlighted = self.selection.get(self._highlighted or "")
         chart = Chart(
             x_range=(window.start, window.end),
             cursor=self.cursor,
@@ -537,8 +541,10 @@ class PlotScreen(AnalysisKeys):
         self.refresh_view(selection=True)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        """The highlighted signal is drawn on top: redraw when it is on the chart."""
-        if event.option.id in self.selection:
+        """The highlighted signal is drawn on top: redraw when that changes the chart."""
+        before = self.selection.get(self._highlighted or "")
+        self._highlighted = event.option.id
+        if before != self.selection.get(self._highlighted or ""):
             self.chart.draw(self.chart_builder())
 
     def action_layouts(self) -> None:
