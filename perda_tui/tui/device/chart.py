@@ -1,9 +1,12 @@
-"""Watched Scrutiny values: one readout per path (value, type, age) over a live chart.
+"""Watched Scrutiny values: one readout per path (value, type, min, max, rate, age) over
+a live chart of the first `MAX_SERIES` paths.
 
-History is bounded per path. The chart's x axis is seconds before *now* (the newest
-sample's server time plus the local time since it arrived), so when values stop coming
-the lines slide left at once and the gap at the right grows. The screen's one-second
-tick redraws it; nothing here runs a timer.
+Values update the model at once; readouts are redrawn at most `REDRAWS_PER_S` times a
+second whatever the server sends (one timer armed by the first value after a redraw).
+A value older than `FRESH` seconds is dimmed. History is bounded per path. The chart's x
+axis is seconds before *now* (the newest sample's server time plus the local time since
+it arrived), so when values stop coming the lines slide left at once and the gap at the
+right grows. The screen's one-second tick redraws ages and the chart.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
@@ -26,58 +29,120 @@ from textual.widgets import DataTable, Input, Static
 from perda_tui.charts.model import MAX_SERIES, Chart
 from perda_tui.charts.series import line_series
 from perda_tui.clients.scrutiny import ValueUpdate
+from perda_tui.text import shorten_middle
 from perda_tui.tui.common.chart_view import ChartView
 from perda_tui.tui.common.text import literal
 from perda_tui.tui.device.status import age_text
 
-#: Points kept per watched path, and the seconds of history shown.
+#: Points kept per charted path, and the seconds of history shown.
 HISTORY = 160
 SPAN = 30.0
-#: Readout columns (DataTable column keys); the age column fits `59 min ago`.
-COLUMNS = ("path", "value", "type", "age")
-AGE_WIDTH = 10
+#: Paths watched at most (the first `MAX_SERIES` are charted).
+MAX_WATCHES = 40
+#: Readout columns (DataTable column keys) and fixed widths (a fixed width spares a
+#: layout pass when a cell changes); the age column fits `59 min ago`.
+COLUMNS = ("path", "value", "type", "min", "max", "rate", "age")
+WIDTHS = {"value": 10, "min": 8, "max": 8, "rate": 6, "age": 10}
+PATH_WIDTH = 28
+#: Readouts redrawn at most this often, and how old a value may be before it is dimmed.
+REDRAWS_PER_S = 10
+FRESH = 2.0
+#: Seconds of arrivals the update rate is computed over.
+RATE_WINDOW = 5.0
 
 Scalar = float | int | bool
 
 
 @dataclass
 class Watch:
-    """What the readout of one path shows; `received_at` is on the screen's clock."""
+    """What the readout of one path shows; times are on the screen's clock."""
 
     path: str
     dtype: str = ""
     value: Scalar | None = None
     received_at: float | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    arrivals: deque[float] = field(default_factory=lambda: deque(maxlen=256))
+
+    def take(self, value: Scalar | None, now: float) -> None:
+        """A new value, received at `now`."""
+        self.value, self.received_at = value, now
+        self.arrivals.append(now)
+        if value is not None and not isinstance(value, bool) and math.isfinite(value):
+            number = float(value)
+            self.minimum = number if self.minimum is None else min(self.minimum, number)
+            self.maximum = number if self.maximum is None else max(self.maximum, number)
+
+    def rate(self, now: float) -> float:
+        """Values per second over the last `RATE_WINDOW` seconds."""
+        while self.arrivals and self.arrivals[0] < now - RATE_WINDOW:
+            self.arrivals.popleft()
+        return len(self.arrivals) / RATE_WINDOW
 
 
-def value_text(value: Scalar | None) -> str:
-    """A readout value: `1.5`, `-3`, `true`, `null` (6 significant digits for floats)."""
+def value_text(value: Scalar | None, digits: int = 6) -> str:
+    """A readout value: `1.5`, `-3`, `true`, `null` (`digits` significant digits for floats)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return f"{value:.{digits}g}"
     return str(value)
 
 
 def readout_cells(watch: Watch, now: float, stale: bool) -> list[Text]:
-    """The row of `watch`: path, value, type, age; all dimmed when `stale`."""
-    style = "dim" if stale else ""
+    """The row of `watch`: path, value, type, min, max, rate, age; dimmed when `stale` or
+    when the value is older than `FRESH` seconds."""
+    old = watch.received_at is None or now - watch.received_at > FRESH
+    style = "dim" if stale or old else ""
+    path = literal(shorten_middle(watch.path, PATH_WIDTH), "dim" if stale else "")
+    low = "" if watch.minimum is None else value_text(watch.minimum, 4)
+    high = "" if watch.maximum is None else value_text(watch.maximum, 4)
     if watch.received_at is None:
         value, age = Text("waiting…", style="dim"), Text("", style="dim")
     else:
         value = literal(value_text(watch.value), style or "bold")
-        age = Text(age_text(now - watch.received_at), style=style or "dim")
-    return [literal(watch.path, style), value, literal(watch.dtype, "dim"), age]
+        age = Text(age_text(now - watch.received_at), style="dim")
+    rate = f"{watch.rate(now):.3g}/s" if watch.arrivals else ""
+    return [
+        path,
+        value,
+        literal(watch.dtype, "dim"),
+        literal(low, style),
+        literal(high, style),
+        Text(rate, style="dim"),
+        age,
+    ]
 
 
 class WatchTable(DataTable[Text]):
-    """The readouts; Delete removes the highlighted watch."""
+    """The readouts; Delete removes the highlighted watch, `w` writes to it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("delete,backspace", "remove", "Unwatch", id="device.unwatch"),
+        Binding("w", "write", "Write", id="device.write"),
     ]
+
+    class WriteRequested(Message):
+        """The user asked to write a new value to `path`."""
+
+        def __init__(self, path: str) -> None:
+            super().__init__()
+            self.path = path
+
+    def _highlighted(self) -> str | None:
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return key if isinstance(key, str) else None
+
+    def action_write(self) -> None:
+        """Ask to write to the highlighted path."""
+        path = self._highlighted()
+        if path is not None:
+            self.post_message(self.WriteRequested(path))
 
     class RemoveRequested(Message):
         """The user asked to stop watching `path`."""
@@ -88,10 +153,9 @@ class WatchTable(DataTable[Text]):
 
     def action_remove(self) -> None:
         """Ask to stop watching the highlighted path."""
-        if self.row_count:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-            if key.value is not None:
-                self.post_message(self.RemoveRequested(key.value))
+        path = self._highlighted()
+        if path is not None:
+            self.post_message(self.RemoveRequested(path))
 
 
 class LiveChart(Vertical):
@@ -114,12 +178,16 @@ class LiveChart(Vertical):
         """Why values no longer come (`server lost`, `device gone`); empty while live."""
         self.message = ""
         """The line under the readouts in full (it is cut to the panel's width)."""
+        self.redraws = 0
+        """How many times changed readouts were redrawn (at most `REDRAWS_PER_S` a second)."""
         self._anchor: tuple[float, float] | None = None  # (newest server time, clock then)
+        self._dirty: set[str] = set()
+        self._flush_armed = False
 
     def compose(self) -> ComposeResult:
         table = WatchTable(id="watch-table", cursor_type="row", zebra_stripes=False)
-        for column in COLUMNS:  # the age ticks: a fixed width spares a layout pass a second
-            table.add_column(column, key=column, width=AGE_WIDTH if column == "age" else None)
+        for column in COLUMNS:
+            table.add_column(column, key=column, width=WIDTHS.get(column))
         yield table
         yield Static(id="watch-message")
         yield Input(placeholder="watch a path, e.g. /rpv/x1000 (Enter)", id="watch-path")
@@ -142,12 +210,14 @@ class LiveChart(Vertical):
     # -- watches --------------------------------------------------------------------------
 
     def track(self, path: str) -> bool:
-        """Start a readout and an (empty) line for `path`; False when `MAX_SERIES` are shown."""
-        if path in self.history:
+        """Start a readout for `path` (and a chart line while fewer than `MAX_SERIES` are
+        charted); False when `MAX_WATCHES` are watched."""
+        if path in self.watches:
             return True
-        if len(self.history) >= MAX_SERIES:
+        if len(self.watches) >= MAX_WATCHES:
             return False
-        self.history[path] = deque(maxlen=HISTORY)
+        if len(self.history) < MAX_SERIES:
+            self.history[path] = deque(maxlen=HISTORY)
         self.watches[path] = Watch(path)
         table = self.query_one(WatchTable)
         table.add_row(*self._cells(self.watches[path]), key=path)
@@ -165,9 +235,10 @@ class LiveChart(Vertical):
 
     def forget(self, path: str) -> None:
         """Remove the readout and the line of `path`."""
-        if self.history.pop(path, None) is None:
+        if self.watches.pop(path, None) is None:
             return
-        del self.watches[path]
+        self.history.pop(path, None)
+        self._dirty.discard(path)
         table = self.query_one(WatchTable)
         table.remove_row(path)
         table.display = table.row_count > 0
@@ -186,26 +257,38 @@ class LiveChart(Vertical):
         line.display = bool(text)
 
     def add(self, updates: list[ValueUpdate]) -> None:
-        """New values: readouts now, the chart at the next `tick()`."""
+        """New values: readouts within 1/`REDRAWS_PER_S` s, the chart at the next `tick()`."""
         now = self.clock()
-        changed: set[str] = set()
         for update in updates:
-            points = self.history.get(update.path)
-            if points is None:
+            watch = self.watches.get(update.path)
+            if watch is None:
                 continue
-            value = math.nan if update.value is None else float(update.value)
-            points.append((update.timestamp, value))
-            watch = self.watches[update.path]
-            watch.value, watch.received_at = update.value, now
-            changed.add(update.path)
+            watch.take(update.value, now)
+            self._dirty.add(update.path)
+            points = self.history.get(update.path)
+            if points is not None:
+                value = math.nan if update.value is None else float(update.value)
+                points.append((update.timestamp, value))
             if self._anchor is None or update.timestamp >= self._anchor[0]:
                 self._anchor = (update.timestamp, now)
-        for path in changed:
-            self._show_row(self.watches[path])
+        if self._dirty and not self._flush_armed:
+            self._flush_armed = True
+            self.set_timer(1 / REDRAWS_PER_S, self.flush)
+
+    def flush(self) -> None:
+        """Redraw the readouts that changed since the last redraw."""
+        self._flush_armed = False
+        dirty, self._dirty = self._dirty, set()
+        if dirty:
+            self.redraws += 1
+        for path in dirty:
+            watch = self.watches.get(path)
+            if watch is not None:
+                self._show_row(watch)
 
     def clear(self) -> None:
         """Forget every path (new server)."""
-        for path in list(self.history):
+        for path in list(self.watches):
             self.forget(path)
         self._anchor = None
         self.say("")
@@ -248,7 +331,7 @@ class LiveChart(Vertical):
     def _show_row(self, watch: Watch) -> None:
         table = self.query_one(WatchTable)
         for column, cell in zip(COLUMNS, self._cells(watch), strict=True):
-            table.update_cell(watch.path, column, cell, update_width=column != "age")
+            table.update_cell(watch.path, column, cell, update_width=column == "path")
 
     def _now_on_server(self) -> float:
         if self._anchor is None:

@@ -219,9 +219,17 @@ class DataloggerPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Text("—", style="dim"), id="datalogger-text")
         yield ProgressBar(total=100, show_eta=False, id="datalogger-progress")
+        yield Static(id="datalogger-request")
+
+    def say(self, text: str, style: str = "") -> None:
+        """One line about the acquisition armed from here (empty: hidden)."""
+        line = self.query_one("#datalogger-request", Static)
+        line.update(literal(text, style))
+        line.display = bool(text)
 
     def on_mount(self) -> None:
         self.border_title = "Datalogger"
+        self.say("")
 
     def show(self, info: DataloggingInfo, device: DeviceInfo | None) -> None:
         """Show the state; the bar only while a ratio is known (no busy animation)."""

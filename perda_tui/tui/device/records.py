@@ -83,10 +83,14 @@ def export_acquisition(acquisition: DataloggingAcquisition, path: Path) -> Path:
     return export_csv(acquisition_signals(acquisition), path, recording_time=when)
 
 
-def acquisition_file(cache_dir: Path, acquisition: DataloggingAcquisition) -> Path:
-    """Where a fetched acquisition is kept in the cache (one file per reference id)."""
+def keep_acquisition(cache_dir: Path, acquisition: DataloggingAcquisition) -> Path:
+    """Export a fetched acquisition into the cache (`device/acquisitions/`, one file per
+    reference id, replaced when fetched again); returns its path."""
     name = safe_name(acquisition.name, "acquisition")
-    return device_dir(cache_dir, "acquisitions") / f"{name}-{acquisition.reference_id[:12]}.csv"
+    ident = safe_name(acquisition.reference_id[:12], "id")
+    return export_acquisition(
+        acquisition, device_dir(cache_dir, "acquisitions") / f"{name}-{ident}.csv"
+    )
 
 
 # -- recordings ---------------------------------------------------------------------------

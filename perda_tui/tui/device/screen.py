@@ -8,6 +8,12 @@ from `clock` (tests replace it to drive time without sleeping).
 
 Nothing old passes for live: when the server goes away every panel is dimmed with when
 it was last seen, and when the device goes away its panels and the watched values are.
+
+Beyond status: watchables are picked from the firmware's list (Ctrl+B); writes are off
+unless `--allow-writes` or Ctrl+Y (asked), each one confirmed old → new and appended to
+the write log; Ctrl+G arms a datalogger acquisition (again: stop waiting), fetched and
+opened in the plot screen when complete; Ctrl+S lists the stored ones; F5 records the
+watched values to a PER log in the cache until pressed again.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -29,6 +36,9 @@ from textual.widgets import Button, Footer, Input, Select
 from perda_tui.clients.scrutiny import (
     TRANSPORTS,
     Backoff,
+    DataloggingAcquisition,
+    DataloggingConfig,
+    DataloggingRequest,
     DeviceCommState,
     DeviceLinkType,
     LinkConfig,
@@ -43,9 +53,13 @@ from perda_tui.clients.scrutiny import (
 )
 from perda_tui.config import ConfigError, remember
 from perda_tui.errors import describe
+from perda_tui.tui.common.prompt import ConfirmScreen, PromptScreen
 from perda_tui.tui.common.text import literal
-from perda_tui.tui.device.chart import LiveChart, WatchTable
+from perda_tui.tui.device.acquire_dialog import AcquireDialog
+from perda_tui.tui.device.acquisitions import AcquisitionsScreen
+from perda_tui.tui.device.chart import LiveChart, WatchTable, value_text
 from perda_tui.tui.device.link_dialog import LinkChoice, LinkDialog
+from perda_tui.tui.device.opening import open_written
 from perda_tui.tui.device.panels import (
     COMM_STATES,
     DataloggerPanel,
@@ -54,6 +68,14 @@ from perda_tui.tui.device.panels import (
     show_device,
     show_nothing,
     show_server,
+)
+from perda_tui.tui.device.picker import WatchPicker
+from perda_tui.tui.device.records import (
+    Recorder,
+    WriteRecord,
+    append_write,
+    keep_acquisition,
+    parse_value,
 )
 from perda_tui.tui.device.status import DeviceStatusBar, age_text
 from perda_tui.tui.stylesheets import stylesheet
@@ -118,6 +140,27 @@ class WatchFinished(Message):
         self.error = error
 
 
+class WriteFinished(Message):
+    """A write ended: `error` empty when the device confirmed it."""
+
+    def __init__(self, record: WriteRecord, error: str) -> None:
+        super().__init__()
+        self.record = record
+        self.error = error
+
+
+class AcquisitionFinished(Message):
+    """The armed acquisition ended: fetched and kept at `path`, or `error` says why not."""
+
+    def __init__(
+        self, acquisition: DataloggingAcquisition | None, path: Path | None, error: str
+    ) -> None:
+        super().__init__()
+        self.acquisition = acquisition
+        self.path = path
+        self.error = error
+
+
 class DeviceScreen(Screen[None]):
     """Connect form, live status panels, link dialog, demo toggle, readouts and chart."""
 
@@ -130,6 +173,11 @@ class DeviceScreen(Screen[None]):
         Binding("ctrl+l", "configure_link", "Link", id="device.link"),
         Binding("ctrl+r", "reconnect_now", "Reconnect", id="device.reconnect"),
         Binding("ctrl+o", "show_details", "Details", id="device.details"),
+        Binding("ctrl+b", "pick_watch", "Browse", id="device.browse"),
+        Binding("ctrl+g", "acquire", "Acquire", id="device.acquire"),
+        Binding("ctrl+s", "stored", "Stored", id="device.stored"),
+        Binding("f5", "record", "Record", id="device.record"),
+        Binding("ctrl+y", "toggle_writes", "Writes", id="device.writes"),
     ]
 
     def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.monotonic) -> None:
@@ -139,6 +187,11 @@ class DeviceScreen(Screen[None]):
         self.client: ScrutinyClient | None = None
         self.backoff = Backoff(initial=1.0, maximum=30.0)
         self.link_answer = ""
+        self.writes_allowed = settings.allow_writes
+        """Writes asked of the device are sent (each still confirmed); off by default."""
+        self.request: DataloggingRequest | None = None
+        """The acquisition armed from here, until it ends."""
+        self.recorder: Recorder | None = None
         self._closing = False
         self._ticker: Timer | None = None
         self._reset_state()
@@ -214,6 +267,10 @@ class DeviceScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._closing = True
+        if self.recorder is not None:
+            self.recorder.stop()
+        if self.request is not None:
+            self.request.cancel()
         if self.client is not None:
             self.client.on_status = self.client.on_values = self.client.on_watch_refused = None
             self.client.disconnect()
@@ -242,6 +299,7 @@ class DeviceScreen(Screen[None]):
             on_status=self._status_from_thread,
             on_values=self._values_from_thread,
             on_watch_refused=self._refused_from_thread,
+            allow_writes=self.writes_allowed,
         )
         client.target = target
         self.client, self.link_answer = client, ""
@@ -312,6 +370,8 @@ class DeviceScreen(Screen[None]):
         if event.server_state == ServerState.Disconnected:
             if event.lost:
                 self.lost_at = self.clock()
+                if self.recorder is not None:
+                    self.recorder.connection(False)
                 self._schedule_retry(event.error or "connection lost")
             return
         if event.server_state == ServerState.Connecting or event.info is None:
@@ -325,6 +385,8 @@ class DeviceScreen(Screen[None]):
         """Show a complete status; panel contents are redrawn only when something changed."""
         now = self.clock()
         changed = force or info != self.info or self.lost_at is not None
+        if self.lost_at is not None and self.recorder is not None:
+            self.recorder.connection(True)
         self.info, self.info_at, self.lost_at, self.retry_at = info, now, None, None
         if info.device_comm_state == DeviceCommState.ConnectedReady:
             self.device, self.device_at = info, now
@@ -358,6 +420,8 @@ class DeviceScreen(Screen[None]):
 
     def on_values_received(self, message: ValuesReceived) -> None:
         self.query_one(LiveChart).add(message.updates)
+        if self.recorder is not None:
+            self.recorder.add([(u.path, u.value, u.timestamp) for u in message.updates])
 
     # -- the tick: ages, countdown, staleness, chart -------------------------------------
 
@@ -376,9 +440,19 @@ class DeviceScreen(Screen[None]):
             wait = max(0, math.ceil(self.retry_at - now))
             attempt = self.backoff.attempts
             return f"reconnecting in {wait} s (attempt {attempt}): {self.retry_reason}"
+        rows = self.recorder.rows if self.recorder is not None else None
+        notes = "".join(
+            f"  ·  {note}"
+            for note, on in (
+                ("writes allowed", self.writes_allowed),
+                (f"recording {rows} rows", rows is not None),
+                ("acquisition armed", self.request is not None),
+            )
+            if on
+        )
         if self.info_at is not None and self.lost_at is None:
-            return f"{self.connection}  ·  updated {age_text(now - self.info_at)}"
-        return self.connection
+            return f"{self.connection}  ·  updated {age_text(now - self.info_at)}{notes}"
+        return self.connection + notes
 
     def _badge(self) -> tuple[str, str]:
         if self.lost_at is not None:
@@ -437,7 +511,7 @@ class DeviceScreen(Screen[None]):
             self.notify("Not connected to a Scrutiny server.", severity="warning")
             return
         if not self.query_one(LiveChart).track(path):
-            self.notify("The chart shows at most its current paths.", severity="warning")
+            self.notify("Watching as many paths as the table holds.", severity="warning")
             return
         self._watch(client, path)
 
@@ -523,6 +597,218 @@ class DeviceScreen(Screen[None]):
         severity: SeverityLevel = "error" if message.error else "information"
         title = message.what.capitalize()
         self.notify(message.answer, title=title, severity=severity, markup=False)
+
+    # -- the firmware's watchables --------------------------------------------------------
+
+    def _connected(self) -> ScrutinyClient | None:
+        client = self.client
+        if client is None or client.server_state != ServerState.Connected:
+            self.notify("Not connected to a Scrutiny server.", severity="warning")
+            return None
+        return client
+
+    def action_pick_watch(self) -> None:
+        """Choose a watchable from the loaded firmware description."""
+        client = self._connected()
+        if client is not None:
+            watched = set(self.query_one(LiveChart).watches)
+            self.app.push_screen(WatchPicker(client.get_watchable_list, watched), self._picked)
+
+    def _picked(self, path: str | None) -> None:
+        if path:
+            self.watch_path(path)
+
+    # -- guarded writes -------------------------------------------------------------------
+
+    def action_toggle_writes(self) -> None:
+        """Allow writes for this session (asked first), or forbid them again."""
+        if self.writes_allowed:
+            self._set_writes(False)
+            return
+        question = "Allow writing values to the device in this session? Each write still asks."
+        self.app.push_screen(ConfirmScreen(question, yes="allow writes"), self._set_writes)
+
+    def _set_writes(self, allowed: bool | None) -> None:
+        self.writes_allowed = bool(allowed)
+        if self.client is not None:
+            self.client.allow_writes = self.writes_allowed
+        self.notify("Writes allowed." if self.writes_allowed else "Writes are off.")
+        self._show_status()
+
+    @on(WatchTable.WriteRequested)
+    def _write_requested(self, message: WatchTable.WriteRequested) -> None:
+        self.ask_write(message.path)
+
+    def ask_write(self, path: str) -> None:
+        """Ask for a new value of the watched `path`, then confirm old → new, then write."""
+        if not self.writes_allowed:
+            self.notify(
+                "Writes are off: start with --allow-writes or press Ctrl+Y.", severity="warning"
+            )
+            return
+        watch = self.query_one(LiveChart).watches.get(path)
+        if watch is None or self._connected() is None:
+            return
+        dtype = watch.dtype
+
+        def check(text: str) -> str | None:
+            try:
+                parse_value(text, dtype)
+            except ValueError as exc:
+                return str(exc)
+            return None
+
+        def entered(text: str | None) -> None:
+            if text is not None:
+                self._confirm_write(path, watch.value, parse_value(text, dtype))
+
+        question = f"New value of {path} ({dtype or 'type unknown'}), now {value_text(watch.value)}"
+        self.app.push_screen(PromptScreen(question, check=check), entered)
+
+    def _confirm_write(
+        self, path: str, old: float | int | bool | None, new: float | int | bool
+    ) -> None:
+        info = self.info
+        firmware = info.sfd.firmware_id if info is not None and info.sfd is not None else ""
+        server = self.client.target.url if self.client and self.client.target else ""
+        record = WriteRecord(server, firmware, path, old, new)
+
+        def answered(yes: bool | None) -> None:
+            client = self._connected() if yes else None
+            if client is not None:
+                self._write(client, record)
+
+        question = f"Write {path}: {value_text(old)} → {value_text(new)}?"
+        self.app.push_screen(ConfirmScreen(question, yes="write"), answered)
+
+    @work(thread=True, group="device-command", exit_on_error=False)
+    def _write(self, client: ScrutinyClient, record: WriteRecord) -> None:
+        try:
+            client.write(record.path, record.new)
+            append_write(self.settings.cache_dir, record)
+        except Exception as exc:  # noqa: BLE001 - the server's answer is shown to the user
+            self.post_message(WriteFinished(record, describe(exc)))
+        else:
+            self.post_message(WriteFinished(record, ""))
+
+    def on_write_finished(self, message: WriteFinished) -> None:
+        record = message.record
+        if message.error:
+            self.notify(message.error, title="Write failed", severity="error", markup=False)
+            return
+        text = f"{record.path}: {value_text(record.old)} → {value_text(record.new)} (logged)"
+        self.notify(text, title="Written", markup=False)
+
+    # -- datalogger -----------------------------------------------------------------------
+
+    def action_acquire(self) -> None:
+        """Configure and arm an acquisition; with one armed, stop waiting for it."""
+        if self.request is not None:
+            self.request.cancel()
+            return
+        client = self._connected()
+        if client is None:
+            return
+        device = self.info.device if self.info is not None else None
+        capabilities = device.datalogging_capabilities if device is not None else None
+        if client.transport != "tcp" or capabilities is None:
+            self.notify("The datalogger is not available on this server.", severity="warning")
+            return
+        watched = list(self.query_one(LiveChart).watches)
+        self.app.push_screen(AcquireDialog(capabilities, watched), self._arm)
+
+    def _arm(self, config: DataloggingConfig | None) -> None:
+        client = self._connected() if config is not None else None
+        if client is not None and config is not None:
+            self.query_one(DataloggerPanel).say(f"arming {len(config.signals)} signals…")
+            self._acquire(client, config)
+
+    @work(thread=True, exclusive=True, group="device-acquire", exit_on_error=False)
+    def _acquire(self, client: ScrutinyClient, config: DataloggingConfig) -> None:
+        try:
+            request = client.start_datalog(config)
+        except Exception as exc:  # noqa: BLE001 - the server's answer is shown to the user
+            self.post_message(AcquisitionFinished(None, None, describe(exc)))
+            return
+        self.app.call_from_thread(self._armed, request, config)
+        try:
+            request.wait_for_completion()
+            acquisition = request.fetch_acquisition()
+            path = keep_acquisition(self.settings.cache_dir, acquisition)
+        except Exception as exc:  # noqa: BLE001 - cancelled, failed, lost: shown to the user
+            self.post_message(AcquisitionFinished(None, None, describe(exc)))
+        else:
+            self.post_message(AcquisitionFinished(acquisition, path, ""))
+
+    def _armed(self, request: DataloggingRequest, config: DataloggingConfig) -> None:
+        self.request = request
+        trigger = config.condition.name if config.operands else "immediately"
+        self.query_one(DataloggerPanel).say(
+            f"armed: {len(config.signals)} signals, trigger {trigger} · Ctrl+G stops waiting"
+        )
+        self._show_status()
+
+    def on_acquisition_finished(self, message: AcquisitionFinished) -> None:
+        self.request = None
+        panel = self.query_one(DataloggerPanel)
+        self._show_status()
+        if message.error or message.acquisition is None or message.path is None:
+            panel.say(f"acquisition: {message.error}", "bold")
+            self.notify(message.error, title="Acquisition", severity="error", markup=False)
+            return
+        acquisition = message.acquisition
+        panel.say(f"fetched {len(acquisition.xdata.data)} points · {message.path.name}")
+        self.post_message(open_written(message.path, acquisition.name or message.path.name))
+
+    def action_stored(self) -> None:
+        """List the acquisitions stored on the server (open, rename, delete)."""
+        client = self._connected()
+        if client is None:
+            return
+        if client.transport != "tcp":
+            self.notify("Stored acquisitions are not available on this server.", severity="warning")
+            return
+        self.app.push_screen(AcquisitionsScreen(client), self._open_stored)
+
+    def _open_stored(self, reference_id: str | None) -> None:
+        client = self._connected() if reference_id else None
+        if client is not None and reference_id:
+            self._fetch_stored(client, reference_id)
+
+    @work(thread=True, group="device-acquire", exit_on_error=False)
+    def _fetch_stored(self, client: ScrutinyClient, reference_id: str) -> None:
+        try:
+            acquisition = client.read_datalogging_acquisition(reference_id)
+            path = keep_acquisition(self.settings.cache_dir, acquisition)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            self.post_message(AcquisitionFinished(None, None, describe(exc)))
+        else:
+            self.post_message(AcquisitionFinished(acquisition, path, ""))
+
+    # -- recordings -----------------------------------------------------------------------
+
+    def action_record(self) -> None:
+        """Start recording the watched values to a PER log in the cache; again: stop and open."""
+        if self.recorder is not None:
+            recorder, self.recorder = self.recorder, None
+            path = recorder.stop()
+            self._show_status()
+            self.notify(f"{recorder.rows} rows in {path}", title="Recording stopped", markup=False)
+            self.post_message(open_written(path, path.name))
+            return
+        paths = list(self.query_one(LiveChart).watches)
+        if not paths:
+            self.notify("Watch some values first (Ctrl+B).", severity="warning")
+            return
+        try:
+            self.recorder = Recorder.start(self.settings.cache_dir, paths)
+        except OSError as exc:
+            self.notify(describe(exc), title="Cannot record", severity="error", markup=False)
+            return
+        if self.lost_at is not None:
+            self.recorder.connection(False)
+        self.notify(f"Recording {len(paths)} values to {self.recorder.path.name} (F5 stops).")
+        self._show_status()
 
 
 def configure(client: ScrutinyClient, link_type: DeviceLinkType, config: LinkConfig | None) -> str:

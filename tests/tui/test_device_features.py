@@ -1,0 +1,224 @@
+"""The device screen beyond status, against the real Scrutiny 0.16 demo device: watchables
+picked from the firmware's list, guarded writes, an acquisition opened in the plot screen,
+stored acquisitions, a recording; the 0.1.0 server says what it cannot do."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from perda_tui.clients.scrutiny import (
+    DataloggerState,
+    ScrutinyClient,
+    TriggerCondition,
+    ValueUpdate,
+)
+from perda_tui.config import Settings
+from perda_tui.logs import Log
+from perda_tui.server.scrutiny_launcher import RunningScrutinyServer
+from perda_tui.tui.app import PerdaApp
+from perda_tui.tui.common.prompt import ConfirmScreen, PromptScreen
+from perda_tui.tui.device.acquire_dialog import AcquireDialog
+from perda_tui.tui.device.acquisitions import AcquisitionsScreen
+from perda_tui.tui.device.chart import REDRAWS_PER_S, LiveChart, WatchTable
+from perda_tui.tui.device.picker import WatchPicker
+from perda_tui.tui.device.records import CONNECTED_SIGNAL, write_log_path
+from perda_tui.tui.device.screen import DeviceScreen
+from tests.tui.conftest import screen_name, wait_for
+from tests.tui.test_device import badge, device_screen
+
+pytestmark = [pytest.mark.anyio, pytest.mark.scrutiny]
+FREQUENCY = "/global/sinewave_generator/frequency"
+
+
+def app_for(url: str, cache_dir: Path, *, allow_writes: bool = False) -> PerdaApp:
+    settings = Settings(scrutiny_url=url, cache_dir=cache_dir, allow_writes=allow_writes)
+    return PerdaApp(settings, screen="device")
+
+
+def notified(pilot, text: str) -> bool:
+    return any(text in str(n.message) for n in pilot.app._notifications)
+
+
+async def ready(pilot) -> DeviceScreen:
+    screen = await device_screen(pilot)
+    await wait_for(pilot, lambda: badge(pilot) == "READY", timeout=20)
+    await wait_for(pilot, lambda: screen.info is not None and screen.info.sfd is not None)
+    return screen
+
+
+async def pick(pilot, query: str) -> None:
+    """Ctrl+B, type `query`, Enter: watch the first match."""
+    await pilot.press("ctrl+b")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, WatchPicker))
+    picker = pilot.app.screen
+    await wait_for(pilot, lambda: bool(picker.entries))
+    await pilot.press(*query)
+    await wait_for(pilot, lambda: picker.query_one(OptionList).option_count >= 1)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DeviceScreen))
+
+
+async def test_picked_from_the_firmware_list_and_shown_with_min_max_rate(
+    demo_server: RunningScrutinyServer, tmp_path: Path
+) -> None:
+    async with app_for(demo_server.url, tmp_path).run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pick(pilot, "sine wave")
+        chart = screen.query_one(LiveChart)
+        assert "/Sine Wave" in chart.watches
+        await wait_for(pilot, lambda: len(chart.watches["/Sine Wave"].arrivals) >= 3)
+        watch = chart.watches["/Sine Wave"]
+        assert watch.minimum is not None and watch.maximum is not None
+        assert watch.minimum <= float(watch.value) <= watch.maximum  # type: ignore[arg-type]
+        table = chart.query_one(WatchTable)
+        await wait_for(pilot, lambda: "/s" in table.get_row("/Sine Wave")[5].plain)
+
+
+async def test_write_refused_until_allowed_then_confirmed_and_logged(
+    demo_server: RunningScrutinyServer, tmp_path: Path
+) -> None:
+    async with app_for(demo_server.url, tmp_path).run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pick(pilot, "sinewave_generator/frequency")
+        chart = screen.query_one(LiveChart)
+        await wait_for(pilot, lambda: chart.watches[FREQUENCY].received_at is not None)
+        await wait_for(pilot, lambda: chart.watches[FREQUENCY].dtype == "float32")
+        table = chart.query_one(WatchTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index(FREQUENCY))
+        await pilot.press("w")
+        await wait_for(pilot, lambda: notified(pilot, "Writes are off"))
+        assert screen.client is not None and not screen.client.allow_writes
+
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: screen.writes_allowed)
+        table.focus()
+        old = chart.watches[FREQUENCY].value
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PromptScreen))
+        await pilot.press(*"abc", "enter")  # refused by the check: the prompt stays
+        await wait_for(
+            pilot,
+            lambda: "not a number" in str(pilot.app.screen.query_one("#prompt-error").render()),
+        )
+        pilot.app.screen.query_one(Input).value = ""
+        await pilot.press(*"3.25", "enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        question = str(pilot.app.screen.query_one("#confirm-question").render())
+        assert f"Write {FREQUENCY}:" in question and "→ 3.25" in question
+        await pilot.press("y")
+        await wait_for(pilot, lambda: notified(pilot, "(logged)"), timeout=15)
+        await wait_for(pilot, lambda: chart.watches[FREQUENCY].value == 3.25)
+    line = json.loads(write_log_path(tmp_path).read_text().splitlines()[-1])
+    assert line["path"] == FREQUENCY and line["old"] == old and line["new"] == 3.25
+    assert line["server"] == demo_server.url and line["firmware_id"]
+
+
+async def test_acquisition_with_a_trigger_opens_in_the_plot_screen(
+    demo_server: RunningScrutinyServer, tmp_path: Path
+) -> None:
+    async with app_for(demo_server.url, tmp_path).run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        chart = screen.query_one(LiveChart)
+        await wait_for(pilot, lambda: "/rpv/x1000" in chart.watches)  # the demo's own watch
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, AcquireDialog))
+        dialog = pilot.app.screen
+        dialog.query_one("#acquire-condition").value = TriggerCondition.GreaterThan
+        await pilot.pause()
+        dialog.query_one("#acquire-a", Input).value = "/rpv/x1000"
+        dialog.query_one("#acquire-b", Input).value = "0.5"
+        dialog.query_one("#acquire-name", Input).value = "pilot"
+        await pilot.click("#acquire-arm")
+        await wait_for(pilot, lambda: screen_name(pilot) == "PlotScreen", timeout=60)
+        log = pilot.app.screen.source_log
+        assert log.names == ["/rpv/x1000"] and len(log["/rpv/x1000"]) > 10
+        assert screen.request is None
+    kept = list((tmp_path / "device" / "acquisitions").glob("pilot-*.csv"))
+    assert len(kept) == 1 and Log.load(kept[0]).names == ["/rpv/x1000"]
+
+
+async def test_stored_acquisitions_rename_delete_and_open(
+    demo_server: RunningScrutinyServer, tmp_path: Path
+) -> None:
+    with ScrutinyClient.from_url(demo_server.url).connect() as client:
+        from perda_tui.clients.scrutiny import DataloggingConfig
+
+        config = DataloggingConfig(sampling_rate=0, signals=["/rpv/x1000"], name="first")
+        client.start_datalog(config).wait_for_completion(60)
+        client.start_datalog(
+            DataloggingConfig(sampling_rate=0, signals=["/Sine Wave"])
+        ).wait_for_completion(60)
+    async with app_for(demo_server.url, tmp_path).run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, AcquisitionsScreen))
+        stored = pilot.app.screen
+        await wait_for(pilot, lambda: len(stored.entries) == 2)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PromptScreen))
+        pilot.app.screen.query_one(Input).value = "renamed"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "renamed" in {e.name for e in stored.entries.values()})
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: len(stored.entries) == 1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen_name(pilot) == "PlotScreen", timeout=30)
+        assert len(pilot.app.screen.source_log.names) == 1
+
+
+async def test_recording_to_the_cache_then_opened(
+    demo_server: RunningScrutinyServer, tmp_path: Path
+) -> None:
+    async with app_for(demo_server.url, tmp_path).run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        chart = screen.query_one(LiveChart)
+        await wait_for(pilot, lambda: "/rpv/x1000" in chart.watches)  # the demo's own watch
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: screen.recorder is not None and screen.recorder.rows >= 6)
+        assert "recording" in str(screen.status_line())
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: screen_name(pilot) == "PlotScreen", timeout=30)
+        log = pilot.app.screen.source_log
+        assert len(log["/rpv/x1000"]) >= 5 and CONNECTED_SIGNAL in log.names
+    assert len(list((tmp_path / "device" / "recordings").glob("recording-*.csv"))) == 1
+
+
+async def test_legacy_server_has_no_datalogger_or_list(
+    ws_server: RunningScrutinyServer, tmp_path: Path
+) -> None:
+    async with app_for(ws_server.url, tmp_path).run_test(size=(80, 24)) as pilot:
+        screen = await device_screen(pilot)
+        await wait_for(pilot, lambda: screen.info is not None)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: notified(pilot, "not available on this server"))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: notified(pilot, "Stored acquisitions are not available"))
+        await pilot.press("ctrl+b")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, WatchPicker))
+        note = pilot.app.screen.query_one("#picker-note")
+        await wait_for(pilot, lambda: "not available on this server" in str(note.render()))
+
+
+async def test_readouts_are_redrawn_at_most_ten_times_a_second(tmp_path: Path) -> None:
+    async with app_for("", tmp_path).run_test(size=(120, 40)) as pilot:
+        screen = await device_screen(pilot)
+        chart = screen.query_one(LiveChart)
+        for index in range(20):
+            chart.track(f"/v{index}")
+        for burst in range(50):  # 50 pushes of 20 values arrive at once
+            chart.add([ValueUpdate(f"/v{i}", burst * 1.0 + i, 1000.0 + burst) for i in range(20)])
+        assert chart.redraws == 0  # nothing drawn yet: one timer armed
+        await wait_for(pilot, lambda: chart.redraws == 1)
+        assert REDRAWS_PER_S == 10
+        table = chart.query_one(WatchTable)
+        assert table.get_row("/v3")[1].plain == "52"  # the newest value, min and max kept
+        assert (chart.watches["/v3"].minimum, chart.watches["/v3"].maximum) == (3.0, 52.0)
