@@ -257,3 +257,58 @@ async def test_enter_while_a_folder_loads_opens_the_row_once_it_arrives(tmp_path
         source.release.set()
         await wait_for(pilot, lambda: names(table) == ["a.csv"])
         assert "Logs / REV 11 / fast" in static_text(pilot, "#breadcrumb")
+
+
+async def test_space_marks_logs_across_folders_and_c_asks_to_compare(tmp_path: Path) -> None:
+    from textual.app import App
+
+    from perda_tui.tui.messages import CompareRequested
+    from tests.tui.listing import LISTINGS
+
+    listings = {
+        **LISTINGS,
+        "REV 10/": [
+            LogEntry(key=f"REV 10/run{i}.csv", name=f"run{i}.csv", is_folder=False, size=10)
+            for i in range(6)
+        ],
+    }
+    requests: list[CompareRequested] = []
+
+    def hook(message: object) -> None:
+        if isinstance(message, CompareRequested):
+            requests.append(message)
+
+    app = App[None]()
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        table = await open_browser(pilot, FixedSource(listings), "REV 11/")
+        await pilot.press("C")  # nothing marked, a folder highlighted: a hint only
+        await pilot.pause()
+        assert not requests
+        table.move_to([e.key for e in table.entries].index(FULL.key))
+        await pilot.press("C")  # nothing marked: the highlighted log alone
+        await wait_for(pilot, lambda: len(requests) == 1)
+        assert [e.key for e in requests[0].entries] == [FULL.key]
+        table.move_to(0)
+        await pilot.press("space")  # a folder cannot be marked
+        assert "marked" not in static_text(pilot, "#status")
+        table.move_to([e.key for e in table.entries].index(FULL.key))
+        await pilot.press("space")
+        assert "1 marked ► (C compare)" in static_text(pilot, "#status")
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: [e.name for e in table.entries] == ["REV 10", "REV 11"])
+        table.move_to(0)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(table.entries) == 6)
+        for _ in range(6):  # five more fit, the sixth is refused
+            await pilot.press("space", "down")
+        assert "6 marked" in static_text(pilot, "#status")
+        assert table.render_line(1).text.strip().startswith("► run0.csv")
+        assert "►" not in table.render_line(6).text  # run5: the seventh mark was refused
+        await pilot.press("up", "space")  # unmark run4
+        assert "5 marked" in static_text(pilot, "#status")
+        await pilot.press("down", "space")  # now run5 fits
+        assert "6 marked" in static_text(pilot, "#status")
+        await pilot.press("C")
+        await wait_for(pilot, lambda: len(requests) == 2)
+        keys = [e.key for e in requests[1].entries]
+        assert keys[0] == FULL.key and len(keys) == 6 and "REV 10/run4.csv" not in keys

@@ -36,3 +36,15 @@ def test_browser_filtered(snap_compare, tmp_path: Path, size: tuple[int, int]) -
         await no_blink(pilot)
 
     assert snap_compare(snapshot_app(tmp_path), terminal_size=size, run_before=filtered)
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_browser_marked(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    """Two logs marked for comparison (Space): ► before their names, the count in the status."""
+
+    async def marked(pilot) -> None:
+        await show_full_entry(pilot)
+        await pilot.press("space", "down", "down", "space")
+        await no_blink(pilot)
+
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=size, run_before=marked)

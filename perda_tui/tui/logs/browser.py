@@ -82,8 +82,11 @@ class BrowserScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", id="browser.refresh"),
         Binding("y", "copy_key", "Copy key", id="browser.copy_key"),
         Binding("o", "offline", "Cached logs", id="browser.offline"),
-        Binding("space", "mark", "Mark", id="browser.mark"),
-        Binding("C", "compare", "Compare", key_display="C", id="browser.compare"),
+        # listed by `?`; kept out of the footer, which is full at 80 columns
+        Binding("space", "mark", "Mark to compare", show=False, id="browser.mark"),
+        Binding(
+            "C", "compare", "Compare marked", key_display="C", show=False, id="browser.compare"
+        ),
         Binding("b", "toggle_sidebar", "Hide/show sidebar", show=False, id="browser.sidebar"),
         Binding("escape", "escape", "Clear filter / back", show=False, id="browser.escape"),
         Binding(
