@@ -106,14 +106,19 @@ def _crossing(x0: float, y0: float, x1: float, y1: float, at: float) -> float:
     return float(y0 + (y1 - y0) * (at - x0) / (x1 - x0)) if x1 != x0 else float(y1)
 
 
+#: Largest |y| an axis reaches; values beyond fall outside the plot area.
+Y_LIMIT = 1e300
+
+
 def y_limits(points: Sequence[np.ndarray]) -> tuple[float, float] | None:
     """Padded [min, max] of the finite values in `points`; None if there are none."""
     finite = [p[np.isfinite(p)] for p in points]
     finite = [f for f in finite if len(f)]
     if not finite:
         return None
-    lo = min(float(f.min()) for f in finite)
-    hi = max(float(f.max()) for f in finite)
+    # bounded so that spans and paddings stay finite (values of ±1e308 overflow them)
+    lo = max(min(float(f.min()) for f in finite), -Y_LIMIT)
+    hi = min(max(float(f.max()) for f in finite), Y_LIMIT)
     if hi == lo:
         pad = abs(lo) * 0.1 or 1.0
         return lo - pad, hi + pad

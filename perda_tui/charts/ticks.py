@@ -16,6 +16,8 @@ _NICE = (1.0, 2.0, 5.0, 10.0)
 _TIME_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200)
 
 Ticks = tuple[list[float], list[str]]
+#: Labels of numbers this large are written like `1e+300`.
+EXPONENT_FROM = 1e12
 
 
 def nice_step(span: float, count: int) -> float:
@@ -39,7 +41,10 @@ def _positions(lo: float, hi: float, step: float) -> list[float]:
 
 
 def number_text(value: float, decimals: int) -> str:
-    """`value` with `decimals` places; never `-0`."""
+    """`value` with `decimals` places (in exponent form from `EXPONENT_FROM` on, so
+    labels stay short whatever the data); never `-0`."""
+    if abs(value) >= EXPONENT_FROM:
+        return f"{value:.3g}"
     text = f"{value:.{decimals}f}"
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 

@@ -74,6 +74,7 @@ def write_entry(folder: Path, log: Log, identity: dict[str, Any]) -> None:
             "parse_errors": log.parse_errors,
             "bad_lines": log.bad_lines,
             "warnings": log.warnings,
+            "span": [log.start_time, log.end_time],
             "files": {name: _file_check(folder / name) for name in (samples, pyramids)},
             "samples": samples,
             "pyramids": pyramids,
@@ -301,18 +302,20 @@ def _digest(body: str) -> str:
 
 
 def _file_check(path: Path) -> dict[str, int]:
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        return {"size": len(m), "crc": _sampled_crc(m)}
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        return {"size": size, "crc": _sampled_crc(handle.fileno(), size)}
 
 
-def _sampled_crc(data: mmap.mmap) -> int:
+def _sampled_crc(fd: int, size: int) -> int:
     """CRC-32 of the head, the tail and pages spread over the file: catches truncation,
-    zeroed or overwritten regions without reading the whole file."""
-    size = len(data)
-    crc = zlib.crc32(data[:CRC_EDGE])
-    crc = zlib.crc32(data[max(0, size - CRC_EDGE) :], crc)
+    zeroed or overwritten regions without reading the whole file. Read with `pread`, not
+    through the map: a touched page of a map can bring a whole large folio (megabytes)
+    into the process's resident memory."""
+    crc = zlib.crc32(os.pread(fd, CRC_EDGE, 0))
+    crc = zlib.crc32(os.pread(fd, CRC_EDGE, max(0, size - CRC_EDGE)), crc)
     for start in np.linspace(0, max(0, size - CRC_PAGE), CRC_PAGES).astype(int).tolist():
-        crc = zlib.crc32(data[start : start + CRC_PAGE], crc)
+        crc = zlib.crc32(os.pread(fd, CRC_PAGE, start), crc)
     return crc
 
 
@@ -320,13 +323,13 @@ def _mapped(folder: Path, name: str, check: dict[str, int]) -> mmap.mmap:
     """`folder/name` mapped read-only, if its size, Arrow magic and sampled CRC are right."""
     path = folder / Path(name).name
     with path.open("rb") as handle:
-        if os.fstat(handle.fileno()).st_size != check["size"] or check["size"] < 12:
+        fd, size = handle.fileno(), check["size"]
+        if os.fstat(fd).st_size != size or size < 2 * len(ARROW_MAGIC):
             raise ValueError(f"{name} has the wrong size")
-        data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    if data[:6] != ARROW_MAGIC or data[-6:] != ARROW_MAGIC or _sampled_crc(data) != check["crc"]:
-        data.close()
-        raise ValueError(f"{name} is damaged")
-    return data
+        ends = os.pread(fd, len(ARROW_MAGIC), 0), os.pread(fd, len(ARROW_MAGIC), size - 6)
+        if ends != (ARROW_MAGIC, ARROW_MAGIC) or _sampled_crc(fd, size) != check["crc"]:
+            raise ValueError(f"{name} is damaged")
+        return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -358,7 +361,14 @@ def _mapped_log(folder: Path, meta: dict[str, Any]) -> Log:
         bad_lines=meta["bad_lines"],
         warnings=meta["warnings"],
         source=meta["source"],
+        span=(_time(meta["span"][0]), _time(meta["span"][1])),
     )
+
+
+def _time(value: object) -> int | None:
+    if value is None or isinstance(value, int):
+        return value
+    raise ValueError("a time in the meta is not an integer")
 
 
 def _view(data: mmap.mmap, dtype: type, count: int, at: int) -> np.ndarray:

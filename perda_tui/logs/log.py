@@ -28,7 +28,9 @@ class Log:
     `start_time`/`end_time` the first and last sample over all signals (raw units, None
     when empty); `parse_errors` the number of malformed rows skipped and `bad_lines` the
     first of their line numbers; `warnings` what else was noticed (duplicate ids,
-    malformed mappings, undeclared ids, a truncated tail).
+    malformed mappings, undeclared ids, a truncated tail). `span` gives `start_time` and
+    `end_time` when they are known already (a mapped log: reading them from every signal
+    would load a page of each from disk).
     """
 
     def __init__(
@@ -42,6 +44,7 @@ class Log:
         bad_lines: Iterable[int] = (),
         warnings: Iterable[str] = (),
         source: str = "",
+        span: tuple[int | None, int | None] | None = None,
     ) -> None:
         self.header = header
         self.time_unit = time_unit
@@ -54,9 +57,15 @@ class Log:
         self._by_name = {s.name: s for s in self._signals}
         self._by_id = {s.id: s for s in self._signals if s.id is not None}
         self._computed: dict[str, str] = {}
-        sampled = [s for s in self._signals if len(s)]
-        self.start_time: int | None = min((int(s.timestamps[0]) for s in sampled), default=None)
-        self.end_time: int | None = max((int(s.timestamps[-1]) for s in sampled), default=None)
+        self.start_time: int | None
+        self.end_time: int | None
+        if span is None:
+            sampled = [s for s in self._signals if len(s)]
+            span = (
+                min((int(s.timestamps[0]) for s in sampled), default=None),
+                max((int(s.timestamps[-1]) for s in sampled), default=None),
+            )
+        self.start_time, self.end_time = span
 
     @classmethod
     def load(

@@ -1,0 +1,170 @@
+"""Parsed-log cache: reopening a parsed log instead of parsing it, in a new process each time.
+
+A 20M-row, 200-signal sample log is generated under /tmp (removed afterwards), opened once
+through the cache (parse + store, timed too), then reopened in fresh interpreters: from
+launching the process to the chart of its 4 longest signals being drawn as text (200x50
+cells, the plot screen's path: pyramid, decimation to one column per braille dot, series,
+`draw`), with no Textual (importing it alone takes longer than the target). RSS is
+measured in the same child once that chart is drawn, with every signal available. The
+"4 x 10M" figure stores the plot benchmark's four 10-million-sample signals, then times a
+fresh process from mapping them to the drawn chart. Each figure is the best of a few runs.
+
+`python -m bench cache` runs only this module.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import BenchResult
+
+ROWS, SIGNALS = 20_000_000, 200
+REPEAT = 3
+REOPEN_TARGET_S, FIRST_DRAW_TARGET_S, RSS_TARGET = 0.150, 0.100, 0.25
+
+# Children print JSON with `ready` = time.monotonic() when the chart is drawn (system-wide
+# clock on Linux: the parent gets "process start to drawn" without interpreter shutdown).
+DRAW = """
+from perda_tui.charts.envelope import Envelope
+from perda_tui.charts.series import envelope_series
+from perda_tui.charts.model import Chart
+from perda_tui.charts.backend import draw
+from perda_tui.charts.raster import DOTS_X
+
+def chart(log, width=200, height=50):
+    longest = sorted(log, key=len, reverse=True)[:4]
+    t0, t1 = log.start_time, log.end_time
+    series = []
+    for slot, signal in enumerate(longest):
+        times, mins, maxs = Envelope(signal).decimate(t0, t1, width * DOTS_X)
+        seconds = (times - t0) * log.seconds_per_unit
+        series.append(envelope_series(signal.name, seconds, mins, maxs, slot=slot))
+    span = (t1 - t0) * log.seconds_per_unit
+    return draw(Chart(series, x_range=(0.0, span)), width, height)
+"""
+
+REOPEN = (
+    """
+import json, re, sys, time
+from pathlib import Path
+from perda_tui.parsed_cache import open_log
+log = open_log(sys.argv[1], sys.argv[2])
+"""
+    + DRAW
+    + """
+chart(log)
+ready = time.monotonic()
+arrays = sum(s.timestamps.nbytes + s.values.nbytes for s in log)
+status = Path("/proc/self/status").read_text()
+rss = int(re.search(r"VmRSS:\\s+(\\d+) kB", status).group(1)) * 1024
+print(json.dumps({"ready": ready, "rss": rss, "arrays": arrays, "rows": log.sample_count}))
+"""
+)
+
+FIRST_OPEN = """
+import json, re, sys, time
+from pathlib import Path
+from perda_tui.parsed_cache import open_log
+log = open_log(sys.argv[1], sys.argv[2])
+ready = time.monotonic()
+hwm = re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1)
+print(json.dumps({"ready": ready, "hwm": int(hwm) * 1024, "rows": log.sample_count}))
+"""
+
+MAPPED_DRAW = (
+    """
+import json, sys, time
+from pathlib import Path
+from perda_tui.logs.columnar import read_entry
+log = read_entry(Path(sys.argv[1]), {})
+"""
+    + DRAW
+    + """
+start = time.perf_counter()
+chart(log)
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+)
+
+
+def _child(code: str, *args: str) -> tuple[float, dict]:
+    """Run `code` in a fresh interpreter: (seconds from launch to its `ready` mark or exit,
+    the JSON it printed last)."""
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
+    wall = time.monotonic() - start
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    ready = out.get("ready", start + wall) - start
+    return (ready if 0 < ready <= wall else wall), out
+
+
+def _store_plot_log(folder: Path) -> None:
+    """The plot benchmark's 4 x 10M-sample log, stored as a parsed entry in `folder`."""
+    from bench.bench_plot import make_log
+    from perda_tui.logs.columnar import write_entry
+
+    write_entry(folder, make_log(), {})
+
+
+def run() -> list[BenchResult]:
+    """Reopen time, RSS and first draw of parsed logs."""
+    from perda_tui.samples.writer import write_sample_log
+
+    work = Path(tempfile.mkdtemp(prefix="perda-bench-cache-", dir="/tmp"))
+    try:
+        log = write_sample_log(work / "log.csv", ROWS, signals=SIGNALS)
+        cache = work / "cache"
+        first_s, first = _child(FIRST_OPEN, str(log), str(cache))
+        runs = [_child(REOPEN, str(log), str(cache)) for _ in range(REPEAT)]
+        reopen_s = min(seconds for seconds, _ in runs)
+        out = min((o for _, o in runs), key=lambda o: o["rss"])
+        if out["rows"] != first["rows"]:
+            raise RuntimeError(f"rows differ: parsed {first['rows']}, reopened {out['rows']}")
+        rss_ratio = out["rss"] / out["arrays"]
+        _store_plot_log(work / "plot")
+        draw_s = min(_child(MAPPED_DRAW, str(work / "plot"))[1]["seconds"] for _ in range(REPEAT))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    mb = 1 << 20
+    return [
+        BenchResult(
+            "cache: first open of a 20M-row log (parse + store)",
+            first_s,
+            "s",
+            "-",
+            True,
+            f"new process; peak RSS {first['hwm'] / mb:.0f} MB",
+        ),
+        BenchResult(
+            "cache: reopen 20M rows, process start to chart drawn",
+            reopen_s * 1000,
+            "ms",
+            f"<= {REOPEN_TARGET_S * 1000:.0f} ms",
+            reopen_s <= REOPEN_TARGET_S,
+            "4 longest signals, 200x50, no Textual",
+        ),
+        BenchResult(
+            "cache: RSS of the reopened 20M-row log / its arrays",
+            rss_ratio * 100,
+            "%",
+            f"<= {RSS_TARGET:.0%}",
+            rss_ratio <= RSS_TARGET,
+            f"{out['rss'] / mb:.0f} MB for {out['arrays'] / mb:.0f} MB, all 200 signals mapped",
+        ),
+        BenchResult(
+            "cache: first draw of 4x10M after reopen",
+            draw_s * 1000,
+            "ms",
+            f"<= {FIRST_DRAW_TARGET_S * 1000:.0f} ms",
+            draw_s <= FIRST_DRAW_TARGET_S,
+            "pyramids from disk; 200x50 chart",
+        ),
+    ]
