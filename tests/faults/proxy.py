@@ -9,7 +9,9 @@ The fault applies to connections accepted after it is set:
 - ``DELAY``: forward, pausing ``delay`` seconds (or until the proxy stops) before each
   chunk from the server;
 - ``HTTP_ERROR``: answer ``HTTP/1.1 <status>`` and close, as a load balancer in front of a
-  dead backend does.
+  dead backend does;
+- ``DRIP``: forward the server's first ``after_bytes`` bytes, then one byte per ``delay``
+  seconds (headers included when ``after_bytes`` is 0): no read ever times out.
 
 A fault set with ``times=N`` applies to the next N connections, then the proxy passes again.
 """
@@ -36,6 +38,7 @@ class Fault(enum.Enum):
     RESET = "reset"
     DELAY = "delay"
     HTTP_ERROR = "http_error"
+    DRIP = "drip"
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,11 @@ class FaultProxy:
                             _abort(client)
                             _abort(upstream)
                             return
+                        if plan.fault is Fault.DRIP and sent_down + len(data) > plan.after_bytes:
+                            if self._drip(client, data, sent_down, plan):
+                                break
+                            sent_down += len(data)
+                            continue
                         sent_down += len(data)
                     peers[sock].sendall(data)
         except (OSError, ValueError):  # ValueError: cut_all closed a socket under select
@@ -206,3 +214,13 @@ class FaultProxy:
             return
         client.close()
         upstream.close()
+
+    def _drip(self, client: socket.socket, data: bytes, sent_down: int, plan: FaultPlan) -> bool:
+        """Send `data` past `after_bytes` one byte per `delay`; True once the proxy stops."""
+        free = max(0, plan.after_bytes - sent_down)
+        client.sendall(data[:free])
+        for offset in range(free, len(data)):
+            if self._stopped.wait(plan.delay):
+                return True
+            client.sendall(data[offset : offset + 1])
+        return False

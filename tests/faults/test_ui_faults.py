@@ -176,6 +176,32 @@ async def test_slow_server_leaves_the_ui_responsive_then_times_out(
         assert [e.name for e in table.entries] == names
 
 
+class DrippedSession(Session):
+    """A session whose gateway requests have a short total deadline (the default is 60 s)."""
+
+    def make_client(self, url: str) -> ServerClient:
+        return ServerClient(url, self.settings.cache_dir, timeout=TIMEOUT, deadline=TIMEOUT)
+
+
+async def test_a_dripping_server_ends_loading_with_an_error_and_a_retry(
+    proxy: FaultProxy, fresh_data_server: RunningDataServer, cache_dir: Path
+) -> None:
+    app = PerdaApp(Settings(url=proxy.url(), cache_dir=cache_dir))
+    app.session = DrippedSession(app.session.settings, password=fresh_data_server.password)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await browse(pilot, "REV 11")
+        names = [e.name for e in table.entries]
+        proxy.set_fault(Fault.DRIP, delay=0.05)  # a byte every 50 ms: no read ever times out
+        table.move_to(names.index("2026-04-01"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: status(pilot).startswith("Loading"))
+        await wait_for(pilot, lambda: status(pilot).startswith("Error:"), timeout=30)
+        assert f"within {TIMEOUT:g} s" in status(pilot) and "r retry" in status(pilot)
+        proxy.set_fault(Fault.PASS)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "file" in status(pilot) and "Error" not in status(pilot))
+
+
 async def test_download_reset_mid_way_keeps_the_partial_and_resumes(
     s3_proxied: tuple[RunningDataServer, FaultProxy], cache_dir: Path, tmp_path: Path
 ) -> None:

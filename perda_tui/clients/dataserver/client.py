@@ -57,6 +57,8 @@ class ServerClient:
     Errors are `DataServerError`s (a `ConnectionError`): `AuthenticationError`,
     `ServerUnreachableError`/`TLSError`, `ServerError`, `SessionExpiredError`; a
     cancelled download raises `DownloadCancelledError`, an unsafe key `UnsafeKeyError`.
+    `timeout` bounds each connect and read; `deadline` each whole gateway request (and
+    each ranged S3 GET, plus a second per 64 KiB), so a dripping server is given up.
     """
 
     def __init__(
@@ -66,12 +68,14 @@ class ServerClient:
         *,
         verify: bool = True,
         timeout: float = 10.0,
+        deadline: float = 60.0,
     ) -> None:
-        self._gateway = Gateway(url, verify=verify, timeout=timeout)
+        self._gateway = Gateway(url, verify=verify, timeout=timeout, deadline=deadline)
         self.url = self._gateway.url
         self.cache = LogCache(cache_dir) if cache_dir is not None else None
         self.verify = verify
         self.timeout = timeout
+        self.deadline = deadline
         #: what the last `download` did (bytes fetched versus reused), for the curious
         self.last_transfer: TransferStats | None = None
         self._reader: S3Reader | None = None
@@ -187,7 +191,9 @@ class ServerClient:
             if self._reader is None:
                 doc = self._gateway.post("/api/v1/s3/credentials", {})
                 credentials = S3Credentials.from_json(doc)
-                self._reader = S3Reader(credentials, verify=self.verify, timeout=self.timeout)
+                self._reader = S3Reader(
+                    credentials, verify=self.verify, timeout=self.timeout, deadline=self.deadline
+                )
             return self._reader
 
     def _drop_reader(self) -> None:

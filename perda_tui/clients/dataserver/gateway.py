@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from perda_tui import __version__
+from perda_tui.clients.dataserver.deadline import Deadline
 from perda_tui.clients.dataserver.errors import (
     AuthenticationError,
     DataServerError,
@@ -66,13 +67,20 @@ def _is_tls_failure(exc: BaseException) -> bool:
 
 
 class Gateway:
-    """One httpx session (cookie jar) with the gateway; every request has timeouts."""
+    """One httpx session (cookie jar) with the gateway; every request has timeouts.
 
-    def __init__(self, url: str, *, verify: bool = True, timeout: float = 10.0) -> None:
+    `timeout` bounds each connect and read; `deadline` bounds a whole request (a
+    connection per request, so a stuck one can be cut without touching the others).
+    """
+
+    def __init__(
+        self, url: str, *, verify: bool = True, timeout: float = 10.0, deadline: float = 60.0
+    ) -> None:
         import httpx
 
         self.url = normalise_url(url)
         self.logged_in = False
+        self.deadline = deadline
         self._httpx = httpx
         #: connection failures worth another try for idempotent calls (not timeouts, not TLS)
         self._transient = (
@@ -87,6 +95,7 @@ class Gateway:
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
             follow_redirects=False,
             headers={"User-Agent": f"perda-tui/{__version__}"},
+            limits=httpx.Limits(max_keepalive_connections=0),
         )
 
     def login(self, password: str) -> None:
@@ -131,8 +140,14 @@ class Gateway:
 
     def _send(self, method: str, path: str, body: dict[str, Any] | None) -> httpx.Response:
         httpx = self._httpx
+        deadline = Deadline(self.deadline)
         try:
-            with self._http.stream(method, path, json=body) as streamed:
+            with (
+                deadline,
+                self._http.stream(
+                    method, path, json=body, extensions={"trace": deadline.trace}
+                ) as streamed,
+            ):
                 content = bytearray()
                 for piece in streamed.iter_bytes():
                     content += piece
@@ -141,25 +156,37 @@ class Gateway:
                             f"{path}: the answer is larger than {MAX_ANSWER_BYTES:,} bytes",
                             streamed.status_code,
                         )
+                    deadline.check()
             return httpx.Response(
                 streamed.status_code,
                 headers=streamed.headers,
                 content=bytes(content),
                 request=streamed.request,
             )
-        except httpx.TimeoutException as exc:
-            raise ServerUnreachableError(
+        except (httpx.TransportError, TimeoutError) as exc:
+            error = self._unreachable(exc, path, deadline)
+            # a cut-off answer is not retried: its cause is a timeout, not a dropped link
+            raise error from (TimeoutError(str(error)) if deadline.expired else exc)
+
+    def _unreachable(self, exc: Exception, path: str, deadline: Deadline) -> ServerUnreachableError:
+        """The error to raise for a failed request (its cause stays `exc`)."""
+        if deadline.expired:
+            return ServerUnreachableError(
+                f"the data server at {self.url} did not finish answering {path} within "
+                f"{deadline.seconds:g} s"
+            )
+        if isinstance(exc, self._httpx.TimeoutException | TimeoutError):
+            return ServerUnreachableError(
                 f"the data server at {self.url} did not answer in time ({type(exc).__name__})"
-            ) from exc
-        except httpx.TransportError as exc:
-            if _is_tls_failure(exc):
-                raise TLSError(
-                    f"the TLS certificate of {self.url} could not be verified ({exc}); check "
-                    "the URL, or use --insecure only on a network you trust"
-                ) from exc
-            raise ServerUnreachableError(
-                f"cannot reach the data server at {self.url}: {exc or type(exc).__name__}"
-            ) from exc
+            )
+        if _is_tls_failure(exc):
+            return TLSError(
+                f"the TLS certificate of {self.url} could not be verified ({exc}); check "
+                "the URL, or use --insecure only on a network you trust"
+            )
+        return ServerUnreachableError(
+            f"cannot reach the data server at {self.url}: {exc or type(exc).__name__}"
+        )
 
     def _check(self, response: httpx.Response, path: str) -> None:
         status = response.status_code

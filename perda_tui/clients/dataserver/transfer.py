@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from perda_tui.clients.dataserver.cache import read_json
+from perda_tui.clients.dataserver.deadline import Deadline
 from perda_tui.clients.dataserver.errors import (
     DataServerError,
     DownloadCancelledError,
@@ -48,6 +49,14 @@ AUTH_ERROR_CODES = {
     "TokenRefreshRequired",
     "403",
 }
+
+
+#: a ranged GET may take `deadline` seconds plus one second per this many bytes
+MIN_BYTES_PER_SECOND = 64 * 1024
+
+
+class TooSlow(ServerUnreachableError):
+    """A ranged GET did not complete within its deadline (not retried: it would drip again)."""
 
 
 class CredentialsRejected(DataServerError):
@@ -82,11 +91,14 @@ class TransferStats:
 class S3Reader:
     """A boto3 S3 client for one set of gateway credentials, errors mapped to ours."""
 
-    def __init__(self, credentials: S3Credentials, *, verify: bool, timeout: float) -> None:
+    def __init__(
+        self, credentials: S3Credentials, *, verify: bool, timeout: float, deadline: float = 60.0
+    ) -> None:
         import boto3
         from botocore.config import Config
 
         self.credentials = credentials
+        self.deadline = deadline
         self.where = credentials.endpoint or "AWS S3"
         self._s3 = boto3.session.Session().client(
             "s3",
@@ -118,8 +130,14 @@ class S3Reader:
         )
 
     def read_range(self, key: str, start: int, end: int, etag: str) -> Iterator[bytes]:
-        """The bytes [start, end) of `key` in pieces, if its ETag is still `etag`."""
-        with self.errors(key):
+        """The bytes [start, end) of `key` in pieces, if its ETag is still `etag`.
+
+        The whole GET must finish within `deadline` s plus one per `MIN_BYTES_PER_SECOND`
+        bytes, else `TooSlow`: each piece is what one socket read brought, so a server
+        sending a byte at a time is cut off at the deadline, not after the whole range.
+        """
+        deadline = Deadline(self.deadline + (end - start) / MIN_BYTES_PER_SECOND)
+        with deadline, self.errors(key, deadline):
             extra = {"IfMatch": etag} if etag else {}
             response = self._s3.get_object(
                 Bucket=self.credentials.bucket_name,
@@ -128,9 +146,12 @@ class S3Reader:
                 **extra,
             )
             body = response["Body"]
+            raw = body._raw_stream  # urllib3's response: read1 returns after one socket read
+            deadline.watch(getattr(getattr(raw, "connection", None), "sock", None))
             try:
-                while piece := body.read(READ_BYTES):
+                while piece := raw.read1(READ_BYTES):
                     yield piece
+                    deadline.check()
             finally:
                 body.close()
 
@@ -139,14 +160,22 @@ class S3Reader:
         self._s3.close()
 
     @contextlib.contextmanager
-    def errors(self, key: str) -> Iterator[None]:
+    def errors(self, key: str, deadline: Deadline | None = None) -> Iterator[None]:
         """Turn botocore/urllib3 failures into data-server errors that say what to do."""
         from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError, SSLError
         from botocore.exceptions import ConnectionError as BotoConnectionError
         from urllib3.exceptions import HTTPError
 
         try:
-            yield
+            try:
+                yield
+            except Exception as exc:
+                if deadline is not None and deadline.expired:
+                    raise TooSlow(
+                        f"S3 at {self.where} did not send {key!r} in time "
+                        f"({deadline.seconds:.0f} s for this part); download again to resume"
+                    ) from exc
+                raise
         except ClientError as exc:
             error = exc.response.get("Error", {})
             code = str(error.get("Code", ""))
@@ -321,8 +350,8 @@ class ChunkedDownload:
                     progress.advance(len(piece))
                     if self._stopping():
                         return
-            except ServerUnreachableError:
-                if attempt + 1 == CHUNK_ATTEMPTS or self._stopping():
+            except ServerUnreachableError as exc:
+                if attempt + 1 == CHUNK_ATTEMPTS or self._stopping() or isinstance(exc, TooSlow):
                     raise
                 continue
             if offset != end:

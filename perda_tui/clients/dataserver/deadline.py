@@ -1,0 +1,63 @@
+"""A total deadline for one request: per-read timeouts never end a drip of one byte a second."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from typing import Any
+
+
+class Deadline:
+    """Ends one request at `seconds` from now, whatever phase it is in.
+
+    A per-read timeout never fires against a server that sends one byte per second, in
+    the headers or the body. The request's socket (caught by httpx's `trace` hook when it
+    connects) is shut down when the time is up, which wakes the blocked read.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpx `trace` extension: watch the socket of each new connection."""
+        if event == "connection.connect_tcp.complete":
+            self.watch(info["return_value"].get_extra_info("socket"))
+
+    def watch(self, sock: object) -> None:
+        """Shut `sock` down when the time is up (at once if it already is)."""
+        if not isinstance(sock, socket.socket):
+            return
+        with self._lock:
+            self._sockets.append(sock)
+            expired = self.expired
+        if expired:
+            self._expire()
+
+    def check(self) -> None:
+        """Raise `TimeoutError` once the time is up (between two pieces of an answer)."""
+        if self.expired or time.monotonic() > self.ends:
+            self.expired = True
+            raise TimeoutError(f"no complete answer within {self.seconds:g} s")
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
