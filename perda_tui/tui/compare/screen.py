@@ -150,7 +150,7 @@ class CompareScreen(Screen[None]):
 
     @work(thread=True, group="load", exit_on_error=False)
     def _load(self, index: int, entry: LogEntry) -> None:
-        from perda_tui.logs import Log
+        from perda_tui.parsed_cache import open_log
 
         worker = get_current_worker()
 
@@ -164,7 +164,8 @@ class CompareScreen(Screen[None]):
 
         try:
             path = self.source.fetch(entry.key, report("download"), self._cancel)
-            log = Log.load(path, progress=report("parse"))
+            cache_dir = getattr(self.source, "cache_dir", None)  # a source may have no cache
+            log = open_log(path, cache_dir, progress=report("parse"))  # parsed once, then mapped
         except Exception as exc:  # noqa: BLE001 - shown on this run's line; the others go on
             if not self._cancel.is_set():
                 self.post_message(RunFailed(index, exc))
