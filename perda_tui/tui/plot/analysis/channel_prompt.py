@@ -97,10 +97,10 @@ class ChannelPrompt(ModalScreen["ChannelRequest | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="channel-box"):
+            yield Label("Math channel: NAME = EXPRESSION", id="channel-question", markup=False)
             yield Label(
-                "Math channel  NAME = EXPRESSION   → completes a name · Enter adds · "
-                "Ctrl+S adds and saves",
-                id="channel-question",
+                "→ completes a signal name · Enter adds · Ctrl+S adds and saves",
+                id="channel-keys",
                 markup=False,
             )
             yield Input(
@@ -115,9 +115,10 @@ class ChannelPrompt(ModalScreen["ChannelRequest | None"]):
     def _unavailable_text(self) -> str:
         lines = [f"{n}: needs {', '.join(m)}" for n, m in self.unavailable.items()]
         lines += [f"{n}: {reason}" for n, reason in self.failed.items()]
+        where = f"team channels: {self.team_path.name} in the config folder (perda-tui locate)"
         if not lines:
-            return f"team channels: {self.team_path}"
-        return "unavailable team channels:\n" + "\n".join(clean(line) for line in lines)
+            return where
+        return where + "\nunavailable here:\n" + "\n".join(clean(line) for line in lines)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

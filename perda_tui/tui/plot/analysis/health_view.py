@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
+from perda_tui.analysis.health import GAP_PERIODS
 from perda_tui.tui.common.text import clean, literal
 from perda_tui.tui.plot.view import Window, jump, seconds_text
 from perda_tui.tui.stylesheets import stylesheet
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from perda_tui.analysis.health import ChannelHealth, LogHealth
     from perda_tui.logs import Log
 
-COLUMNS = ("channel", "samples", "rate Hz", "longest gap", "at", "problems")
+COLUMNS = ("channel", "gaps", "dups", "longest gap", "at", "rate Hz", "samples", "note")
 
 
 def gap_window(at: float, gap: float, log: Log) -> Window:
@@ -32,14 +34,22 @@ def gap_window(at: float, gap: float, log: Log) -> Window:
 def _row(channel: ChannelHealth) -> tuple[object, ...]:
     rate = "-" if math.isnan(channel.median_rate_hz) else f"{channel.median_rate_hz:.4g}"
     at = "-" if channel.longest_gap_at_s is None else seconds_text(channel.longest_gap_at_s)
-    name = channel.name + (" =" if channel.computed else "")
+    notes = [p for p in channel.problems if "gap" not in p and "duplicate" not in p]
+    if channel.computed:
+        notes.append("computed")
+
+    def count(value: int) -> Text:
+        return Text(str(value), style="bold" if value else "dim", justify="right")
+
     return (
-        literal(name),
-        f"{channel.samples:,}",
-        rate,
+        literal(channel.name),
+        count(channel.gaps),
+        count(channel.duplicates),
         f"{channel.longest_gap_s:.3g} s" if channel.samples > 1 else "-",
         at,
-        literal(", ".join(channel.problems) or "ok", "" if channel.problems else "dim"),
+        rate,
+        f"{channel.samples:,}",
+        literal(", ".join(notes), "dim"),
     )
 
 
@@ -59,13 +69,14 @@ class HealthScreen(ModalScreen["tuple[float, float] | None"]):
     def compose(self) -> ComposeResult:
         h = self.health
         bad = sum(1 for c in h.channels if c.problems)
-        summary = (
-            f"Data health · {len(h.channels)} channels, {bad} with problems · "
+        summary = f"Data health · {len(h.channels)} channels, {bad} with problems, worst first"
+        parse = (
             f"{h.parse_errors:,} malformed rows · {len(h.warnings)} parse warnings · "
-            "Enter: show the longest gap"
+            f"gaps: pauses > {GAP_PERIODS:g} median periods · Enter: show the longest gap"
         )
         with Vertical(id="health-box"):
             yield Label(summary, id="health-summary", markup=False)
+            yield Label(parse, id="health-parse", markup=False)
             for warning in h.warnings[:3]:
                 yield Label(clean(f"⚠ {warning}"), classes="health-warning", markup=False)
             yield DataTable(id="health-table", cursor_type="row", zebra_stripes=True)

@@ -94,8 +94,8 @@ def legend(data: TrackMap) -> Text:
     text = Text(f"{data.colour}: ")
     edges = data.edges
     for k, color in enumerate(BAND_COLORS[: len(edges) - 1]):
-        text.append("██", style=color)
-        text.append(f" {edges[k]:.3g}-{edges[k + 1]:.3g}  ")
+        text.append("█", style=color)
+        text.append(f"{edges[k]:.3g}-{edges[k + 1]:.3g} ")
     return text
 
 

@@ -94,10 +94,7 @@ class XYScreen(ModalScreen[None]):
             yield Label("computing…", id="xy-legend", classes="analysis-legend", markup=False)
 
     def _title(self) -> str:
-        return (
-            f"XY · y {self.y_signal.name} against x {self.x_signal.name} · "
-            f"{self.window_text} · s swaps"
-        )
+        return f"XY · {self.y_signal.name} against {self.x_signal.name} · {self.window_text}"
 
     def on_dot_canvas_resized(self, _event: DotCanvas.Resized) -> None:
         self._redraw()
@@ -114,7 +111,7 @@ class XYScreen(ModalScreen[None]):
         x, y = pairs(self.x_signal, self.y_signal, *self.raw_window)
         columns, rows = grid_size(width, height)
         picture, legend = density_picture(density(x, y, columns, rows))
-        legend = f"{len(x):,} points · {legend}"
+        legend = f"{len(x):,} points · {legend} · s swaps the axes"
         self.app.call_from_thread(self._show, picture, legend)
 
     def _show(self, picture: Picture, legend: str) -> None:
