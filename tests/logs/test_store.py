@@ -247,3 +247,23 @@ def test_meta_holds_no_absolute_offsets_outside_files(store: ParsedStore, log_pa
     sizes = {name: check["size"] for name, check in doc["files"].items()}
     for signal in doc["signals"]:
         assert all(0 <= at <= sizes[doc["samples"]] for at in signal["at"])
+
+
+def test_a_season_reads_as_one_dataset(tmp_path: Path) -> None:
+    """The README's example: every parsed log of a cache as one pyarrow dataset."""
+    import pyarrow.dataset as ds
+
+    cache = tmp_path / "cache"
+    logs = [
+        open_log(write_sample_log(tmp_path / f"run{i}.csv", 3_000 * (i + 1), seed=i), cache)
+        for i in range(2)
+    ]
+    parsed = cache / ".perda" / "parsed"
+    files = sorted(str(p) for p in parsed.glob("*/samples-*.arrow"))
+    season = ds.dataset(files, format="ipc")
+    voltage = season.to_table(filter=ds.field("signal") == "ams.pack.voltage")
+    expected = sum(len(log["ams.pack.voltage"]) for log in logs)
+    assert voltage.num_rows == expected
+    values = np.sort(np.array(voltage.column("value").to_pylist()))
+    reference = np.sort(np.concatenate([log["ams.pack.voltage"].values for log in logs]))
+    np.testing.assert_array_equal(values, reference)
