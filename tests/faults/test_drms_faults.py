@@ -99,3 +99,20 @@ async def test_html_error_page_is_a_clear_message(
         proxy.set_fault(Fault.PASS)
         await pilot.press("ctrl+r")
         await series_ready(pilot)
+
+
+async def test_deeply_nested_json_leaves_loading_with_a_message(
+    drms_server: DrmsTestServer,
+    proxy: FaultProxy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    nested = b"[" * 100_000 + b"]" * 100_000
+    proxy.set_fault(Fault.HTTP_ERROR, status=200, body=nested, times=1)
+    app = archive_app(through(proxy, drms_server.cgi_url), tmp_path, monkeypatch)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "nested" in static_text(pilot, "#archive-message"))
+        message = " ".join(static_text(pilot, "#archive-message").split())
+        assert "Loading the series list failed" in message and "Traceback" not in message
+        await pilot.press("ctrl+r")
+        await series_ready(pilot)

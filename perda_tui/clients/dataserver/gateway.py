@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from perda_tui import __version__
-from perda_tui.clients.dataserver.deadline import Deadline
 from perda_tui.clients.dataserver.errors import (
     AuthenticationError,
     DataServerError,
@@ -17,6 +16,7 @@ from perda_tui.clients.dataserver.errors import (
     SessionExpiredError,
     TLSError,
 )
+from perda_tui.clients.deadline import Deadline
 from perda_tui.text import without_control
 
 if TYPE_CHECKING:

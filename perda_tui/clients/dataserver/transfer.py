@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from perda_tui.clients.dataserver.cache import read_json
-from perda_tui.clients.dataserver.deadline import Deadline
 from perda_tui.clients.dataserver.errors import (
     DataServerError,
     DownloadCancelledError,
@@ -33,6 +32,7 @@ from perda_tui.clients.dataserver.errors import (
     TLSError,
 )
 from perda_tui.clients.dataserver.models import S3Credentials
+from perda_tui.clients.deadline import Deadline
 from perda_tui.private_files import private_mkdir, private_write_atomic
 from perda_tui.progress import ThrottledProgress
 
@@ -49,10 +49,6 @@ AUTH_ERROR_CODES = {
     "TokenRefreshRequired",
     "403",
 }
-
-
-#: a ranged GET may take `deadline` seconds plus one second per this many bytes
-MIN_BYTES_PER_SECOND = 64 * 1024
 
 
 class TooSlow(ServerUnreachableError):
@@ -132,11 +128,11 @@ class S3Reader:
     def read_range(self, key: str, start: int, end: int, etag: str) -> Iterator[bytes]:
         """The bytes [start, end) of `key` in pieces, if its ETag is still `etag`.
 
-        The whole GET must finish within `deadline` s plus one per `MIN_BYTES_PER_SECOND`
-        bytes, else `TooSlow`: each piece is what one socket read brought, so a server
-        sending a byte at a time is cut off at the deadline, not after the whole range.
+        The whole GET must finish within `deadline` s plus one per 64 KiB (see
+        `Deadline.for_bytes`), else `TooSlow`: each piece is what one socket read brought,
+        so a server sending a byte at a time is cut off at the deadline, not at the end.
         """
-        deadline = Deadline(self.deadline + (end - start) / MIN_BYTES_PER_SECOND)
+        deadline = Deadline.for_bytes(self.deadline, end - start)
         with deadline, self.errors(key, deadline):
             extra = {"IfMatch": etag} if etag else {}
             response = self._s3.get_object(

@@ -13,9 +13,10 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote_plus, urlencode, urlsplit
 
 from perda_tui import __version__
+from perda_tui.clients.deadline import Deadline
 from perda_tui.clients.drms.config import ServerConfig, resolve_server
 from perda_tui.clients.drms.errors import (
     DrmsConnectionError,
@@ -44,6 +45,9 @@ PROCESSES = (
 )
 #: Largest body accepted from a CGI (untrusted input; real answers are far smaller).
 MAX_BODY_BYTES = 64 * 1024 * 1024
+#: Most JSON objects and arrays an answer may open: each costs ~100 bytes of memory once
+#: parsed, so 64 MB of `{},` would take gigabytes (a 100,000-record rs_list is ~100,000).
+MAX_JSON_CONTAINERS = 500_000
 
 
 def split_arg(value: str | Iterable[str]) -> list[str]:
@@ -61,7 +65,7 @@ def _snippet(text: str, limit: int = 200) -> str:
     return line[:limit] + ("…" if len(line) > limit else "")
 
 
-def _read_capped(response: httpx.Response, url: str) -> bytes:
+def _read_capped(response: httpx.Response, url: str, deadline: Deadline) -> bytes:
     """The body, refusing more than `MAX_BODY_BYTES` (read in chunks, never all at once)."""
     chunks, size = [], 0
     for chunk in response.iter_bytes():
@@ -71,7 +75,26 @@ def _read_capped(response: httpx.Response, url: str) -> bytes:
                 f"answer larger than {MAX_BODY_BYTES // 2**20} MB refused: {url}", url=url
             )
         chunks.append(chunk)
+        deadline.check()
     return b"".join(chunks)
+
+
+def _parse_json(raw: bytes, body: str, url: str, name: str) -> Any:
+    """`body` parsed, refusing answers too nested or with too many objects to hold."""
+    if raw.count(b"{") + raw.count(b"[") > MAX_JSON_CONTAINERS:
+        raise DrmsResponseError(
+            f"DRMS server {name} answered with more than {MAX_JSON_CONTAINERS:,} JSON objects "
+            f"for {url}; refused",
+            url=url,
+        )
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+    except RecursionError as exc:
+        raise DrmsResponseError(
+            f"DRMS server {name} answered with JSON nested too deeply for {url}", url=url
+        ) from exc
 
 
 class HttpJsonClient:
@@ -84,17 +107,27 @@ class HttpJsonClient:
         *,
         timeout: float = 30.0,
         verify: bool = True,
+        deadline: float = 120.0,
     ) -> None:
         import httpx  # lazily: httpx pulls in rich, which the core must not load at import
 
         self._server = resolve_server(server)
         self.debug = debug
         self._timeout = timeout
+        #: seconds a whole CGI answer may take (a per-read timeout never ends a drip)
+        self.deadline = deadline
+        self._hosts = {
+            urlsplit(url).hostname
+            for url in (self._server.cgi_baseurl, self._server.http_download_baseurl)
+            if url
+        }
         self._http = httpx.Client(
             timeout=timeout,
             verify=verify,
             follow_redirects=True,
             headers={"User-Agent": f"perda-tui/{__version__}"},
+            event_hooks={"request": [self._same_server]},
+            limits=httpx.Limits(max_keepalive_connections=0),
         )
 
     def __repr__(self) -> str:
@@ -116,8 +149,23 @@ class HttpJsonClient:
 
     @property
     def http(self) -> httpx.Client:
-        """The underlying httpx client (shared by the export downloads)."""
+        """The underlying httpx client (shared by the export downloads).
+
+        It refuses any request (a redirect included) to a host other than the server's,
+        and opens a connection per request so a `Deadline` can cut it.
+        """
         return self._http
+
+    def _same_server(self, request: httpx.Request) -> None:
+        """httpx request hook: only the server's own hosts, never a redirect elsewhere."""
+        import httpx
+
+        if request.url.host not in self._hosts:
+            raise httpx.UnsupportedProtocol(
+                f"refusing to follow {request.url.host!r}: not the DRMS server "
+                f"{self._server.name} ({', '.join(sorted(h for h in self._hosts if h))})",
+                request=request,
+            )
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -139,17 +187,21 @@ class HttpJsonClient:
             url += "?" + urlencode(params)
         logger.log(logging.INFO if self._debug else logging.DEBUG, "DRMS request: %s", url)
         name = self._server.name
+        deadline = Deadline(self.deadline)
         try:
-            with self._http.stream("GET", url) as response:
-                raw = _read_capped(response, url)
-        except httpx.TimeoutException as exc:
-            raise DrmsTimeoutError(
-                f"DRMS server {name} did not answer within {self._timeout:g} s ({url})", url=url
-            ) from exc
-        except httpx.HTTPError as exc:
-            raise DrmsConnectionError(
-                f"cannot reach DRMS server {name} at {self._server.cgi_baseurl}: {exc}", url=url
-            ) from exc
+            with (
+                deadline,
+                self._http.stream("GET", url, extensions={"trace": deadline.trace}) as response,
+            ):
+                raw = _read_capped(response, url, deadline)
+        except (httpx.HTTPError, TimeoutError) as exc:
+            if deadline.expired:
+                raise DrmsTimeoutError(
+                    f"DRMS server {name} did not finish answering within {self.deadline:g} s "
+                    f"({url})",
+                    url=url,
+                ) from exc
+            raise self._transport_error(exc, url) from exc
         body = raw.decode(self._server.encoding, errors="replace")
         if response.status_code >= 400:
             raise DrmsHttpError(
@@ -158,16 +210,25 @@ class HttpJsonClient:
                 url=url,
                 status_code=response.status_code,
             )
-        try:
-            data = json.loads(body)
-        except ValueError:
-            data = None
+        data = _parse_json(raw, body, url, name)
         if not isinstance(data, dict):
             raise DrmsResponseError(
                 f"DRMS server {name} did not answer with JSON for {url}: {_snippet(body)!r}",
                 url=url,
             )
         return data
+
+    def _transport_error(self, exc: Exception, url: str) -> DrmsConnectionError:
+        import httpx
+
+        name = self._server.name
+        if isinstance(exc, httpx.TimeoutException):
+            return DrmsTimeoutError(
+                f"DRMS server {name} did not answer within {self._timeout:g} s ({url})", url=url
+            )
+        return DrmsConnectionError(
+            f"cannot reach DRMS server {name} at {self._server.cgi_baseurl}: {exc}", url=url
+        )
 
     # -- the CGIs ----------------------------------------------------------------------------
 

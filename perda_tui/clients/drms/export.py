@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
+from perda_tui.clients.deadline import Deadline
 from perda_tui.clients.drms.client import HttpJsonClient
 from perda_tui.clients.drms.errors import (
     DownloadCancelledError,
@@ -43,6 +44,11 @@ STATUS_MEANING = {
     -1: "interrupted",
 }
 NO_DATA_FILE = "NoDataFile"
+#: largest file accepted when the export declares no size (an endless body stops here)
+MAX_FILE_BYTES = 4 * 1024**3
+#: margin over the export's declared size (it is rounded, in MB)
+SIZE_MARGIN = 1.25
+SIZE_SLACK_BYTES = 16 * 1024**2
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._+-]")
 _RECORD = re.compile(r"^\s*([\w.]+)\s*((?:\[[^\]]*\])*)\s*(?:\{([^}]*)\})?\s*$")
 KNOWN_SUFFIXES = (".fits", ".txt", ".jpg", ".mpg", ".mp4", ".tar")
@@ -294,6 +300,17 @@ class ExportJob:
             raise DrmsDownloadError(failures)
         return paths
 
+    def byte_limit(self) -> int:
+        """Most bytes one file of this export may have: its declared size (`size`, MB) with
+        a margin, else `MAX_FILE_BYTES`."""
+        try:
+            declared = float(self.status.raw.get("size") or 0)
+        except (TypeError, ValueError):
+            declared = 0.0
+        if not 0 < declared < MAX_FILE_BYTES:
+            return MAX_FILE_BYTES
+        return min(int(declared * SIZE_MARGIN * 2**20) + SIZE_SLACK_BYTES, MAX_FILE_BYTES)
+
     def _fetch(
         self,
         item: ExportFile,
@@ -311,21 +328,39 @@ class ExportJob:
 
         reporter = ThrottledProgress(report, total=None)
         partial = target.with_name(target.name + ".part")
+        limit = self.byte_limit()
+        deadline = Deadline.for_bytes(self.client.deadline, limit)
         try:
             with (
-                self.client.http.stream("GET", item.url) as response,
+                deadline,
+                self.client.http.stream(
+                    "GET", item.url, extensions={"trace": deadline.trace}
+                ) as response,
                 private_open_binary(partial) as out,
             ):
                 response.raise_for_status()
                 length = response.headers.get("content-length", "")
                 reporter.total = int(length) if length.isdigit() else None
+                if (reporter.total or 0) > limit:
+                    raise httpx.ReadError(f"declares {reporter.total:,} bytes, over {limit:,}")
                 for chunk in response.iter_bytes(64 * 1024):
                     if cancel is not None and cancel.is_set():
                         raise DownloadCancelledError(f"download of {item.filename} cancelled")
+                    if reporter.done + len(chunk) > limit:
+                        raise httpx.ReadError(f"more than {limit:,} bytes: {_LIMIT_REASON}")
                     out.write(chunk)
                     reporter.advance(len(chunk))
+                    deadline.check()
             if reporter.total is not None and reporter.done != reporter.total:
                 raise httpx.ReadError(f"got {reporter.done} of {reporter.total} bytes")
+        except TimeoutError as exc:
+            partial.unlink(missing_ok=True)
+            raise httpx.ReadTimeout(f"not complete within {deadline.seconds:.0f} s") from exc
+        except httpx.HTTPError as exc:
+            partial.unlink(missing_ok=True)
+            if deadline.expired:
+                raise httpx.ReadTimeout(f"not complete within {deadline.seconds:.0f} s") from exc
+            raise
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
@@ -339,6 +374,9 @@ class ExportJob:
             self.status = replace(self.status, requestid=requestid)
         if self.status.failed:
             raise DrmsExportError(self.status.raw, "DRMS export request failed.")
+
+
+_LIMIT_REASON = "over the export's declared size, or the ceiling when it declares none"
 
 
 def _file_url(base: str, path: str) -> str:

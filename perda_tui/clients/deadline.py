@@ -8,6 +8,9 @@ import threading
 import time
 from typing import Any
 
+#: a transfer may take its base deadline plus one second per this many bytes
+MIN_BYTES_PER_SECOND = 64 * 1024
+
 
 class Deadline:
     """Ends one request at `seconds` from now, whatever phase it is in.
@@ -16,6 +19,11 @@ class Deadline:
     the headers or the body. The request's socket (caught by httpx's `trace` hook when it
     connects) is shut down when the time is up, which wakes the blocked read.
     """
+
+    @classmethod
+    def for_bytes(cls, base: float, size: int) -> Deadline:
+        """A deadline for moving `size` bytes: `base` s plus 1 s per `MIN_BYTES_PER_SECOND`."""
+        return cls(base + size / MIN_BYTES_PER_SECOND)
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
