@@ -154,6 +154,7 @@ def run() -> list[BenchResult]:
     mb = 1024 * 1024
     small = measure_parse(sample_log(ROWS), repeat=9)
     ratio = small["parse"] / small["reference"]
+    wall_ratio = small["parse"] / small["reference_wall"]
     size = sample_log(ROWS).stat().st_size / mb
     big = measure_parse(sample_log(BIG_ROWS), repeat=2)
     big_ratio = big["rss"] / big["arrays"]
@@ -176,7 +177,22 @@ def run() -> list[BenchResult]:
             True,
             f"read_csv call only; {small['reference_wall']:.2f} s from process start",
         ),
-        BenchResult("parse / pyarrow", ratio, "x", "<= 2.5x", ratio <= 2.5, "same run"),
+        BenchResult(
+            "parse / pyarrow",
+            ratio,
+            "x",
+            "<= 1.3x",
+            ratio <= 1.3,
+            "same run; parse from process start, read_csv call only",
+        ),
+        BenchResult(
+            "parse / pyarrow, both from process start",
+            wall_ratio,
+            "x",
+            "<= 1.3x",
+            wall_ratio <= 1.3,
+            "same run; interpreter and imports counted on both sides",
+        ),
         BenchResult(
             "peak RSS, 5M-row parse", small["rss"] / mb, "MB", "<= 400 MB", small["rss"] <= 400 * mb
         ),

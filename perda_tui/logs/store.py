@@ -87,12 +87,26 @@ class ParsedStore:
         try:
             identity = _identity(source, ts_offset)
         except OSError:
-            return Log.load(  # it says why
-                source,
-                ts_offset=ts_offset,
-                parsing_errors_limit=parsing_errors_limit,
-                progress=progress,
-            )
+            identity = None  # Log.load below says why the file cannot be read
+        if identity is not None:
+            try:
+                return self._open(source, identity, parsing_errors_limit, progress)
+            except OSError as exc:  # the cache folder cannot be used (read-only, not a folder)
+                logger.warning("parsed cache unusable (%s); parsing %s", exc, source)
+        return Log.load(
+            source,
+            ts_offset=ts_offset,
+            parsing_errors_limit=parsing_errors_limit,
+            progress=progress,
+        )
+
+    def _open(
+        self,
+        source: Path,
+        identity: dict[str, Any],
+        parsing_errors_limit: int,
+        progress: ProgressCallback | None,
+    ) -> Log:
         folder = self.folder_for(source)
         key = _lock_key(folder)
         with self.locks.hold(key, exclusive=False):

@@ -267,3 +267,11 @@ def test_a_season_reads_as_one_dataset(tmp_path: Path) -> None:
     values = np.sort(np.array(voltage.column("value").to_pylist()))
     reference = np.sort(np.concatenate([log["ams.pack.voltage"].values for log in logs]))
     np.testing.assert_array_equal(values, reference)
+
+
+def test_an_unusable_cache_folder_still_opens_the_log(tmp_path: Path, log_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache should be")
+    log = open_log(log_path, blocked)
+    assert_same(log, Log.load(log_path))
+    assert blocked.read_text() == "a file where the cache should be"
