@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList
 
 from perda_tui.clients.scrutiny import (
     DataloggerState,
+    DataloggingConfig,
     ScrutinyClient,
     TriggerCondition,
     ValueUpdate,
@@ -148,13 +149,11 @@ async def test_stored_acquisitions_rename_delete_and_open(
     demo_server: RunningScrutinyServer, tmp_path: Path
 ) -> None:
     with ScrutinyClient.from_url(demo_server.url).connect() as client:
-        from perda_tui.clients.scrutiny import DataloggingConfig
-
-        config = DataloggingConfig(sampling_rate=0, signals=["/rpv/x1000"], name="first")
-        client.start_datalog(config).wait_for_completion(60)
-        client.start_datalog(
-            DataloggingConfig(sampling_rate=0, signals=["/Sine Wave"])
-        ).wait_for_completion(60)
+        for signal in ("/rpv/x1000", "/Sine Wave"):
+            while client.get_server_status().datalogging.state != DataloggerState.Standby:
+                client.wait_server_status_update(10)  # a new request resets a busy datalogger
+            config = DataloggingConfig(sampling_rate=0, signals=[signal], name=signal)
+            client.start_datalog(config).wait_for_completion(60)
     async with app_for(demo_server.url, tmp_path).run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+s")

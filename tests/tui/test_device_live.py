@@ -62,7 +62,7 @@ async def demo_device_with_values(pilot, clock: FakeClock) -> DeviceScreen:
     chart = screen.query_one(LiveChart)
     await wait_for(pilot, lambda: WATCHED in chart.watches)
     await wait_for(pilot, lambda: chart.watches[WATCHED].received_at is not None)
-    await wait_for(pilot, lambda: "float32" in row_text(chart.query_one(WatchTable), WATCHED))
+    await wait_for(pilot, lambda: chart.watches[WATCHED].dtype == "float32")
     return screen
 
 
@@ -76,7 +76,7 @@ async def test_server_lost_marks_everything_at_once_and_counts_down(
         table = chart.query_one(WatchTable)
         view = chart.query_one(ChartView)
         readout = row_text(table, WATCHED)
-        assert "float32" in readout and "just now" in readout  # value, type, age
+        assert "now" in readout and "/s" in readout  # value, min, max, rate, age
         assert not stale_panels(screen) and not chart.stale
         screen.tick()
         await wait_for(pilot, lambda: view.is_current)
@@ -102,7 +102,7 @@ async def test_server_lost_marks_everything_at_once_and_counts_down(
         screen.tick()
         notes = set(panel_notes(screen).values())
         assert notes == {"server lost · last seen 6 s ago"}
-        assert "6 s ago" in row_text(table, WATCHED)
+        assert row_text(table, WATCHED).endswith("6s")
         assert chart.border_subtitle == "server lost · last value 6 s ago"
         await wait_for(pilot, lambda: view.is_current)
         assert blank_columns_at_right(view) >= 8  # 6 s of a 30 s span: the gap shows

@@ -21,7 +21,7 @@ from perda_tui.clients.scrutiny import (
     UDPLinkConfig,
     ValueUpdate,
 )
-from perda_tui.tui.device.chart import LiveChart, build_chart
+from perda_tui.tui.device.chart import LiveChart, build_chart, fit_number, short_age
 from perda_tui.tui.device.link_dialog import build_config
 from perda_tui.tui.device.panels import link_text, region_text, sfd_text
 from perda_tui.tui.device.status import age_text
@@ -132,3 +132,18 @@ async def test_datalogger_progress_bar_follows_the_completion_ratio() -> None:
         chart.track("/x")
         chart.add([ValueUpdate("/x", 1.5, 10.0), ValueUpdate("/ignored", 2.0, 10.0)])
         assert list(chart.history) == ["/x"] and chart.history["/x"][-1] == (10.0, 1.5)
+
+
+@pytest.mark.parametrize(
+    ("value", "width", "text"),
+    [(-1.46958e-05, 10, "-1.47e-05"), (3.14159265, 7, "3.14159"), (12, 7, "12")],
+)
+def test_numbers_are_shortened_to_their_column(value: float, width: int, text: str) -> None:
+    assert fit_number(value, width) == text and len(text) <= width
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(0.5, "now"), (12.9, "12s"), (61, "1m"), (7200, "2h"), (1e9, "999d")]
+)
+def test_ages_fit_four_characters(seconds: float, text: str) -> None:
+    assert short_age(seconds) == text

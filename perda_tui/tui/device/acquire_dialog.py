@@ -111,15 +111,20 @@ class AcquireDialog(ModalScreen[DataloggingConfig | None]):
             yield SelectionList[str](
                 *[(path, path, True) for path in self.watched], id="acquire-signals"
             )
-            yield Input(placeholder="more paths, comma-separated", id="acquire-extra")
+            yield Input(placeholder="more paths, comma-separated", id="acquire-extra", compact=True)
             with Horizontal(classes="acquire-row"):
                 yield Label("Rate")
-                yield Select(rates, value=rates[0][1] if rates else Select.BLANK, id="acquire-rate")
+                yield Select(
+                    rates,
+                    value=rates[0][1] if rates else Select.BLANK,
+                    id="acquire-rate",
+                    compact=True,
+                )
             with Horizontal(classes="acquire-row"):
                 yield Label("Decimate")
-                yield Input("1", id="acquire-decimation")
+                yield Input("1", id="acquire-decimation", compact=True)
                 yield Label("Timeout s")
-                yield Input("0", placeholder="0: none", id="acquire-timeout")
+                yield Input("0", placeholder="0: none", id="acquire-timeout", compact=True)
             with Horizontal(classes="acquire-row"):
                 yield Label("Trigger")
                 yield Select(
@@ -127,23 +132,26 @@ class AcquireDialog(ModalScreen[DataloggingConfig | None]):
                     value=TriggerCondition.AlwaysTrue,
                     allow_blank=False,
                     id="acquire-condition",
+                    compact=True,
                 )
             with Horizontal(classes="acquire-row", id="acquire-operands"):
                 for name in OPERANDS:
                     yield Label(name.upper(), classes="acquire-short")
-                    yield Input(placeholder="/path or number", id=f"acquire-{name}")
+                    yield Input(placeholder="/path or number", id=f"acquire-{name}", compact=True)
             with Horizontal(classes="acquire-row"):
                 yield Label("Position %")
-                yield Input("50", id="acquire-position")
+                yield Input("50", id="acquire-position", compact=True)
                 yield Label("Hold s")
-                yield Input("0", id="acquire-hold")
+                yield Input("0", id="acquire-hold", compact=True)
             with Horizontal(classes="acquire-row"):
                 yield Label("Name")
-                yield Input(placeholder="stored with the acquisition", id="acquire-name")
+                yield Input(
+                    placeholder="stored with the acquisition", id="acquire-name", compact=True
+                )
             yield Static(id="acquire-error")
             with Horizontal(id="acquire-buttons"):
-                yield Button("Arm", variant="primary", id="acquire-arm")
-                yield Button("Cancel", id="acquire-cancel")
+                yield Button("Arm", variant="primary", id="acquire-arm", compact=True)
+                yield Button("Cancel", id="acquire-cancel", compact=True)
 
     def on_mount(self) -> None:
         for field in self.query(Input):

@@ -1,5 +1,6 @@
-"""Watched Scrutiny values: one readout per path (value, type, min, max, rate, age) over
-a live chart of the first `MAX_SERIES` paths.
+"""Watched Scrutiny values: one readout per path (value, min, max, rate, age) over a live
+chart of the first `MAX_SERIES` paths (the data type is kept for writes, not shown: the
+row must fit beside the status panels).
 
 Values update the model at once; readouts are redrawn at most `REDRAWS_PER_S` times a
 second whatever the server sends (one timer armed by the first value after a redraw).
@@ -40,10 +41,10 @@ SPAN = 30.0
 #: Paths watched at most (the first `MAX_SERIES` are charted).
 MAX_WATCHES = 40
 #: Readout columns (DataTable column keys) and fixed widths (a fixed width spares a
-#: layout pass when a cell changes); the age column fits `59 min ago`.
-COLUMNS = ("path", "value", "type", "min", "max", "rate", "age")
-WIDTHS = {"value": 10, "min": 8, "max": 8, "rate": 6, "age": 10}
-PATH_WIDTH = 28
+#: layout pass when a cell changes); numbers are shortened to fit (`fit_number`).
+COLUMNS = ("path", "value", "min", "max", "rate", "age")
+PATH_WIDTH = 20
+WIDTHS = {"path": PATH_WIDTH, "value": 10, "min": 7, "max": 7, "rate": 6, "age": 4}
 #: Readouts redrawn at most this often, and how old a value may be before it is dimmed.
 REDRAWS_PER_S = 10
 FRESH = 2.0
@@ -92,29 +93,43 @@ def value_text(value: Scalar | None, digits: int = 6) -> str:
     return str(value)
 
 
+def fit_number(value: Scalar | None, width: int) -> str:
+    """`value_text` with as many significant digits (6 at most) as fit in `width`."""
+    for digits in range(6, 0, -1):
+        text = value_text(value, digits)
+        if len(text) <= width:
+            return text
+    return text
+
+
+def short_age(seconds: float) -> str:
+    """An age in at most 4 characters: `now`, `12s`, `5m`, `3h`, `2d`."""
+    if seconds < 1:
+        return "now"
+    if seconds < 60:
+        return f"{int(seconds)}s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    return f"{min(999, int(seconds // 86400))}d"
+
+
 def readout_cells(watch: Watch, now: float, stale: bool) -> list[Text]:
-    """The row of `watch`: path, value, type, min, max, rate, age; dimmed when `stale` or
-    when the value is older than `FRESH` seconds."""
+    """The row of `watch`: path, value, min, max, rate, age; dimmed when `stale` or when
+    the value is older than `FRESH` seconds."""
     old = watch.received_at is None or now - watch.received_at > FRESH
     style = "dim" if stale or old else ""
     path = literal(shorten_middle(watch.path, PATH_WIDTH), "dim" if stale else "")
-    low = "" if watch.minimum is None else value_text(watch.minimum, 4)
-    high = "" if watch.maximum is None else value_text(watch.maximum, 4)
+    low = "" if watch.minimum is None else fit_number(watch.minimum, WIDTHS["min"])
+    high = "" if watch.maximum is None else fit_number(watch.maximum, WIDTHS["max"])
     if watch.received_at is None:
         value, age = Text("waiting…", style="dim"), Text("", style="dim")
     else:
-        value = literal(value_text(watch.value), style or "bold")
-        age = Text(age_text(now - watch.received_at), style="dim")
-    rate = f"{watch.rate(now):.3g}/s" if watch.arrivals else ""
-    return [
-        path,
-        value,
-        literal(watch.dtype, "dim"),
-        literal(low, style),
-        literal(high, style),
-        Text(rate, style="dim"),
-        age,
-    ]
+        value = literal(fit_number(watch.value, WIDTHS["value"]), style or "bold")
+        age = Text(short_age(now - watch.received_at), style="dim")
+    rate = fit_number(watch.rate(now), WIDTHS["rate"] - 2) + "/s" if watch.arrivals else ""
+    return [path, value, literal(low, style), literal(high, style), Text(rate, "dim"), age]
 
 
 class WatchTable(DataTable[Text]):
@@ -331,7 +346,7 @@ class LiveChart(Vertical):
     def _show_row(self, watch: Watch) -> None:
         table = self.query_one(WatchTable)
         for column, cell in zip(COLUMNS, self._cells(watch), strict=True):
-            table.update_cell(watch.path, column, cell, update_width=column == "path")
+            table.update_cell(watch.path, column, cell)
 
     def _now_on_server(self) -> float:
         if self._anchor is None:

@@ -49,7 +49,8 @@ def matches(entries: list[WatchableEntry], query: str, limit: int = SHOWN) -> li
 def entry_label(entry: WatchableEntry) -> Text:
     """`path  type kind` with the path literal (server text never becomes markup)."""
     label = literal(entry.path)
-    label.append(f"  {entry.datatype} {KINDS[entry.type]}", style="dim")
+    label.append("  ")
+    label.append(literal(f"{entry.datatype} {KINDS[entry.type]}", "dim"))
     return label
 
 
