@@ -224,6 +224,19 @@ def _panels(
     return panels
 
 
+def _label_budget(lengths: list[int], room: int, extra: int) -> int:
+    """The longest label that fits when `lengths` share `room` cells, each also taking
+    `extra`: short labels leave their unused share to the long ones."""
+    budget = room // max(len(lengths), 1) - extra
+    left, count = room, len(lengths)
+    for length in sorted(lengths):
+        if length > budget:
+            break
+        left, count = left - length - extra, count - 1
+        budget = left // count - extra if count else budget
+    return budget
+
+
 def _cell_row(panel: _Panel, axis: _Axis, value: float) -> int:
     """Grid row of `value` on `axis` in `panel` (where a line at that value is drawn)."""
     dot = int(np.floor(0.5 + to_pixels(np.float64(value), axis.lo, axis.hi, panel.rows * DOTS_Y)))
@@ -382,7 +395,7 @@ class _Drawing:
             self._titles(row, titles, room)
             return
         swatch = len(swatch_text(0, markers=False))
-        budget = room // len(panel.series) - swatch - 3
+        budget = _label_budget([len(s.label) for s in panel.series], room, swatch + 3)
         labels = {id(s): shorten_middle(s.label, max(budget, 1)) for s in panel.series}
         if budget < 1:  # only the swatches fit
             labels = dict.fromkeys(labels, "")

@@ -201,8 +201,6 @@ STATS_COLUMNS = ("min", "max", "mean", "std", "count", "rate Hz")
 READOUT_COLUMNS = ("at A", "at B", "B-A", "min A..B", "max A..B", "mean A..B")
 #: Significant digits in the stats table (narrow enough for an 80-column terminal).
 STATS_DIGITS = 5
-#: Cells a number column usually takes (5 digits, point, padding).
-NUMBER_CELLS = 8
 #: Widest the signal column gets.
 MAX_NAME_WIDTH = 40
 
@@ -307,7 +305,12 @@ class StatsTable(DataTable[Text | str]):
         self.clear(columns=changed)
         if changed:
             self.add_columns("signal", *columns)
-        room = self.size.width - NUMBER_CELLS * len(columns) - SWATCH_CELLS - 2
+        # each column is as wide as its widest cell plus one cell of padding either side
+        numbers = sum(
+            max([len(header), *(len(str(values[i])) for _, values in rows)]) + 2
+            for i, header in enumerate(columns)
+        )
+        room = self.size.width - numbers - SWATCH_CELLS - 2
         names = [item.name for item, _ in rows]
         longest = max(map(len, names), default=0)
         width = max(min(room, longest, MAX_NAME_WIDTH), MIN_NAME_WIDTH)
