@@ -507,10 +507,13 @@ def evaluate(expression: Expression | str, log: Log, name: str = "") -> Signal:
     if total > MAX_SAMPLES:
         raise ExpressionError(f"its signals hold {total:,} samples (at most {MAX_SAMPLES:,})")
     timeline = union([s.timestamps for s in signals.values()])
-    seconds = _Seconds(timeline, log.seconds_per_unit)
+    context = _Context(signals, timeline, log.seconds_per_unit)
     with np.errstate(all="ignore"):
-        values = _evaluate(expr.root, signals, timeline, seconds)
-    values = np.ascontiguousarray(np.broadcast_to(values, timeline.shape), dtype=np.float64)
+        result = _evaluate(expr.root, context)
+    if isinstance(result, np.ndarray) and result.shape == timeline.shape:
+        values = result.astype(np.float64, copy=False)
+    else:
+        values = np.full(timeline.shape, result, dtype=np.float64)
     return Signal(
         timeline,
         values,
@@ -520,40 +523,46 @@ def evaluate(expression: Expression | str, log: Log, name: str = "") -> Signal:
     )
 
 
-class _Seconds:
-    """The timeline in seconds from its first sample, computed on first use."""
+class _Context:
+    """What evaluation needs: the signals, their timeline, each signal's values on it and
+    the timeline in seconds from its first sample (both computed once, on first use)."""
 
-    def __init__(self, timeline: np.ndarray, seconds_per_unit: float) -> None:
+    def __init__(
+        self, signals: dict[str, Signal], timeline: np.ndarray, seconds_per_unit: float
+    ) -> None:
+        self.signals = signals
         self.timeline = timeline
         self.seconds_per_unit = seconds_per_unit
+        self._values: dict[str, np.ndarray] = {}
         self._seconds: np.ndarray | None = None
 
+    def values(self, name: str) -> np.ndarray:
+        if name not in self._values:
+            self._values[name] = values_on(self.signals[name], self.timeline)
+        return self._values[name]
+
     @property
-    def values(self) -> np.ndarray:
+    def seconds(self) -> np.ndarray:
         if self._seconds is None:
             self._seconds = (self.timeline - self.timeline[0]) * self.seconds_per_unit
         return self._seconds
 
 
-def _evaluate(
-    node: Node, signals: dict[str, Signal], timeline: np.ndarray, seconds: _Seconds
-) -> Value:
+def _evaluate(node: Node, context: _Context) -> Value:
     if isinstance(node, Number):
         return np.float64(node.value)
     if isinstance(node, Name):
-        return values_on(signals[node.name], timeline)
+        return context.values(node.name)
     if isinstance(node, Unary):
-        return _apply(node, [_evaluate(node.operand, signals, timeline, seconds)])
+        return _apply(node, [_evaluate(node.operand, context)])
     if isinstance(node, Binary):
-        left = _evaluate(node.left, signals, timeline, seconds)
-        right = _evaluate(node.right, signals, timeline, seconds)
-        return _apply(node, [left, right])
+        return _apply(node, [_evaluate(node.left, context), _evaluate(node.right, context)])
     assert isinstance(node, Call)
-    args = [_evaluate(arg, signals, timeline, seconds) for arg in node.args]
+    args = [_evaluate(arg, context) for arg in node.args]
     if FUNCTIONS[node.function].over_time:
-        x = np.broadcast_to(args[0], timeline.shape).astype(np.float64, copy=False)
+        x = np.broadcast_to(args[0], context.timeline.shape).astype(np.float64, copy=False)
         parameter = float(args[1]) if len(args) > 1 else 0.0
-        return _OVER_TIME[node.function](x, seconds.values, parameter)
+        return _OVER_TIME[node.function](x, context.seconds, parameter)
     return _apply(node, args)
 
 

@@ -1,10 +1,11 @@
 """Magnitude spectrum of a signal in a window.
 
-Method: the samples in the window are resampled to a uniform rate (the inverse of their
-median sample period; as many points as samples, at most `MAX_POINTS`) by linear
-interpolation; the mean is removed; a Hann window is applied; `numpy.fft.rfft` gives the
-spectrum. Magnitudes are amplitudes: `2 |X| / sum(window)`, so a sine of amplitude A
-shows a peak of about A. Dominant frequencies are the highest local maxima above 0 Hz.
+Method: the samples in the window are resampled to a uniform rate (about the inverse of
+their median sample period: as many points as samples, rounded down to a product of 2, 3
+and 5 so the FFT stays fast, at most `MAX_POINTS`) by linear interpolation; the mean is
+removed; a Hann window is applied; `numpy.fft.rfft` gives the spectrum. Magnitudes are
+amplitudes: `2 |X| / sum(window)`, so a sine of amplitude A shows a peak of about A.
+Dominant frequencies are the highest local maxima above 0 Hz.
 """
 
 from __future__ import annotations
@@ -44,10 +45,10 @@ def spectrum(timestamps: np.ndarray, values: np.ndarray, seconds_per_unit: float
     steps = steps[steps > 0]
     if steps.size == 0:
         raise ValueError("all samples share one timestamp")
-    points = int(min(t.size, MAX_POINTS))
     span = float(t[-1] - t[0])
-    period = max(float(np.median(steps[:: max(1, steps.size // 100_001)])), span / (points - 1))
-    points = int(span // period) + 1
+    median = float(np.median(steps[:: max(1, steps.size // 100_001)]))
+    points = fast_length(int(min(span // median + 1, t.size, MAX_POINTS)))
+    period = span / (points - 1)
     grid = t[0] + np.arange(points) * period
     uniform = np.interp(grid, t, v)
     uniform -= uniform.mean()
@@ -56,6 +57,22 @@ def spectrum(timestamps: np.ndarray, values: np.ndarray, seconds_per_unit: float
     rate = 1.0 / (period * seconds_per_unit)
     frequencies = np.fft.rfftfreq(points, d=1.0 / rate)
     return Spectrum(frequencies, magnitudes, rate, points, _peaks(frequencies, magnitudes))
+
+
+def fast_length(n: int) -> int:
+    """The largest product of powers of 2, 3 and 5 not above `n` (n >= 1)."""
+    best = 1
+    five = 1
+    while five <= n:
+        three = five
+        while three <= n:
+            two = three
+            while two * 2 <= n:
+                two *= 2
+            best = max(best, two)
+            three *= 3
+        five *= 5
+    return best
 
 
 def _peaks(frequencies: np.ndarray, magnitudes: np.ndarray) -> tuple[tuple[float, float], ...]:

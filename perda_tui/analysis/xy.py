@@ -53,16 +53,18 @@ def density(x: np.ndarray, y: np.ndarray, columns: int, rows: int) -> Density:
     """Count the finite (x, y) points per pixel of a `columns` by `rows` grid."""
     if columns < 1 or rows < 1:
         raise ValueError("the grid needs at least one column and one row")
-    ok = np.isfinite(x) & np.isfinite(y)
+    ok = np.isfinite(x)
+    ok &= np.isfinite(y)
     if not ok.all():
         x, y = x[ok], y[ok]
     if x.size == 0:
         return Density(np.zeros((rows, columns), np.int64), (0.0, 1.0), (0.0, 1.0), 0)
     x_range = _range(x)
     y_range = _range(y)
-    col = _cell(x, x_range, columns)
-    row = _cell(y, y_range, rows)
-    counts = np.bincount(row * columns + col, minlength=rows * columns)
+    index = _cell(y, y_range, rows)
+    index *= columns
+    index += _cell(x, x_range, columns)
+    counts = np.bincount(index, minlength=rows * columns)
     return Density(counts.reshape(rows, columns), x_range, y_range, int(x.size))
 
 
@@ -72,6 +74,9 @@ def _range(values: np.ndarray) -> tuple[float, float]:
 
 
 def _cell(values: np.ndarray, bounds: tuple[float, float], cells: int) -> np.ndarray:
-    scale = cells / (bounds[1] - bounds[0])
-    index = ((values - bounds[0]) * scale).astype(np.int64)
-    return np.minimum(index, cells - 1)
+    """The cell of each value (in place where possible: these arrays are millions long)."""
+    scaled = np.subtract(values, bounds[0])
+    scaled *= cells / (bounds[1] - bounds[0])
+    index = scaled.astype(np.intp)
+    np.minimum(index, cells - 1, out=index)
+    return index

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from perda_tui.analysis.spectrum import spectrum
+from perda_tui.analysis.spectrum import fast_length, spectrum
 
 
 def test_two_sines_on_jittered_timestamps() -> None:
@@ -14,7 +14,8 @@ def test_two_sines_on_jittered_timestamps() -> None:
     seconds = t * 1e-6
     values = 3 + 2.0 * np.sin(2 * np.pi * 50 * seconds) + 0.5 * np.sin(2 * np.pi * 120 * seconds)
     result = spectrum(t, values, 1e-6)
-    assert result.rate_hz == pytest.approx(1e6 / np.median(np.diff(t)))
+    assert result.points == 19_683  # 3**9: the FFT-friendly count below the ~20,000 samples
+    assert result.rate_hz == pytest.approx((result.points - 1) / ((t[-1] - t[0]) * 1e-6))
     (f1, a1), (f2, a2) = result.peaks[:2]
     assert f1 == pytest.approx(50, abs=0.1) and a1 == pytest.approx(2.0, rel=0.05)
     assert f2 == pytest.approx(120, abs=0.1) and a2 == pytest.approx(0.5, rel=0.1)
@@ -29,6 +30,19 @@ def test_reference_on_uniform_samples() -> None:
     expected = np.abs(np.fft.rfft((values - values.mean()) * window)) * 2 / window.sum()
     np.testing.assert_allclose(result.magnitudes, expected, atol=1e-12)
     np.testing.assert_allclose(result.frequencies, np.fft.rfftfreq(1024, 0.01))
+
+
+def test_fast_lengths_against_brute_force() -> None:
+    def smooth(m: int) -> bool:
+        for factor in (2, 3, 5):
+            while m % factor == 0:
+                m //= factor
+        return m == 1
+
+    best = 1
+    for n in range(1, 3000):
+        best = n if smooth(n) else best
+        assert fast_length(n) == best
 
 
 def test_too_few_samples() -> None:
