@@ -1,8 +1,11 @@
-"""Control characters in untrusted text: one definition for the clients, the CLI and the app.
+"""Untrusted text made safe to show: one sanitiser for the clients, the CLI and the app.
 
 C0 controls (`\\x00`-`\\x1f`), DEL and C1 controls (`\\x80`-`\\x9f`, which include the
-single-byte CSI `\\x9b`) can move the cursor, recolour or retitle a terminal; none of
-them may reach it from a server's text or become part of a file name.
+single-byte CSI `\\x9b`) can move the cursor, recolour, retitle or write the clipboard of
+a terminal; none of them may reach it from a server's text or become part of a file name.
+Bidi embeddings, overrides and isolates (U+202E turns `gpj.exe` into `exe.jpg`) and
+zero-width characters (which make two different names look the same) are dropped from
+shown text too.
 """
 
 from __future__ import annotations
@@ -11,6 +14,12 @@ import re
 
 #: Every C0 control, DEL and every C1 control.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Controls plus invisible formatting: bidi marks, embeddings, overrides and isolates,
+#: zero-width space/joiners, word joiner and invisible operators, line/paragraph
+#: separators, the byte-order mark.
+UNSAFE_CHARACTERS = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def has_control(text: str) -> bool:
@@ -19,17 +28,23 @@ def has_control(text: str) -> bool:
 
 
 def without_control(text: str, replacement: str = "", *, keep: str = "") -> str:
-    """`text` with each control character replaced by `replacement`, except those in `keep`
-    (e.g. `keep="\\t\\n"` to handle tabs and line breaks separately)."""
+    """`text` with each control or invisible formatting character (`UNSAFE_CHARACTERS`)
+    replaced by `replacement`, except those in `keep` (e.g. `keep="\\t\\n"` to handle
+    tabs and line breaks separately)."""
     if not keep:
-        return CONTROL_CHARACTERS.sub(replacement, text)
-    return CONTROL_CHARACTERS.sub(
+        return UNSAFE_CHARACTERS.sub(replacement, text)
+    return UNSAFE_CHARACTERS.sub(
         lambda match: match.group() if match.group() in keep else replacement, text
     )
 
 
 #: What stands for the cut part of a shortened text.
 ELLIPSIS = "…"
+
+
+def truncated(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, the last one `…` when cut."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + ELLIPSIS
 
 
 def shorten_middle(text: str, width: int) -> str:

@@ -287,6 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - last line of defence: one clear line, no traceback
         from perda_tui.errors import describe
+        from perda_tui.text import without_control  # the message may carry server text
 
-        print(f"perda-tui: {describe(exc)}", file=sys.stderr)
+        print(f"perda-tui: {without_control(describe(exc), ' ')}", file=sys.stderr)
         return 1

@@ -1,11 +1,14 @@
 """`LogEntry` and `S3Credentials`, built from untrusted JSON one field at a time.
 
 A field with a wrong type falls back to its default instead of failing the whole
-listing (the seed's pydantic models reject everything for one null title).
+listing (the seed's pydantic models reject everything for one null title). Every field
+is bounded before it is kept (`LIMITS`): a 10 MB description costs 4,000 characters, not
+a frozen browser. Printed entries go through the text sanitiser (`perda_tui.text`).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -13,9 +16,28 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from perda_tui.clients.dataserver.errors import ServerError
+from perda_tui.text import truncated, without_control
 from perda_tui.units import human_bytes, plural
 
 DELIMITER = "=" * 40
+#: S3 keys are at most 1,024 bytes; a longer one is not a real object
+MAX_KEY_CHARS = 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of each metadata field an entry keeps (longer text ends with `…`)."""
+
+    title: int = 300
+    description: int = 4_000
+    tags: int = 50
+    tag: int = 100
+    items: int = 100
+    item_key: int = 100
+    item_value: int = 1_000
+
+
+LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -37,22 +59,25 @@ class LogEntry:
         return hash((self.key, self.is_folder, self.size, self.last_modified))
 
     def __str__(self) -> str:
+        """The seed's `print_logs` lines, server text sanitised (no escapes, bidi, ...)."""
+        safe = _shown
         if self.is_folder:
-            return f"[DIR]  {self.name}/"
-        parts = [f"[FILE] {self.name}"]
+            return f"[DIR]  {safe(self.name)}/"
+        parts = [f"[FILE] {safe(self.name)}"]
         if self.title:
-            parts.append(f'  title: "{self.title}"')
+            parts.append(f'  title: "{safe(self.title)}"')
         if self.tags:
-            parts.append(f"  tags: [{', '.join(self.tags)}]")
+            parts.append(f"  tags: [{', '.join(map(safe, self.tags))}]")
         if self.size is not None:
             parts.append(f"  size: {human_bytes(self.size)}")
         if self.last_modified:
-            parts.append(f"  modified: {self.last_modified}")
+            parts.append(f"  modified: {safe(self.last_modified)}")
         if self.description:
-            desc = self.description[:80] + ("..." if len(self.description) > 80 else "")
+            desc = safe(self.description)
+            desc = desc[:80] + ("..." if len(desc) > 80 else "")
             parts.append(f'  desc: "{desc}"')
-        parts.extend(f"  {k}: {v}" for k, v in self.string_metadata.items())
-        parts.extend(f"  {k}: {v}" for k, v in self.numeric_metadata.items())
+        parts.extend(f"  {safe(k)}: {safe(v)}" for k, v in self.string_metadata.items())
+        parts.extend(f"  {safe(k)}: {v}" for k, v in self.numeric_metadata.items())
         return "\n".join(parts)
 
     def to_json(self) -> dict[str, Any]:
@@ -94,21 +119,33 @@ class S3Credentials:
         )
 
 
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
+def _shown(text: str) -> str:
+    """Server text as printed: control and invisible characters become spaces."""
+    return without_control(text, " ")
+
+
+def _text(value: object, limit: int) -> str:
+    return truncated(value, limit) if isinstance(value, str) else ""
 
 
 def _tags(value: object) -> list[str]:
-    return [tag for tag in value if isinstance(tag, str)] if isinstance(value, list) else []
+    if not isinstance(value, list):
+        return []
+    tags = (tag for tag in value if isinstance(tag, str))
+    return [truncated(tag, LIMITS.tag) for tag in itertools.islice(tags, LIMITS.tags)]
 
 
 def _strings(value: object) -> dict[str, str]:
     if not isinstance(value, dict):
         return {}
-    return {
-        str(k): v if isinstance(v, str) else str(v)
+    kept = (
+        (k, v)
         for k, v in value.items()
         if isinstance(v, str) or (isinstance(v, int | float) and not isinstance(v, bool))
+    )
+    return {
+        truncated(str(k), LIMITS.item_key): truncated(str(v), LIMITS.item_value)
+        for k, v in itertools.islice(kept, LIMITS.items)
     }
 
 
@@ -127,7 +164,8 @@ def _number(value: object) -> float | None:
 def _numbers(value: object) -> dict[str, float]:
     if not isinstance(value, dict):
         return {}
-    return {str(k): n for k, v in value.items() if (n := _number(v)) is not None}
+    kept = ((k, n) for k, v in value.items() if (n := _number(v)) is not None)
+    return {truncated(str(k), LIMITS.item_key): n for k, n in itertools.islice(kept, LIMITS.items)}
 
 
 def _size(value: object) -> int | None:
@@ -138,13 +176,13 @@ def _size(value: object) -> int | None:
 def entry_from(item: dict[str, Any], meta: dict[str, Any]) -> LogEntry | None:
     """One `LogEntry` from a listing item and its metadata; None without a usable key."""
     key = item.get("key")
-    if not isinstance(key, str) or not key:
+    if not isinstance(key, str) or not key or len(key) > MAX_KEY_CHARS:
         return None
     is_folder = item.get("isFolder")
     if not isinstance(is_folder, bool):
         is_folder = key.endswith("/")
     name = item.get("name")
-    if not isinstance(name, str) or not name:
+    if not isinstance(name, str) or not name or len(name) > len(key):
         name = key.rstrip("/").rsplit("/", 1)[-1]
     modified = item.get("lastModified")
     return LogEntry(
@@ -152,9 +190,9 @@ def entry_from(item: dict[str, Any], meta: dict[str, Any]) -> LogEntry | None:
         name=name,
         is_folder=is_folder,
         size=None if is_folder else _size(item.get("size")),
-        last_modified=modified if isinstance(modified, str) and modified else None,
-        title=_text(meta.get("title")),
-        description=_text(meta.get("description")),
+        last_modified=modified[:40] if isinstance(modified, str) and modified else None,
+        title=_text(meta.get("title"), LIMITS.title),
+        description=_text(meta.get("description"), LIMITS.description),
         tags=_tags(meta.get("tags")),
         string_metadata=_strings(meta.get("string_metadata")),
         numeric_metadata=_numbers(meta.get("numeric_metadata")),
@@ -201,6 +239,6 @@ def format_listing(prefix: str, entries: Iterable[LogEntry]) -> str:
     (sizes in binary units and counts in the singular for one, unlike the seed)."""
     entries = list(entries)
     folders = sum(1 for e in entries if e.is_folder)
-    lines = [f'Logs under "{prefix}"', DELIMITER, *map(str, entries), DELIMITER]
+    lines = [f'Logs under "{_shown(prefix)}"', DELIMITER, *map(str, entries), DELIMITER]
     lines.append(f"{plural(folders, 'folder')}, {plural(len(entries) - folders, 'file')}")
     return "\n".join(lines)
