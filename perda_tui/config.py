@@ -47,6 +47,8 @@ class Settings:
     """Where exports (CSV windows, archive files) are written unless the user picks a path."""
     allow_writes: bool = False
     """Device writes allowed from the start (`--allow-writes`; a flag only, never stored)."""
+    config_problem: str = ""
+    """What is wrong with the config file ("" when nothing): its other settings still apply."""
 
 
 def config_dir(env: Mapping[str, str] = os.environ) -> Path:
@@ -76,22 +78,48 @@ def default_export_dir(env: Mapping[str, str] = os.environ) -> Path:
 
 
 def read_file_settings(env: Mapping[str, str] = os.environ) -> dict[str, str]:
-    """The string settings stored in the config file (unknown keys are ignored)."""
+    """The string settings stored in the config file (unknown keys are ignored).
+
+    `ConfigError` when the file cannot be read or a known key is not a string.
+    """
+    values, problem = file_settings(env)
+    if problem:
+        raise ConfigError(problem)
+    return values
+
+
+def file_settings(env: Mapping[str, str] = os.environ) -> tuple[dict[str, str], str]:
+    """(the usable settings of the config file, what is wrong with it or "").
+
+    An unreadable file gives no settings; a known key with a wrong type is left out and
+    named (`url = 5`: "'url' must be a string").
+    """
     path = config_path(env)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return {}
+        return {}, ""
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from exc
-    return {key: value for key, value in data.items() if key in ENV_VARS and isinstance(value, str)}
+        return {}, f"cannot read {path}: {exc}"
+    values = {key: value for key, value in data.items() if key in ENV_VARS}
+    wrong = sorted(key for key, value in values.items() if not isinstance(value, str))
+    if wrong:
+        names = ", ".join(f"'{key}'" for key in wrong)
+        problem = f"{path}: {names} must be {'a string' if len(wrong) == 1 else 'strings'}"
+        return {k: v for k, v in values.items() if k not in wrong}, problem
+    return values, ""
 
 
 def load_settings(
     flags: argparse.Namespace | None = None, env: Mapping[str, str] = os.environ
 ) -> Settings:
-    """Merge file < environment < flags (flags that are None are not set)."""
-    values: dict[str, object] = dict(read_file_settings(env))
+    """Merge file < environment < flags (flags that are None are not set).
+
+    A broken config file does not stop anything: its usable keys are kept and the
+    problem is in `Settings.config_problem` (the CLI names it once on stderr).
+    """
+    stored, problem = file_settings(env)
+    values: dict[str, object] = dict(stored)
     values.update({key: env[var] for key, var in ENV_VARS.items() if env.get(var)})
     if flags is not None:
         known = {f.name for f in fields(Settings)}
@@ -111,6 +139,7 @@ def load_settings(
         insecure=bool(values.get("insecure", Settings.insecure)),
         export_dir=folder("export_dir", default_export_dir(env)),
         allow_writes=flags is not None and getattr(flags, "allow_writes", None) is True,
+        config_problem=problem,
     )
 
 

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 from perda_tui import __version__
 from perda_tui.cli.main import build_parser
@@ -37,3 +38,34 @@ def test_every_handler_resolves() -> None:
     for handler in handlers:
         module_name, _, function_name = handler.partition(":")
         assert callable(getattr(importlib.import_module(module_name), function_name)), handler
+
+
+def broken_config(folder: Path, text: str) -> Path:
+    path = folder / "config.toml"
+    path.write_text(text)
+    return path
+
+
+def test_locate_works_with_a_broken_config_and_names_it_once(isolated_config: Path) -> None:
+    path = broken_config(isolated_config, "url = [unterminated")
+    result = run_cli("locate")
+    assert result.returncode == 0, result.stderr
+    assert f"config: {path}" in result.stdout
+    assert result.stderr.count(str(path)) == 1 and "cannot read" in result.stderr
+
+
+def test_explicit_flags_work_with_a_broken_config(isolated_config: Path) -> None:
+    broken_config(isolated_config, "url = [unterminated")
+    result = run_cli("ls", "--url", "http://127.0.0.1:9", "--password-stdin")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2, result.stderr
+    assert "cannot read" in lines[0] and "config.toml" in lines[0]
+    assert "http://127.0.0.1:9" in lines[1]  # it went on and tried the server
+
+
+def test_a_wrong_type_in_the_config_is_named(isolated_config: Path) -> None:
+    broken_config(isolated_config, 'url = 5\ndrms_server = "kis"\n')
+    result = run_cli("locate")
+    assert result.returncode == 0
+    assert "'url' must be a string" in result.stderr

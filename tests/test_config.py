@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from perda_tui.config import ConfigError, config_path, load_settings, remember
+from perda_tui.config import (
+    ConfigError,
+    config_path,
+    load_settings,
+    read_file_settings,
+    remember,
+)
 
 
 @pytest.fixture
@@ -40,9 +46,24 @@ def test_remember_is_user_only_and_refuses_passwords(env: dict[str, str]) -> Non
     assert "hunter2" not in path.read_text()
 
 
-def test_broken_file_is_a_clear_error(env: dict[str, str]) -> None:
+def test_a_broken_file_is_named_and_blocks_nothing(env: dict[str, str]) -> None:
     path = config_path(env)
     path.parent.mkdir(parents=True)
     path.write_text("url = [unterminated")
+    settings = load_settings(argparse.Namespace(url="https://flag.example"), env=env)
+    assert settings.url == "https://flag.example"
+    assert settings.config_problem.startswith(f"cannot read {path}")
     with pytest.raises(ConfigError, match="cannot read"):
-        load_settings(env=env)
+        remember(env, url="https://x")  # never overwrites a file it cannot read
+    assert path.read_text() == "url = [unterminated"
+
+
+def test_a_wrong_type_is_an_error_naming_the_key(env: dict[str, str]) -> None:
+    path = config_path(env)
+    path.parent.mkdir(parents=True)
+    path.write_text('url = 5\ncache_dir = "/tmp/c"\nunknown = 1\n')
+    settings = load_settings(env=env)
+    assert settings.config_problem == f"{path}: 'url' must be a string"
+    assert settings.url == "" and settings.cache_dir == Path("/tmp/c")
+    with pytest.raises(ConfigError, match="'url' must be a string"):
+        read_file_settings(env)

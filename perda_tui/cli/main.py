@@ -276,9 +276,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warn_about_config() -> None:
+    """Name a broken config file once; every command still runs (without what is broken)."""
+    from perda_tui.config import file_settings
+
+    _, problem = file_settings()
+    if problem:
+        print(f"perda-tui: warning: {problem}; ignoring it", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = build_parser().parse_args(argv)
+    _warn_about_config()
     module_name, _, function_name = args.handler.partition(":")
     handler = getattr(importlib.import_module(module_name), function_name)
     try:
