@@ -1,6 +1,6 @@
 """The device screen beyond status, against the real Scrutiny 0.16 demo device: watchables
 picked from the firmware's list, guarded writes, an acquisition opened in the plot screen,
-stored acquisitions, a recording; the 0.1.0 server says what it cannot do."""
+stored acquisitions, a recording, a value snapshot; the 0.1.0 server says what it cannot do."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from perda_tui.tui.device.chart import REDRAWS_PER_S, LiveChart, WatchTable
 from perda_tui.tui.device.picker import WatchPicker
 from perda_tui.tui.device.records import CONNECTED_SIGNAL, write_log_path
 from perda_tui.tui.device.screen import DeviceScreen
+from perda_tui.tui.device.snapshots import SnapshotsScreen
 from tests.tui.conftest import screen_name, wait_for
 from tests.tui.test_device import badge, device_screen
 
@@ -221,3 +222,45 @@ async def test_readouts_are_redrawn_at_most_ten_times_a_second(tmp_path: Path) -
         table = chart.query_one(WatchTable)
         assert table.get_row("/v3")[1].plain == "52"  # the newest value, min and max kept
         assert (chart.watches["/v3"].minimum, chart.watches["/v3"].maximum) == (3.0, 52.0)
+
+
+async def test_snapshot_saved_diffed_and_restored_with_one_confirmation(
+    demo_server: RunningScrutinyServer, tmp_path: Path
+) -> None:
+    app = app_for(demo_server.url, tmp_path, allow_writes=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        assert screen.writes_allowed and "writes allowed" in screen.status_line()
+        await pick(pilot, "sinewave_generator/frequency")
+        chart = screen.query_one(LiveChart)
+        await wait_for(pilot, lambda: chart.watches[FREQUENCY].received_at is not None)
+        saved = chart.watches[FREQUENCY].value
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, SnapshotsScreen))
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PromptScreen))
+        pilot.app.screen.query_one(Input).value = "tuned"
+        await pilot.press("enter")
+        snapshots = pilot.app.screen
+        await wait_for(pilot, lambda: [p.stem for p in snapshots.files] == ["tuned"])
+        await pilot.press("escape")
+
+        assert screen.client is not None
+        screen.client.write(FREQUENCY, saved + 2)  # the device changes meanwhile
+        await wait_for(pilot, lambda: chart.watches[FREQUENCY].value == saved + 2)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, SnapshotsScreen))
+        diff = pilot.app.screen.query_one("#snapshots-diff")
+        await wait_for(
+            pilot, lambda: f"{FREQUENCY}: {saved + 2:g} → {saved:g}" in str(diff.render())
+        )
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        question = str(pilot.app.screen.query_one("#confirm-question").render())
+        # the demo's own watch (/rpv/x1000) moves all the time: restored too, listed too
+        assert question.startswith("Restore 2 values?") and "/rpv/x1000: " in question
+        assert f"{FREQUENCY}: {saved + 2:g} → {saved:g}" in question
+        await pilot.press("y")
+        await wait_for(pilot, lambda: chart.watches[FREQUENCY].value == saved, timeout=15)
+    lines = [json.loads(line) for line in write_log_path(tmp_path).read_text().splitlines()]
+    assert (FREQUENCY, saved + 2, saved) in [(x["path"], x["old"], x["new"]) for x in lines]

@@ -77,6 +77,7 @@ from perda_tui.tui.device.records import (
     keep_acquisition,
     parse_value,
 )
+from perda_tui.tui.device.snapshots import Change, SnapshotsScreen
 from perda_tui.tui.device.status import DeviceStatusBar, age_text
 from perda_tui.tui.stylesheets import stylesheet
 
@@ -91,6 +92,8 @@ DEMO_WATCHES = ("/rpv/x1000",)
 #: The status panels by name (widget id `panel-NAME`); the first three describe the device.
 PANELS = ("identity", "features", "sfd", "link")
 DEVICE_PANELS = ("identity", "features", "sfd")
+#: Why a write is refused before anything is sent.
+WRITES_OFF = "Writes are off: start with --allow-writes or press Ctrl+Y."
 #: Watched values are sent by the server at most this often (Hz).
 WATCH_RATE = 4.0
 
@@ -178,6 +181,7 @@ class DeviceScreen(Screen[None]):
         Binding("ctrl+s", "stored", "Stored", id="device.stored"),
         Binding("f5", "record", "Record", id="device.record"),
         Binding("ctrl+y", "toggle_writes", "Writes", id="device.writes"),
+        Binding("f6", "snapshots", "Snapshots", id="device.snapshots"),
     ]
 
     def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.monotonic) -> None:
@@ -642,9 +646,7 @@ class DeviceScreen(Screen[None]):
     def ask_write(self, path: str) -> None:
         """Ask for a new value of the watched `path`, then confirm old → new, then write."""
         if not self.writes_allowed:
-            self.notify(
-                "Writes are off: start with --allow-writes or press Ctrl+Y.", severity="warning"
-            )
+            self.notify(WRITES_OFF, severity="warning")
             return
         watch = self.query_one(LiveChart).watches.get(path)
         if watch is None or self._connected() is None:
@@ -665,31 +667,71 @@ class DeviceScreen(Screen[None]):
         question = f"New value of {path} ({dtype or 'type unknown'}), now {value_text(watch.value)}"
         self.app.push_screen(PromptScreen(question, check=check), entered)
 
+    def _firmware(self) -> str:
+        info = self.info
+        return info.sfd.firmware_id if info is not None and info.sfd is not None else ""
+
+    def _record(
+        self, path: str, old: float | int | bool | None, new: float | int | bool
+    ) -> WriteRecord:
+        server = self.client.target.url if self.client and self.client.target else ""
+        return WriteRecord(server, self._firmware(), path, old, new)
+
     def _confirm_write(
         self, path: str, old: float | int | bool | None, new: float | int | bool
     ) -> None:
-        info = self.info
-        firmware = info.sfd.firmware_id if info is not None and info.sfd is not None else ""
-        server = self.client.target.url if self.client and self.client.target else ""
-        record = WriteRecord(server, firmware, path, old, new)
+        record = self._record(path, old, new)
 
         def answered(yes: bool | None) -> None:
             client = self._connected() if yes else None
             if client is not None:
-                self._write(client, record)
+                self._write(client, [record])
 
         question = f"Write {path}: {value_text(old)} → {value_text(new)}?"
         self.app.push_screen(ConfirmScreen(question, yes="write"), answered)
 
     @work(thread=True, group="device-command", exit_on_error=False)
-    def _write(self, client: ScrutinyClient, record: WriteRecord) -> None:
-        try:
-            client.write(record.path, record.new)
-            append_write(self.settings.cache_dir, record)
-        except Exception as exc:  # noqa: BLE001 - the server's answer is shown to the user
-            self.post_message(WriteFinished(record, describe(exc)))
-        else:
-            self.post_message(WriteFinished(record, ""))
+    def _write(self, client: ScrutinyClient, records: list[WriteRecord]) -> None:
+        for record in records:
+            try:
+                client.write(record.path, record.new)
+                append_write(self.settings.cache_dir, record)
+            except Exception as exc:  # noqa: BLE001 - the server's answer is shown to the user
+                self.post_message(WriteFinished(record, describe(exc)))
+            else:
+                self.post_message(WriteFinished(record, ""))
+
+    # -- snapshots ------------------------------------------------------------------------
+
+    def action_snapshots(self) -> None:
+        """Save the watched values, compare a saved snapshot with them, restore one."""
+        watches = self.query_one(LiveChart).watches
+
+        def current() -> dict[str, float | int | bool | None]:
+            return {p: w.value if w.received_at is not None else None for p, w in watches.items()}
+
+        screen = SnapshotsScreen(self.settings.cache_dir, current, self._firmware())
+        self.app.push_screen(screen, self._restore)
+
+    def _restore(self, changes: list[Change] | None) -> None:
+        if not changes:
+            return
+        if not self.writes_allowed:
+            self.notify(WRITES_OFF, severity="warning")
+            return
+        records = [self._record(path, now, saved) for path, now, saved in changes]
+        lines = [
+            f"{r.path}: {'?' if r.old is None else value_text(r.old)} → {value_text(r.new)}"
+            for r in records
+        ]
+        question = f"Restore {len(records)} values?\n" + "\n".join(lines)
+
+        def answered(yes: bool | None) -> None:
+            client = self._connected() if yes else None
+            if client is not None:
+                self._write(client, records)
+
+        self.app.push_screen(ConfirmScreen(question, yes="write them all"), answered)
 
     def on_write_finished(self, message: WriteFinished) -> None:
         record = message.record
