@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from perda_tui.analysis.geo import find_gps, project
+from perda_tui.analysis.geo import EARTH_RADIUS_M, find_gps, project
 
 if TYPE_CHECKING:
     from perda_tui.logs import Log, Signal
 
 #: A start/finish line: (lat1, lon1, lat2, lon2) in degrees.
 Line = tuple[float, float, float, float]
+#: Half-width (m) of a line picked on the track: wider than any track, narrower than a loop.
+LINE_HALF_WIDTH_M = 15.0
 #: Crossings closer together than this are one crossing (GPS jitter on the line).
 MIN_LAP_S = 10.0
 LapKind = Literal["out", "timed", "in"]
@@ -88,6 +90,29 @@ def parse_line(text: str) -> Line:
 def format_line(line: Line) -> str:
     """`LAT1,LON1,LAT2,LON2` with 7 decimals (about a centimetre)."""
     return ",".join(f"{v:.7f}" for v in line)
+
+
+def line_across(
+    lat: np.ndarray, lon: np.ndarray, index: int, half_width_m: float = LINE_HALF_WIDTH_M
+) -> Line:
+    """A start/finish line through fix `index` of a GPS track, across the direction of
+    travel there (from its neighbouring fixes), `half_width_m` either side."""
+    if len(lat) < 3 or not 0 <= index < len(lat):
+        raise LapError("pick a point on a GPS track of at least three fixes")
+    before, after = max(index - 1, 0), min(index + 1, len(lat) - 1)
+    centre = (float(lat[index]), float(lon[index]))
+    x, y = to_metres(lat[[before, after]], lon[[before, after]], centre)
+    dx, dy = float(x[1] - x[0]), float(y[1] - y[0])
+    norm = math.hypot(dx, dy)
+    if norm == 0:
+        raise LapError("the car stands still there: pick a point where it moves")
+    nx, ny = -dy / norm * half_width_m, dx / norm * half_width_m
+    metres_per_degree = EARTH_RADIUS_M * math.pi / 180
+    dlat = ny / metres_per_degree
+    dlon = nx / (metres_per_degree * math.cos(math.radians(centre[0])))
+    return parse_line(
+        format_line((centre[0] + dlat, centre[1] + dlon, centre[0] - dlat, centre[1] - dlon))
+    )
 
 
 def line_crossings(

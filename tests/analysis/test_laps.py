@@ -178,3 +178,22 @@ def test_huge_lap_settings_are_refused(tmp_path: Path) -> None:
     (tmp_path / FILE_NAME).write_text("#" * 300_000)
     with pytest.raises(LapError, match="larger than"):
         load_lap_settings(tmp_path)
+
+
+def test_a_line_picked_on_the_track_finds_the_same_laps(runs: list[SampleRun]) -> None:
+    from perda_tui.analysis.laps import line_across
+
+    run = runs[0]
+    lat, lon = run.log["gps.lat"].values, run.log["gps.lon"].values
+    true_line = start_finish_line()
+    centre = ((true_line[0] + true_line[2]) / 2, (true_line[1] + true_line[3]) / 2)
+    moving = run.log["gps.speed"].values > 20
+    index = int(np.argmin(np.hypot(lat - centre[0], lon - centre[1]) + 1.0 * ~moving))
+    picked = line_across(lat, lon, index)
+    half = np.hypot(picked[0] - picked[2], (picked[1] - picked[3]) * np.cos(np.radians(42)))
+    assert half * 111_195 / 2 == pytest.approx(15.0, rel=0.01)  # 15 m either side
+    found = timed_seconds(run.log, line=picked)
+    # the picked fix is within one fix of the true line: the same lap times
+    assert np.abs(found - np.array(run.lap_times)).max() <= sample_period(run.log["gps.lat"])
+    with pytest.raises(LapError):
+        line_across(lat[:2], lon[:2], 0)

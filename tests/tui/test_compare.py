@@ -125,3 +125,53 @@ async def test_mark_across_folders_compare_and_laps(
         await wait_screen(pilot, "CompareScreen")
         await pilot.press("escape")
         await wait_screen(pilot, "BrowserScreen")
+
+
+async def test_line_picked_on_the_map_and_typed(runs: list[SampleRun], tmp_path: Path) -> None:
+    import numpy as np
+    from textual.app import App
+
+    from perda_tui.analysis.compare import Run
+    from perda_tui.analysis.laps import format_line
+    from perda_tui.analysis.tracks import load_lap_settings
+    from perda_tui.samples.laps import start_finish_line
+    from perda_tui.tui.compare.line_pick import LinePickScreen
+    from tests.tui.conftest import no_blink
+
+    chosen = [Run(r.path.name, r.log, {"track": "Test loop", "driver": "AB"}) for r in runs[:2]]
+    app = App[None]()
+    async with app.run_test(size=(100, 30)) as pilot:
+        laps = LapsScreen(chosen, ["gps.speed"], config_dir=tmp_path / "cfg")
+        await app.push_screen(laps)
+        await wait_for(pilot, lambda: not laps.searching)
+        assert "no start/finish line for track Test loop" in static_text(pilot, "#status")
+        await pilot.press("p")
+        await wait_screen(pilot, "LinePickScreen")
+        picker = app.screen
+        assert isinstance(picker, LinePickScreen)
+        true_line = start_finish_line()
+        centre = ((true_line[0] + true_line[2]) / 2, (true_line[1] + true_line[3]) / 2)
+        near = np.hypot(picker.lat - centre[0], picker.lon - centre[1])
+        picker.index = int(np.argmin(near)) - 1
+        await pilot.press("right")  # onto the fix nearest the true line
+        assert picker.index == int(np.argmin(near))
+        await no_blink(pilot)
+        await pilot.press("enter")
+        await wait_screen(pilot, "LapsScreen")
+        await wait_for(pilot, lambda: not laps.searching and bool(laps.tables[0]))
+        assert "Test loop" in load_lap_settings(tmp_path / "cfg").lines
+        found = [row.seconds for row in laps.tables[0] if row.lap.kind == "timed"]
+        assert np.abs(np.array(found) - runs[0].lap_times).max() <= 0.1  # one GPS sample
+        # typed: the exact line replaces the picked one
+        await pilot.press("L")
+        await wait_screen(pilot, "PromptScreen")
+        prompt = app.screen
+        prompt.query_one("#prompt-input").value = format_line(true_line)
+        await pilot.press("enter")
+        await wait_screen(pilot, "LapsScreen")
+        await wait_for(
+            pilot, lambda: load_lap_settings(tmp_path / "cfg").lines["Test loop"] == true_line
+        )
+        await wait_for(pilot, lambda: not laps.searching and bool(laps.tables[1]))
+        await pilot.press("t", "w", "s")
+        assert laps.by == "time" and laps.source == "wheel"

@@ -1,5 +1,5 @@
 """SVG snapshots of the compare and laps screens over three lapped sample runs and a
-broken log (80×24 and 120×40)."""
+broken log (80x24 and 120x40)."""
 
 from __future__ import annotations
 
@@ -101,6 +101,22 @@ def test_laps(snap_compare, tmp_path: Path, runs: list[SampleRun], size) -> None
         laps = pilot.app.screen
         assert isinstance(laps, LapsScreen)
         await wait_for(pilot, lambda: not laps.searching, timeout=30)
+        await charts_drawn(pilot)
+
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=size, run_before=scene)
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_line_pick(snap_compare, tmp_path: Path, runs: list[SampleRun], size) -> None:
+    async def scene(pilot) -> None:
+        await show_compare(pilot, runs, tmp_path)
+        await pilot.press("l")
+        await wait_screen(pilot, "LapsScreen")
+        laps = pilot.app.screen
+        await wait_for(pilot, lambda: not laps.searching, timeout=30)
+        await pilot.press("p")
+        await wait_screen(pilot, "LinePickScreen")
+        await pilot.press(*["shift+right"] * 3)
         await charts_drawn(pilot)
 
     assert snap_compare(snapshot_app(tmp_path), terminal_size=size, run_before=scene)

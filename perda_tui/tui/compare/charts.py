@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 #: Points per chart column when a lap trace is thinned for drawing.
 POINTS_PER_COLUMN = 2
+#: By distance, a step longer than this (m) is drawn as a gap (a GPS or logger dropout).
+GAP_M = 50.0
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,9 @@ def lap_overlay_chart(
             scale_to=reference,
         )
         x, y = _thin(x, y, columns * POINTS_PER_COLUMN)
-        series.append(line_series(pick.label, x, y, slot=pick.slot))
+        # by distance the steps grow with speed: only a jump of GAP_M metres is a gap
+        gap = GAP_M if by == "distance" else None
+        series.append(line_series(pick.label, x, y, slot=pick.slot, max_step=gap))
     label = "distance in lap [m]" if by == "distance" else "time in lap [s]"
     return Chart(series, x_label=label, title=signal)
 

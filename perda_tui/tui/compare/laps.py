@@ -31,7 +31,7 @@ from perda_tui.units import duration
 if TYPE_CHECKING:
     from perda_tui.analysis.compare import Run
     from perda_tui.analysis.lap_overlay import DistanceSource
-    from perda_tui.analysis.laps import Lap
+    from perda_tui.analysis.laps import Lap, Line
 
 #: The overlay's signal when the compare screen chose none the runs have.
 FALLBACK_SIGNAL = "gps.speed"
@@ -53,7 +53,8 @@ class LapsScreen(Screen[None]):
         Binding("t", "toggle_axis", "Distance/time", id="laps.axis"),
         Binding("w", "toggle_distance", "GPS/wheel distance", id="laps.distance"),
         Binding("s", "next_signal", "Next signal", id="laps.next_signal"),
-        Binding("L", "set_line", "Start/finish line", key_display="L", id="laps.line"),
+        Binding("p", "pick_line", "Pick line on map", id="laps.pick_line"),
+        Binding("L", "set_line", "Type line", key_display="L", id="laps.line"),
     ]
 
     def __init__(self, runs: list[Run], signals: list[str], *, config_dir: Path) -> None:
@@ -229,14 +230,50 @@ class LapsScreen(Screen[None]):
         self.current = (self.current + 1) % len(self.signals)
         self.refresh_view()
 
-    def action_set_line(self) -> None:
-        """Type the start/finish line of the highlighted run's track (stored per track)."""
+    def _highlighted_run(self) -> Run:
         table = self.query_one("#laps", DataTable)
-        run_index = self._rows[table.cursor_row][0] if self._rows else 0
-        run = self.runs[run_index]
+        return self.runs[self._rows[table.cursor_row][0] if self._rows else 0]
+
+    def _store_line(self, track: str, line: Line | None) -> None:
+        """Keep `line` for `track` in laps.toml and find the laps again."""
+        if line is None:
+            return
+        try:
+            path = save_line(self.config_dir, track, line)
+        except (LapError, OSError) as exc:
+            self.notify(describe(exc), severity="error", markup=False)
+            return
+        self.notify(f"Line for {track} stored in {path}", markup=False)
+        self._find()
+
+    def _track_of(self, run: Run) -> str | None:
         track = str(run.metadata.get("track", ""))
         if not track:
             self.notify("This log has no track name (metadata `track`).", markup=False)
+            return None
+        return track
+
+    def action_pick_line(self) -> None:
+        """Pick the highlighted run's start/finish line on its GPS track map."""
+        from perda_tui.analysis.geo import find_gps
+        from perda_tui.tui.compare.line_pick import LinePickScreen
+
+        run = self._highlighted_run()
+        track = self._track_of(run)
+        gps = find_gps(run.log)
+        if track is None:
+            return
+        if gps is None:
+            self.notify("This log has no GPS position to pick on.", markup=False)
+            return
+        picker = LinePickScreen(run.log, gps[0].name, gps[1].name, track)
+        self.app.push_screen(picker, lambda line: self._store_line(track, line))
+
+    def action_set_line(self) -> None:
+        """Type the start/finish line of the highlighted run's track (stored per track)."""
+        run = self._highlighted_run()
+        track = self._track_of(run)
+        if track is None:
             return
 
         def check(text: str) -> str | None:
@@ -247,15 +284,8 @@ class LapsScreen(Screen[None]):
             return None
 
         def done(text: str | None) -> None:
-            if not text:
-                return
-            try:
-                path = save_line(self.config_dir, track, parse_line(text))
-            except (LapError, OSError) as exc:
-                self.notify(describe(exc), severity="error", markup=False)
-                return
-            self.notify(f"Line for {track} stored in {path}", markup=False)
-            self._find()
+            if text:
+                self._store_line(track, parse_line(text))
 
         current = self.settings.line_for({k: str(v) for k, v in run.metadata.items()})
         prompt = PromptScreen(
