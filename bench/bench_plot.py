@@ -1,17 +1,21 @@
-"""Plot screen redraw: key press to frame with 4 signals of 10,000,000 samples on a 200x50 chart.
+"""Plot screen redraw: key press to frame with 6 signals of 10,000,000 samples on a 200x50 chart.
 
-Headless Textual app with the real `PlotScreen`; each figure is the median over several
-presses of the time from sending the key event until the last row of the requested
-chart has been painted by the compositor (decimation + plotext build + render). The key
-goes straight to the driver rather than through `pilot.press`, which waits for the whole
-process to go idle and would add its own polling delay. Also reported: the first
-draw after selecting the signals (builds each signal's decimation pyramid once) and the
-raw cost of the log engine's exact `decimate` over the whole window, for comparison.
+Headless Textual app with the real `PlotScreen`; each figure is the median (and worst)
+over several presses of the time from sending the key event until the last row of the
+requested chart has been painted by the compositor (decimation + drawing + strips), in
+overlay and in stacked mode, and with both cursors placed (moving B). The key goes
+straight to the driver rather than through `pilot.press`, which waits for the whole
+process to go idle and would add its own polling delay. Also reported: the first draw
+after selecting the signals (builds each signal's decimation pyramid once), the A/B
+readout's computation (values at both cursors and min/max/mean between them, in a
+worker once the cursors rest) and the raw cost of the log engine's exact `decimate`
+over the whole window, for comparison.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
 import tempfile
 import time
@@ -23,15 +27,24 @@ import numpy as np
 from bench.common import BenchResult
 
 SAMPLES = 10_000_000
-SIGNALS = ("ams.pack.voltage", "ams.pack.current", "pcm.wheelSpeeds.frontRight", "pcm.motor.torque")
+SIGNALS = (
+    "ams.pack.voltage",
+    "ams.pack.current",
+    "pcm.wheelSpeeds.frontRight",
+    "pcm.wheelSpeeds.frontLeft",
+    "pcm.motor.torque",
+    "imu.accel.x",
+)
 CHART_SIZE = (200, 50)
-TARGET_MS = 100.0
+#: Key to frame: the median and the worst press.
+TARGET_MS = 30.0
+WORST_MS = 80.0
 #: Starting terminal size; adjusted so the chart itself is CHART_SIZE.
 TERMINAL = (245, 61)
 
 
 def make_log():
-    """Four 10-million-sample signals at 10 kHz (1000 s) shaped like car data, with noise."""
+    """Six 10-million-sample signals at 10 kHz (1000 s) shaped like car data, with noise."""
     from perda_tui.logs import Log, Signal
 
     rng = np.random.default_rng(7)
@@ -42,7 +55,9 @@ def make_log():
         560 - 20 * np.sin(lap) - 0.01 * seconds,
         120 * np.sin(3 * lap) + 40,
         50 + 25 * np.sin(3 * lap + 1.0),
+        50 + 25 * np.sin(3 * lap + 1.1),
         80 * np.sin(3 * lap + 0.5),
+        1.5 * np.sin(5 * lap),
     )
     signals = [
         Signal(t, shape + rng.normal(0, 1.5, SAMPLES), name=name, id=i, time_unit="us")
@@ -51,16 +66,22 @@ def make_log():
     return Log(signals, recording_time=datetime(2026, 4, 1, 17, 6, 37), source="bench")
 
 
-async def _measure(log) -> dict[str, list[float]]:
+async def _measure(log) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     from textual import events
     from textual.app import App
+    from textual.worker import WorkerCancelled
 
     from perda_tui.tui.common.chart_view import ChartView
+    from perda_tui.tui.plot.layouts import Layout, LayoutStore
     from perda_tui.tui.plot.screen import PlotScreen
+
+    folder = Path(tempfile.mkdtemp(prefix="perda-bench-"))
 
     class BenchApp(App[None]):
         def on_mount(self) -> None:
-            self.push_screen(PlotScreen(log, "bench", export_dir=Path(tempfile.gettempdir())))
+            layouts = LayoutStore(folder)  # never the user's config folder
+            screen = PlotScreen(log, "bench", export_dir=folder, layouts=layouts, layout=Layout(()))
+            self.push_screen(screen)
 
     painted: dict[int, float] = {}
     render_line = ChartView.render_line
@@ -69,8 +90,17 @@ async def _measure(log) -> dict[str, list[float]]:
         painted[chart.drawn_generation] = time.perf_counter()  # last row painted wins
         return render_line(chart, y)
 
+    built: list[float] = []
+    show = ChartView._show
+
+    def record(chart: ChartView, generation: int, strips, error: str, seconds: float) -> None:
+        built.append(seconds)  # decimation, drawing and strips, in the chart's worker
+        show(chart, generation, strips, error, seconds)
+
     ChartView.render_line = spy  # type: ignore[method-assign]
+    ChartView._show = record  # type: ignore[method-assign]
     results: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}  # CPU time of the process (all threads) per press
     handled: list[float] = []
     app = BenchApp()
     try:
@@ -107,25 +137,43 @@ async def _measure(log) -> dict[str, list[float]]:
                 await app.workers.wait_for_complete()
                 await pilot.pause(0.3)
             assert (chart.size.width, chart.size.height) == CHART_SIZE, chart.size
-            for label, keys in (
-                ("zoom in (+)", ["plus"] * 8),
-                ("pan (Right/Left)", ["right", "left"] * 4),
-                ("zoom out (-)", ["minus"] * 8),
-                ("reset (0) and redraw", ["0"] * 8),
-            ):
+
+            async def settle() -> None:
+                """Wait for the workers; a stats worker replaced by a newer one is fine."""
+                with contextlib.suppress(WorkerCancelled):
+                    await app.workers.wait_for_complete()
+
+            async def press(label: str, keys: list[str]) -> None:
                 for key in keys:
                     before = chart.generation
-                    started = time.perf_counter()
-                    app._driver.send_message(events.Key(key, "+" if key == "plus" else None))
+                    started, cpu_started = time.perf_counter(), time.process_time()
+                    character = {"plus": "+", "minus": "-"}.get(key, key if len(key) == 1 else None)
+                    app._driver.send_message(events.Key(key, character))
                     while chart.generation == before:
                         await asyncio.sleep(0.0005)
                     handled.append(time.perf_counter() - started)
                     results.setdefault(label, []).append(await frame(chart.generation) - started)
-                    await app.workers.wait_for_complete()
+                    cpu.setdefault(label, []).append(time.process_time() - cpu_started)
+                    await settle()
+
+            await press("overlay: zoom in (+)", ["plus"] * 8)
+            await press("overlay: pan (Right/Left)", ["right", "left"] * 4)
+            await press("overlay: zoom out (-)", ["minus"] * 8)
+            await press("overlay: reset (0) and redraw", ["0"] * 8)
+            await press("stacked (l, then +/-)", ["l", *["plus", "minus"] * 4])
+            await press("stacked: pan (Right/Left)", ["right", "left"] * 4)
+            await press("overlay (l back)", ["l"])
+            await press("A/B cursors: move B (Right/Left)", ["c", "b", *["right", "left"] * 4])
+            started = time.perf_counter()
+            screen._compute_stats(screen.window, list(screen.selection.items), screen.cursors())
+            await settle()
+            results["A/B readout computed"] = [time.perf_counter() - started]
     finally:
         ChartView.render_line = render_line  # type: ignore[method-assign]
+        ChartView._show = show  # type: ignore[method-assign]
     results["key handled (chart requested)"] = handled
-    return results
+    results["chart built in its worker"] = built[1:]  # after the first draw
+    return results, cpu
 
 
 def _exact_decimate_ms(log) -> float:
@@ -138,32 +186,40 @@ def _exact_decimate_ms(log) -> float:
 
 
 def run() -> list[BenchResult]:
-    """Median key-press-to-frame time for zoom, pan and reset; first draw for reference."""
+    """Median and worst key-press-to-frame time for zoom, pan, reset, stacked and A/B
+    cursors; first draw and readout for reference."""
     log = make_log()
-    results = asyncio.run(_measure(log))
+    results, cpu = asyncio.run(_measure(log))
     rows = []
     for label, seconds in results.items():
-        ms = statistics.median(seconds) * 1000
-        first = label == "first draw"
-        note = f"max {max(seconds) * 1000:.0f} ms"
-        if first:
+        ms, worst = statistics.median(seconds) * 1000, max(seconds) * 1000
+        reference = label in ("first draw", "A/B readout computed")
+        if label == "first draw":
             note = "builds the decimation pyramids"
-        elif label.startswith("key handled"):
+        elif label == "A/B readout computed":
+            note = "in a worker, 0.2 s after the cursors rest"
+        else:
+            note = f"max {worst:.0f} ms (<= {WORST_MS:.0f})"
+            if label in cpu:  # what a press costs whatever else the machine runs
+                note += f"; CPU median {statistics.median(cpu[label]) * 1000:.0f} ms"
+        if label.startswith("key handled"):
             note += "; drawing happens in a worker"
+        elif label.startswith("chart built"):
+            note += "; decimate 6 signals, draw, strips"
         rows.append(
             BenchResult(
-                name=f"plot 4x10M @200x50: {label}",
+                name=f"plot 6x10M @200x50: {label}",
                 value=ms,
                 unit="ms",
-                target="reference" if first else f"<= {TARGET_MS:.0f} ms",
-                ok=first or ms <= TARGET_MS,
+                target="reference" if reference else f"<= {TARGET_MS:.0f} ms",
+                ok=reference or (ms <= TARGET_MS and worst <= WORST_MS),
                 note=note,
             )
         )
     exact = _exact_decimate_ms(log)
     rows.append(
         BenchResult(
-            name="plot: exact decimate of 4x10M, whole window",
+            name="plot: exact decimate of 6x10M, whole window",
             value=exact,
             unit="ms",
             target="reference",
