@@ -266,12 +266,21 @@ def build_parser() -> argparse.ArgumentParser:
         "perda_tui.cli.cache:cache_command",
         "list the logs in the local cache, or prune the least recently opened",
     )
-    cmd.add_argument("action", nargs="?", choices=["list", "prune"], default="list")
     cmd.add_argument(
-        "--older-than", dest="older_than", metavar="DAYS", type=float, help="prune: not opened for"
+        "action", nargs="?", choices=["list", "prune"], default="list", help="default: list"
     )
     cmd.add_argument(
-        "--max-size", dest="max_size", metavar="SIZE", help="prune until the cache fits (500M, 2G)"
+        "--older-than",
+        dest="older_than",
+        metavar="DAYS",
+        type=float,
+        help="prune: remove logs not opened for DAYS days",
+    )
+    cmd.add_argument(
+        "--max-size",
+        dest="max_size",
+        metavar="SIZE",
+        help="prune: then remove the least recently opened until the cache fits (500M, 2G)",
     )
     return parser
 
