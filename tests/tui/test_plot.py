@@ -239,7 +239,9 @@ async def test_second_axis_and_clock_time(log: Log) -> None:
         lines = chart.plain_text().split("\n")
         # the right-axis signal's legend entry sits at the right, its unit over its ticks
         assert lines[0].rstrip().endswith("ams.pack.current ━━─┐ A")
-        assert sum(line.rstrip().endswith(tuple("0123456789")) and "├" in line for line in lines) >= 3
+        assert (
+            sum(line.rstrip().endswith(tuple("0123456789")) and "├" in line for line in lines) >= 3
+        )
         assert "━━ R ams.pack.current" in panel_text(screen)
         await pilot.press("t")
         chart = await drawn(pilot)

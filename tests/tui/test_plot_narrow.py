@@ -44,7 +44,9 @@ async def test_names_are_shortened_in_the_middle_and_never_alike(log: Log) -> No
         rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(3)]
         short = [row[0][3:] for row in rows]  # names first, after the swatch
         assert short[0] == "ams.pack.voltage" and len(set(short)) == 3
-        assert all(name.startswith("pcm.") and name.endswith(("Left", "Right")) for name in short[1:])
+        assert all(
+            name.startswith("pcm.") and name.endswith(("Left", "Right")) for name in short[1:]
+        )
         assert all(row[5].replace(",", "").isdigit() for row in rows)  # min … std, count
 
 
