@@ -39,7 +39,7 @@ import numpy as np
 from perda_tui.logs.log import Log
 from perda_tui.logs.pyramid import BLOCK, FACTOR, Level, level_lengths, levels
 from perda_tui.logs.signal import Signal
-from perda_tui.private_files import private_mkdir, private_write_atomic
+from perda_tui.private_files import private_mkdir, private_open_binary, private_write_atomic
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -163,6 +163,7 @@ def _write_samples(path: Path, log: Log, signals: list[Signal]) -> list[list[int
         },
     )
     batches = list(_batches(signals))
+    private_open_binary(path).close()  # created user-only; pyarrow keeps the mode
     with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, schema) as writer:
         for batch in batches:
             ids = np.repeat(
@@ -214,6 +215,7 @@ def _write_pyramids(path: Path, signals: list[Signal]) -> list[list[list[int]]]:
     columns = [_joined(starts, np.int64), _joined(mins, np.float64), _joined(maxs, np.float64)]
     schema = pa.schema([("start", pa.int64()), ("min", pa.float64()), ("max", pa.float64())])
     batch = pa.RecordBatch.from_arrays([_arrow(c) for c in columns], schema=schema)
+    private_open_binary(path).close()
     with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, schema) as writer:
         writer.write_batch(batch)
     _sync(path)

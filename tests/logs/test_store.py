@@ -213,6 +213,18 @@ def test_opens_racing_removals_always_get_the_log(store: ParsedStore, log_path: 
         assert_same(log, expected)
 
 
+def test_entry_files_are_user_only(store: ParsedStore, log_path: Path) -> None:
+    store.open(log_path)
+    folder = store.folder_for(log_path)
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert {p.name.split("-")[0]: p.stat().st_mode & 0o777 for p in folder.iterdir()} == {
+        "samples": 0o600,
+        "pyramids": 0o600,
+        "meta.json": 0o600,
+        "opened": 0o600,
+    }
+
+
 def test_entries_report_source_size_and_currency(store: ParsedStore, log_path: Path) -> None:
     store.open(log_path)
     [entry] = store.entries()
