@@ -139,7 +139,7 @@ def run() -> list[BenchResult]:
             raise RuntimeError(f"rows differ: parsed {first['rows']}, reopened {out['rows']}")
         rss_ratio = out["rss"] / out["arrays"]
         own_ratio = (out["rss"] - out["before"]) / out["arrays"]
-        floor_s = min(_child("import numpy")[0] for _ in range(REPEAT))
+        floor_s = min(_child("import numpy; print({})")[0] for _ in range(REPEAT))
         _store_plot_log(work / "plot")
         draw_s = min(_child(MAPPED_DRAW, str(work / "plot"))[1]["seconds"] for _ in range(REPEAT))
         log.unlink()
