@@ -99,27 +99,38 @@ def cached_logs(cache: LogCache, store: ParsedStore) -> list[CachedLog]:
         opened = entry.opened if entry else path.stat().st_mtime
         logs.append(
             CachedLog(
-                key,
-                key,
-                path,
-                path.stat().st_size,
-                folder,
-                entry.size if entry else 0,
-                opened,
+                name=key,
+                key=key,
+                csv=path,
+                csv_bytes=path.stat().st_size,
+                parsed=folder,
+                parsed_bytes=entry.size if entry else 0,
+                opened=opened,
             )
         )
     for entry in parsed.values():  # local files, and entries whose download is gone
         name = str(entry.source) if entry.source else f"(damaged) {entry.folder.name}"
-        logs.append(CachedLog(name, None, None, 0, entry.folder, entry.size, entry.opened))
+        logs.append(
+            CachedLog(
+                name=name,
+                key=None,
+                csv=None,
+                csv_bytes=0,
+                parsed=entry.folder,
+                parsed_bytes=entry.size,
+                opened=entry.opened,
+            )
+        )
     return sorted(logs, key=lambda log: log.opened)
 
 
 def print_listing(logs: list[CachedLog], root: Path) -> None:
-    """One line per log, newest last, then the totals."""
+    """One line per log, newest last, then the totals. The CSV column says `local` for a
+    local file's parsed form and `gone` when the source file no longer exists."""
     if logs:
         print(f"{'LAST OPENED':<16}  {'CSV':>10}  {'PARSED':>10}  LOG")
     for log in logs:
-        csv = human_bytes(log.csv_bytes) if log.csv else "local"
+        csv = human_bytes(log.csv_bytes) if log.csv else _outside(log.name)
         parsed = human_bytes(log.parsed_bytes) if log.parsed_bytes else "-"
         print(f"{_when(log.opened):<16}  {csv:>10}  {parsed:>10}  {without_control(log.name)}")
     downloaded = sum(log.csv_bytes for log in logs)
@@ -178,6 +189,12 @@ def _remove(cache: LogCache, store: ParsedStore, locks: CacheLocks, log: CachedL
     except TimeoutError:
         return False
     return True
+
+
+def _outside(name: str) -> str:
+    """The CSV column of a parsed form whose source is not a download: a local file, or
+    one that no longer exists (its parsed form is all that is left)."""
+    return "local" if Path(name).is_file() else "gone"
 
 
 def _when(timestamp: float) -> str:

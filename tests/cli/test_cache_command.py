@@ -159,3 +159,16 @@ def test_prune_without_a_limit_says_what_it_needs(
 ) -> None:
     assert main(["--cache-dir", str(tmp_path), "cache", "prune"]) == 1
     assert "prune needs --older-than DAYS, --max-size SIZE or both" in capsys.readouterr().err
+
+
+def test_a_parsed_form_whose_file_is_gone_is_listed_as_gone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from perda_tui.samples.writer import write_sample_log
+
+    log = write_sample_log(tmp_path / "gone.csv", 2_000, signals=2)
+    cache_dir = tmp_path / "cache"
+    open_log(log, cache_dir)
+    log.unlink()
+    lines = run(cache_dir, capsys)
+    assert lines[1].split()[2] == "gone"
