@@ -79,14 +79,19 @@ def _read_capped(response: httpx.Response, url: str, deadline: Deadline) -> byte
     return b"".join(chunks)
 
 
-def _parse_json(raw: bytes, body: str, url: str, name: str) -> Any:
-    """`body` parsed, refusing answers too nested or with too many objects to hold."""
+def _check_containers(raw: bytes, url: str, name: str) -> None:
+    """Refuse an answer opening more than `MAX_JSON_CONTAINERS` objects and arrays (counted
+    in the bytes, before anything is decoded or parsed)."""
     if raw.count(b"{") + raw.count(b"[") > MAX_JSON_CONTAINERS:
         raise DrmsResponseError(
             f"DRMS server {name} answered with more than {MAX_JSON_CONTAINERS:,} JSON objects "
             f"for {url}; refused",
             url=url,
         )
+
+
+def _parse_json(body: str, url: str, name: str) -> Any:
+    """`body` parsed; None when it is not JSON, the client's error when nested too deeply."""
     try:
         return json.loads(body)
     except ValueError:
@@ -202,6 +207,8 @@ class HttpJsonClient:
                     url=url,
                 ) from exc
             raise self._transport_error(exc, url) from exc
+        if response.status_code < 400:
+            _check_containers(raw, url, name)
         body = raw.decode(self._server.encoding, errors="replace")
         if response.status_code >= 400:
             raise DrmsHttpError(
@@ -210,7 +217,7 @@ class HttpJsonClient:
                 url=url,
                 status_code=response.status_code,
             )
-        data = _parse_json(raw, body, url, name)
+        data = _parse_json(body, url, name)
         if not isinstance(data, dict):
             raise DrmsResponseError(
                 f"DRMS server {name} did not answer with JSON for {url}: {_snippet(body)!r}",
