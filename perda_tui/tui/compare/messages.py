@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 
 class RunProgress(Message):
-    """Run `index` is at `stage` ("download" or "parse"), `done` of `total` bytes."""
+    """Run `index` is at `stage` ("download", "queued" for a parse or "parse"), `done` of
+    `total` bytes."""
 
     def __init__(self, index: int, stage: str, done: int, total: int) -> None:
         super().__init__()

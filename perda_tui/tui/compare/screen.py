@@ -36,14 +36,18 @@ if TYPE_CHECKING:
     from perda_tui.clients.dataserver import LogEntry
     from perda_tui.tui.messages import LogSource
 
-#: Signals shown first when the runs have them (speed, then power).
-PREFERRED = ("gps.speed", "pcm.wheelSpeeds.frontLeft", "ams.pack.power", "ams.pack.voltage")
+#: Signals shown first when the runs have them: a speed and a power (first present each).
+SPEEDS = ("gps.speed", "pcm.wheelSpeeds.frontLeft")
+POWERS = ("ams.pack.power", "ams.pack.current", "ams.pack.voltage")
 #: Metadata columns of the summary table.
 METADATA = ("driver",)
 #: Summary column titles where the key is not the title.
 COLUMN_TITLES = {"duration_s": "duration"}
 #: Manual nudge steps (seconds): `,` `.` small, `<` `>` large.
 NUDGE_SMALL, NUDGE_LARGE = 0.1, 1.0
+#: Logs parsed at the same time: each parse runs two threads, so more would only make
+#: every run finish later (the first chart waits for the first run).
+PARSES_AT_ONCE = 2
 #: Suggested event when switching to event alignment.
 DEFAULT_EVENT = "gps.speed > 5"
 
@@ -121,6 +125,7 @@ class CompareScreen(Screen[None]):
         self.delta_on = False
         self.note = ""
         self._cancel = threading.Event()
+        self._parsing = threading.Semaphore(PARSES_AT_ONCE)
 
     # -- layout ------------------------------------------------------------------------
 
@@ -165,7 +170,9 @@ class CompareScreen(Screen[None]):
         try:
             path = self.source.fetch(entry.key, report("download"), self._cancel)
             cache_dir = getattr(self.source, "cache_dir", None)  # a source may have no cache
-            log = open_log(path, cache_dir, progress=report("parse"))  # parsed once, then mapped
+            self.post_message(RunProgress(index, "queued", 0, 0))
+            with self._parsing:  # downloads all run at once; parses two at a time
+                log = open_log(path, cache_dir, progress=report("parse"))  # then mapped
         except Exception as exc:  # noqa: BLE001 - shown on this run's line; the others go on
             if not self._cancel.is_set():
                 self.post_message(RunFailed(index, exc))
@@ -177,9 +184,13 @@ class CompareScreen(Screen[None]):
         if slot.state in ("ready", "failed"):
             return
         slot.state = message.stage
-        verb = "downloading" if message.stage == "download" else "parsing"
-        share = f" {message.done / message.total:.0%}" if message.total else ""
-        slot.detail = f"{verb}{share} ({human_bytes(message.done)} / {human_bytes(message.total)})"
+        if message.stage == "queued":
+            slot.detail = "waiting to parse…"
+        else:
+            verb = "downloading" if message.stage == "download" else "parsing"
+            share = f" {message.done / message.total:.0%}" if message.total else ""
+            done, total = human_bytes(message.done), human_bytes(message.total)
+            slot.detail = f"{verb}{share} ({done} / {total})"
         self._show_slot(message.index)
 
     def on_run_loaded(self, message: RunLoaded) -> None:
@@ -449,7 +460,7 @@ class CompareScreen(Screen[None]):
 
 
 def default_signals(runs: list[Run]) -> list[str]:
-    """Up to two preferred signals the first run has, else its first signal."""
+    """A speed and a power (or pack) signal the first run has, else its first signal."""
     first = runs[0].log
-    chosen = [name for name in PREFERRED if name in first][:2]
-    return chosen or first.names[:1]
+    chosen = [next((name for name in group if name in first), None) for group in (SPEEDS, POWERS)]
+    return [name for name in chosen if name] or first.names[:1]
