@@ -77,7 +77,7 @@ async def test_picked_from_the_firmware_list_and_shown_with_min_max_rate(
         assert watch.minimum is not None and watch.maximum is not None
         assert watch.minimum <= float(watch.value) <= watch.maximum  # type: ignore[arg-type]
         table = chart.query_one(WatchTable)
-        await wait_for(pilot, lambda: "/s" in table.get_row("/Sine Wave")[5].plain)
+        await wait_for(pilot, lambda: "/s" in table.get_row("/Sine Wave")[4].plain)
 
 
 async def test_write_refused_until_allowed_then_confirmed_and_logged(

@@ -63,6 +63,8 @@ async def demo_device_with_values(pilot, clock: FakeClock) -> DeviceScreen:
     await wait_for(pilot, lambda: WATCHED in chart.watches)
     await wait_for(pilot, lambda: chart.watches[WATCHED].received_at is not None)
     await wait_for(pilot, lambda: chart.watches[WATCHED].dtype == "float32")
+    table = chart.query_one(WatchTable)  # readouts are redrawn within 1/10 s of a value
+    await wait_for(pilot, lambda: "waiting" not in row_text(table, WATCHED))
     return screen
 
 

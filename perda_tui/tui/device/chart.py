@@ -65,10 +65,13 @@ class Watch:
     minimum: float | None = None
     maximum: float | None = None
     arrivals: deque[float] = field(default_factory=lambda: deque(maxlen=256))
+    count: int = 0
+    """Values received since the watch was added."""
 
     def take(self, value: Scalar | None, now: float) -> None:
         """A new value, received at `now`."""
         self.value, self.received_at = value, now
+        self.count += 1
         self.arrivals.append(now)
         if value is not None and not isinstance(value, bool) and math.isfinite(value):
             number = float(value)
