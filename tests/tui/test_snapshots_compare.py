@@ -120,3 +120,23 @@ def test_line_pick(snap_compare, tmp_path: Path, runs: list[SampleRun], size) ->
         await charts_drawn(pilot)
 
     assert snap_compare(snapshot_app(tmp_path), terminal_size=size, run_before=scene)
+
+
+@pytest.mark.parametrize("screen", ["compare", "laps"])
+def test_sixteen_colours(
+    snap_compare, tmp_path: Path, runs: list[SampleRun], monkeypatch: pytest.MonkeyPatch, screen
+) -> None:
+    """On the Linux console (TERM=linux): the ANSI theme, runs told apart by marker too."""
+    monkeypatch.setenv("TERM", "linux")
+    monkeypatch.delenv("COLORTERM", raising=False)
+
+    async def scene(pilot) -> None:
+        await show_compare(pilot, runs, tmp_path)
+        if screen == "laps":
+            await pilot.press("l")
+            await wait_screen(pilot, "LapsScreen")
+            laps = pilot.app.screen
+            await wait_for(pilot, lambda: not laps.searching, timeout=30)
+            await charts_drawn(pilot)
+
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=(80, 24), run_before=scene)

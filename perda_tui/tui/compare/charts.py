@@ -61,7 +61,9 @@ def _window(traces: Sequence[Trace]) -> tuple[float, float]:
     return (lo, hi) if hi > lo else (lo, lo + 1.0)
 
 
-def overlay_chart(traces: Sequence[Trace], columns: int, title: str) -> Chart:
+def overlay_chart(
+    traces: Sequence[Trace], columns: int, title: str, *, markers: bool = False
+) -> Chart:
     """Each run's signal on one time axis (seconds from its alignment zero)."""
     lo, hi = _window(traces)
     series = [
@@ -77,10 +79,14 @@ def overlay_chart(traces: Sequence[Trace], columns: int, title: str) -> Chart:
         )
         for t in traces
     ]
-    return Chart(series, x_range=(lo, hi), x_label="time from alignment [s]", title=title)
+    return Chart(
+        series, x_range=(lo, hi), x_label="time from alignment [s]", title=title, markers=markers
+    )
 
 
-def delta_chart(traces: Sequence[Trace], columns: int, title: str) -> Chart:
+def delta_chart(
+    traces: Sequence[Trace], columns: int, title: str, *, markers: bool = False
+) -> Chart:
     """Each run minus the first (`traces[0]`), on the first run's timestamps."""
     from perda_tui.logs import Signal
 
@@ -109,7 +115,9 @@ def delta_chart(traces: Sequence[Trace], columns: int, title: str) -> Chart:
                 label=f"{other.label} - 1st",
             )
         )
-    return Chart(series, x_range=(lo, hi), x_label="time from alignment [s]", title=title)
+    return Chart(
+        series, x_range=(lo, hi), x_label="time from alignment [s]", title=title, markers=markers
+    )
 
 
 @dataclass(frozen=True)
@@ -135,6 +143,8 @@ def lap_overlay_chart(
     columns: int,
     by: Literal["distance", "time"],
     source: DistanceSource,
+    *,
+    markers: bool = False,
 ) -> Chart:
     """`signal` through each picked lap against distance (scaled to the first lap's
     length) or time in the lap."""
@@ -157,10 +167,12 @@ def lap_overlay_chart(
         gap = GAP_M if by == "distance" else None
         series.append(line_series(pick.label, x, y, slot=pick.slot, max_step=gap))
     label = "distance in lap [m]" if by == "distance" else "time in lap [s]"
-    return Chart(series, x_label=label, title=signal)
+    return Chart(series, x_label=label, title=signal, markers=markers)
 
 
-def variance_chart(picks: Sequence[LapPick], source: DistanceSource, columns: int) -> Chart:
+def variance_chart(
+    picks: Sequence[LapPick], source: DistanceSource, columns: int, *, markers: bool = False
+) -> Chart:
     """Δt against distance of each picked lap versus the first (positive: behind)."""
     distances: list[LapDistance] = [lap_distance(p.log, p.lap, source) for p in picks]
     series = []
@@ -168,4 +180,6 @@ def variance_chart(picks: Sequence[LapPick], source: DistanceSource, columns: in
         grid, dt = time_variance(distances[0], dist, max(columns, 2))
         series.append(line_series(pick.label, grid, dt, slot=pick.slot))
     title = f"time variance against {picks[0].label}"
-    return Chart(series, x_label="distance in lap [m]", y_label="Δt [s]", title=title)
+    return Chart(
+        series, x_label="distance in lap [m]", y_label="Δt [s]", title=title, markers=markers
+    )

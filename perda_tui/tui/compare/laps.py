@@ -53,6 +53,7 @@ class LapsScreen(Screen[None]):
         Binding("t", "toggle_axis", "Distance/time", id="laps.axis"),
         Binding("w", "toggle_distance", "GPS/wheel distance", id="laps.distance"),
         Binding("s", "next_signal", "Next signal", id="laps.next_signal"),
+        Binding("m", "markers", "Markers", show=False, id="laps.markers"),
         Binding("p", "pick_line", "Pick line on map", id="laps.pick_line"),
         Binding("L", "set_line", "Type line", key_display="L", id="laps.line"),
     ]
@@ -71,6 +72,7 @@ class LapsScreen(Screen[None]):
         self._rows: list[tuple[int, int]] = []  # table row -> (run index, row index)
         self.settings = LapSettings()
         self.searching = True
+        self.markers = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Laps", style="bold"), id="title")
@@ -81,6 +83,7 @@ class LapsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.markers = self.app.theme.startswith("ansi")  # 16 colours: markers tell laps apart
         self.query_one("#laps", DataTable).focus()
         self._find()
 
@@ -170,19 +173,21 @@ class LapsScreen(Screen[None]):
         """Redraw the overlay and the variance for the picked laps; update the status."""
         signal = self.signals[self.current]
         picks = self._picks()
-        by, source = self.by, self.source
+        by, source, markers = self.by, self.source, self.markers
         title = Text.assemble(("Laps", "bold"), f" · {clean(signal)} by {by}")
         if by == "distance":
             title.append(f" ({source} distance)")
         self.query_one("#title", Static).update(title)
         if picks:
             self.query_one("#overlay", ChartView).draw(
-                lambda width, _h: lap_overlay_chart(picks, signal, width, by, source)
+                lambda width, _h: lap_overlay_chart(
+                    picks, signal, width, by, source, markers=markers
+                )
             )
         variance = self.query_one("#variance", ChartView)
         variance.set_class(len(picks) < 2, "-hidden")
         if len(picks) >= 2:
-            variance.draw(lambda width, _h: variance_chart(picks, source, width))
+            variance.draw(lambda width, _h: variance_chart(picks, source, width, markers=markers))
         problems = [
             f"{run.name}: {problem}"
             for run, problem in zip(self.runs, self.problems, strict=True)
@@ -223,6 +228,11 @@ class LapsScreen(Screen[None]):
     def action_toggle_distance(self) -> None:
         """Distance from the GPS track or from the integrated wheel speed."""
         self.source = "wheel" if self.source == "gps" else "gps"
+        self.refresh_view()
+
+    def action_markers(self) -> None:
+        """Draw each lap with its own marker (on by default with 16 colours)."""
+        self.markers = not self.markers
         self.refresh_view()
 
     def action_next_signal(self) -> None:

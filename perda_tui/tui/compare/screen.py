@@ -97,6 +97,7 @@ class CompareScreen(Screen[None]):
         Binding("0", "reset_nudges", "Reset nudges", show=False, id="compare.reset"),
         Binding("o", "sort", "Sort", id="compare.sort"),
         Binding("O", "reverse", "Reverse sort", show=False, id="compare.reverse"),
+        Binding("m", "markers", "Markers", show=False, id="compare.markers"),
         Binding("x", "export", "Export CSV", id="compare.export"),
     ]
 
@@ -124,6 +125,7 @@ class CompareScreen(Screen[None]):
         self.descending = False
         self.delta_on = False
         self.note = ""
+        self.markers = False
         self._cancel = threading.Event()
         self._parsing = threading.Semaphore(PARSES_AT_ONCE)
 
@@ -141,6 +143,8 @@ class CompareScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # on 16-colour terminals the app runs an ANSI theme: tell runs apart by markers
+        self.markers = self.app.theme.startswith("ansi")
         self._show_title()
         for index, slot in enumerate(self.slots):
             self._load(index, slot.entry)
@@ -273,14 +277,16 @@ class CompareScreen(Screen[None]):
         self._compute_zeros()
         self._show_title()
         traces = self._traces()
+        markers = self.markers
         if traces:
             title = self.signals[self.current]
             self.query_one("#overlay", ChartView).draw(
-                lambda width, _height: overlay_chart(traces, width, title)
+                lambda width, _height: overlay_chart(traces, width, title, markers=markers)
             )
             if self.delta_on and len(traces) > 1:
+                delta_title = f"{title}: run - 1st run"
                 self.query_one("#delta", ChartView).draw(
-                    lambda width, _height: delta_chart(traces, width, f"{title}: run - 1st run")
+                    lambda width, _h: delta_chart(traces, width, delta_title, markers=markers)
                 )
         self.query_one("#delta", ChartView).set_class(
             not (self.delta_on and len(traces) > 1), "-hidden"
@@ -410,6 +416,11 @@ class CompareScreen(Screen[None]):
     def action_reset_nudges(self) -> None:
         """Undo every manual nudge."""
         self.nudges = [0.0] * len(self.slots)
+        self.refresh_view()
+
+    def action_markers(self) -> None:
+        """Draw each run with its own marker (on by default with 16 colours)."""
+        self.markers = not self.markers
         self.refresh_view()
 
     def action_toggle_delta(self) -> None:
