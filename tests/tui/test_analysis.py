@@ -18,6 +18,9 @@ from perda_tui.tui.plot.screen import PlotScreen
 from tests.charts.plot_app import ROWS, PlotApp, drawn
 from tests.tui.conftest import static_text, wait_for, wait_screen
 
+#: Workers (parse, health, channels) may be slow on a loaded machine: wait generously.
+PATIENCE = 60.0
+
 pytestmark = pytest.mark.anyio
 
 SIZE = (120, 40)
@@ -43,7 +46,7 @@ async def ready(pilot) -> PlotScreen:
     await drawn(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, PlotScreen)
-    await wait_for(pilot, lambda: screen.health is not None)
+    await wait_for(pilot, lambda: screen.health is not None, timeout=PATIENCE)
     await pilot.press("down")  # from the search box to the list, where keys are commands
     return screen
 
@@ -72,7 +75,7 @@ async def test_team_channels_load_with_the_log(log: Log, isolated_config: Path) 
     )
     async with PlotApp(log).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        await wait_for(pilot, lambda: log.is_computed("power"))
+        await wait_for(pilot, lambda: log.is_computed("power"), timeout=PATIENCE)
         expected = log["ams.pack.voltage"] * log["ams.pack.current"]
         np.testing.assert_allclose(log["power"].values, expected.values)
         options = screen.query_one("#signal-list", OptionList)
@@ -81,10 +84,11 @@ async def test_team_channels_load_with_the_log(log: Log, isolated_config: Path) 
             lambda: (
                 "power" in [options.get_option_at_index(i).id for i in range(options.option_count)]
             ),
+            timeout=PATIENCE,
         )
-        await wait_for(pilot, lambda: notified(pilot, "ghost needs no.such"))
+        await wait_for(pilot, lambda: notified(pilot, "ghost needs no.such"), timeout=PATIENCE)
         await pilot.press("equals_sign")
-        await wait_screen(pilot, "ChannelPrompt")
+        await wait_screen(pilot, "ChannelPrompt", timeout=PATIENCE)
         listed = str(pilot.app.screen.query_one("#channel-unavailable", Label).render())
         assert "ghost: needs no.such" in listed
 
@@ -95,44 +99,50 @@ async def test_math_channel_prompt_completes_adds_and_saves(
     async with PlotApp(log).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("equals_sign")
-        await wait_screen(pilot, "ChannelPrompt")
+        await wait_screen(pilot, "ChannelPrompt", timeout=PATIENCE)
         prompt = pilot.app.screen
         field = prompt.query_one("#channel-input", Input)
         await pilot.press(*"kw = ams.pack.volt")
-        await wait_for(pilot, lambda: field._suggestion == "kw = ams.pack.voltage")
+        await wait_for(
+            pilot, lambda: field._suggestion == "kw = ams.pack.voltage", timeout=PATIENCE
+        )
         await pilot.press("right")  # accept the completion
         assert field.value == "kw = ams.pack.voltage"
         await pilot.press(*" * nosuch", "enter")
         await wait_for(
             pilot,
             lambda: "not in this log: nosuch" in str(prompt.query_one("#channel-error").render()),
+            timeout=PATIENCE,
         )
         field.value = "kw = ams.pack.voltage * ams.pack.current / 1000"
         await pilot.press("ctrl+s")
-        await wait_screen(pilot, "PlotScreen")
-        await wait_for(pilot, lambda: log.is_computed("kw"))
+        await wait_screen(pilot, "PlotScreen", timeout=PATIENCE)
+        await wait_for(pilot, lambda: log.is_computed("kw"), timeout=PATIENCE)
         expected = (log["ams.pack.voltage"] * log["ams.pack.current"]).values / 1000
         np.testing.assert_allclose(log["kw"].values, expected)
-        await wait_for(pilot, lambda: notified(pilot, "saved to"))
+        await wait_for(pilot, lambda: notified(pilot, "saved to"), timeout=PATIENCE)
         saved = load_team_file(team_file(isolated_config)).channels
         assert [(c.name, c.expression.text) for c in saved] == [
             ("kw", "ams.pack.voltage * ams.pack.current / 1000")
         ]
         await highlight(pilot, screen, "kw", select=True)  # behaves like a recorded signal
         assert "kw" in screen.selected_names()
+        options = screen.query_one("#signal-list", OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("=kw" in p for p in prompts)  # marked as computed
 
 
 async def test_health_table_jumps_to_the_gap(log: Log) -> None:
     async with PlotApp(log).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("H")
-        await wait_screen(pilot, "HealthScreen")
+        await wait_screen(pilot, "HealthScreen", timeout=PATIENCE)
         table = pilot.app.screen.query_one(DataTable)
         assert table.row_count == len(log)
         worst = screen.health.channels[0]
         assert worst.longest_gap_at_s is not None
         await pilot.press("enter")
-        await wait_screen(pilot, "PlotScreen")
+        await wait_screen(pilot, "PlotScreen", timeout=PATIENCE)
         assert screen.window.contains(worst.longest_gap_at_s)
         assert screen.window.contains(worst.longest_gap_at_s + worst.longest_gap_s)
         assert screen.window.span < screen.source_log.duration_s
@@ -145,8 +155,10 @@ async def test_histogram_and_spectrum_of_the_highlighted_signal(log: Log) -> Non
         await pilot.press("plus")
         window = window_values(screen, "ams.pack.current")
         await pilot.press("h")
-        await wait_screen(pilot, "HistogramScreen")
-        await wait_for(pilot, lambda: "mean" in static_text(pilot, "#histogram-stats"))
+        await wait_screen(pilot, "HistogramScreen", timeout=PATIENCE)
+        await wait_for(
+            pilot, lambda: "mean" in static_text(pilot, "#histogram-stats"), timeout=PATIENCE
+        )
         text = static_text(pilot, "#histogram-stats")
         reference = distribution(window.values, 10)
         assert f"samples {len(window):,}" in text
@@ -154,8 +166,10 @@ async def test_histogram_and_spectrum_of_the_highlighted_signal(log: Log) -> Non
         assert f"p50   {np.median(window.values):.6g}" in text
         assert f"max   {reference.max:.6g}" in text
         await pilot.press("escape", "f")
-        await wait_screen(pilot, "SpectrumScreen")
-        await wait_for(pilot, lambda: "peak Hz" in static_text(pilot, "#spectrum-peaks"))
+        await wait_screen(pilot, "SpectrumScreen", timeout=PATIENCE)
+        await wait_for(
+            pilot, lambda: "peak Hz" in static_text(pilot, "#spectrum-peaks"), timeout=PATIENCE
+        )
         result = spectrum(window.timestamps, window.values, window.seconds_per_unit)
         peak = static_text(pilot, "#spectrum-peaks").split("peak Hz")[1].split()[1]
         assert float(peak) == pytest.approx(result.peaks[0][0], rel=1e-3)
@@ -167,13 +181,13 @@ async def test_xy_needs_two_signals_and_counts_every_point(log: Log) -> None:
         for name in list(screen.selected_names()):
             await highlight(pilot, screen, name, select=True)  # start from none
         await pilot.press("x")
-        await wait_for(pilot, lambda: notified(pilot, "select two signals"))
+        await wait_for(pilot, lambda: notified(pilot, "select two signals"), timeout=PATIENCE)
         await highlight(pilot, screen, "pcm.steering.angle", select=True)
         await highlight(pilot, screen, "imu.accel.y", select=True)
         await pilot.press("x")
-        await wait_screen(pilot, "XYScreen")
+        await wait_screen(pilot, "XYScreen", timeout=PATIENCE)
         legend = pilot.app.screen.query_one("#xy-legend", Label)
-        await wait_for(pilot, lambda: "points per dot" in str(legend.render()))
+        await wait_for(pilot, lambda: "points per dot" in str(legend.render()), timeout=PATIENCE)
         count = len(window_values(screen, "pcm.steering.angle"))
         assert str(legend.render()).startswith(f"{count:,} points")
         canvas = pilot.app.screen.query_one(DotCanvas)
@@ -184,16 +198,18 @@ async def test_track_map_follows_cursor_a(log: Log) -> None:
     async with PlotApp(log).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("M")
-        await wait_screen(pilot, "TrackScreen")
+        await wait_screen(pilot, "TrackScreen", timeout=PATIENCE)
         canvas = pilot.app.screen.query_one(DotCanvas)
-        await wait_for(pilot, lambda: canvas.picture is not None)
+        await wait_for(pilot, lambda: canvas.picture is not None, timeout=PATIENCE)
         assert screen.cursor_a() is None and not canvas.picture.markers
         await pilot.press("right")
-        await wait_for(pilot, lambda: bool(canvas.picture.markers))
+        await wait_for(pilot, lambda: bool(canvas.picture.markers), timeout=PATIENCE)
         start = screen.cursor_a()
         assert start == pytest.approx(screen.window.centre)
         await pilot.press("right", "right")
-        await wait_for(pilot, lambda: screen.cursor_a() == pytest.approx(start + 2.0))
+        await wait_for(
+            pilot, lambda: screen.cursor_a() == pytest.approx(start + 2.0), timeout=PATIENCE
+        )
         legend = str(pilot.app.screen.query_one("#track-legend", Label).render())
         assert legend.startswith("gps.speed: ")
         assert any("A" in strip.text for strip in canvas._strips)
@@ -204,6 +220,8 @@ async def test_track_map_without_gps_says_so() -> None:
     async with PlotApp(plain).run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("M")
-        await wait_for(pilot, lambda: notified(pilot, "no GPS latitude/longitude"))
+        await wait_for(
+            pilot, lambda: notified(pilot, "no GPS latitude/longitude"), timeout=PATIENCE
+        )
         assert type(pilot.app.screen).__name__ == "PlotScreen"
         assert isinstance(pilot.app.screen.query_one("#plot-status"), Static)

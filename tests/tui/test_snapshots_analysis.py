@@ -16,6 +16,9 @@ from perda_tui.tui.plot.screen import PlotScreen
 from tests.charts.plot_app import drawn, sample_log
 from tests.tui.conftest import SNAPSHOT_SIZES, no_blink, snapshot_app, wait_for, wait_screen
 
+#: Workers (parse, health, charts) may be slow on a loaded machine: wait generously.
+PATIENCE = 60.0
+
 
 @pytest.fixture(scope="module")
 def log_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -39,10 +42,10 @@ def scene(log_path: Path, keys: tuple[str, ...], view: str) -> Callable:
 
     async def run_before(pilot) -> None:
         pilot.app.show_log(Log.load(log_path), "endurance.csv")
-        await wait_screen(pilot, "PlotScreen")
+        await wait_screen(pilot, "PlotScreen", timeout=PATIENCE)
         screen = pilot.app.screen
         assert isinstance(screen, PlotScreen)
-        await wait_for(pilot, lambda: screen.health is not None)
+        await wait_for(pilot, lambda: screen.health is not None, timeout=PATIENCE)
         for name in list(screen.selected_names()):
             await highlight(pilot, screen, name, select=True)
         await highlight(pilot, screen, "pcm.steering.angle", select=True)
@@ -50,12 +53,14 @@ def scene(log_path: Path, keys: tuple[str, ...], view: str) -> Callable:
         await highlight(pilot, screen, "ams.pack.current")
         await drawn(pilot)
         await pilot.press(*keys)
-        await wait_screen(pilot, view)
+        await wait_screen(pilot, view, timeout=PATIENCE)
         modal = pilot.app.screen
         for chart in modal.query(ChartView):
-            await wait_for(pilot, lambda c=chart: c.is_current and c.drawn_generation > 0)
+            await wait_for(
+                pilot, lambda c=chart: c.is_current and c.drawn_generation > 0, timeout=PATIENCE
+            )
         for canvas in modal.query(DotCanvas):
-            await wait_for(pilot, lambda c=canvas: c.picture is not None)
+            await wait_for(pilot, lambda c=canvas: c.picture is not None, timeout=PATIENCE)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         await no_blink(pilot)

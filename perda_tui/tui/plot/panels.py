@@ -123,7 +123,7 @@ class SignalPicker(Vertical):
     def _prompt(self, signal: Signal) -> Text:
         item = self.selection.get(signal.name)
         text = swatch(self.theme, item.slot, markers=self.markers) if item else Text("  ")
-        text.append(" ")
+        text.append("=" if self.source_log.is_computed(signal.name) else " ")  # math channel
         text.append(self._short.get(signal.name, signal.name), style="bold" if item else "")
         room = self._name_width - len(text) + SWATCH_CELLS - 2
         if signal.description and room >= MIN_DESCRIPTION_CELLS:  # never a lone "…"

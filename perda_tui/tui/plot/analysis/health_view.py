@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Footer, Label
 
 from perda_tui.analysis.health import GAP_PERIODS
 from perda_tui.tui.common.text import clean, literal
@@ -80,6 +80,7 @@ class HealthScreen(ModalScreen["tuple[float, float] | None"]):
             for warning in h.warnings[:3]:
                 yield Label(clean(f"⚠ {warning}"), classes="health-warning", markup=False)
             yield DataTable(id="health-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Footer, Label, Static
 
 from perda_tui.charts.model import Chart, Series
 from perda_tui.tui.common.chart_view import ChartView
@@ -70,6 +70,7 @@ class HistogramScreen(ModalScreen[None]):
                 yield Static(
                     "computing…", id="histogram-stats", classes="analysis-side", markup=False
                 )
+        yield Footer()
 
     def on_mount(self) -> None:
         from perda_tui.analysis.distribution import bins_for_width, distribution

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Footer, Label, Static
 
 from perda_tui.charts.model import Chart, Series
 from perda_tui.tui.common.chart_view import ChartView
@@ -51,6 +51,7 @@ class SpectrumScreen(ModalScreen[None]):
                 yield Static(
                     "computing…", id="spectrum-peaks", classes="analysis-side", markup=False
                 )
+        yield Footer()
 
     def on_mount(self) -> None:
         from perda_tui.analysis.spectrum import spectrum

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label
+from textual.widgets import Footer, Label
 
 from perda_tui.tui.common.prompt import PromptScreen
 from perda_tui.tui.plot.analysis.dots import CellClass, DotCanvas, Marker, Picture, grid_size
@@ -127,6 +127,7 @@ class TrackScreen(ModalScreen[None]):
             yield Label("Track map · computing…", id="track-title", classes="analysis-title")
             yield DotCanvas(id="track-canvas")
             yield Label("", id="track-legend", classes="analysis-legend", markup=False)
+        yield Footer()
 
     def on_dot_canvas_resized(self, _event: DotCanvas.Resized) -> None:
         self._redraw()
@@ -161,7 +162,7 @@ class TrackScreen(ModalScreen[None]):
     def _show(self, data: TrackMap, picture: Picture, scale: float) -> None:
         self.data = data
         cursor = self.cursor.get()
-        where = "←/→ place cursor A" if cursor is None else "A: cursor (←/→ moves it)"
+        where = "→ places cursor A" if cursor is None else "A: cursor A"
         self.query_one("#track-title", Label).update(
             f"Track map · {data.track.latitude}/{data.track.longitude} · "
             f"{scale:.2g} m per dot · {where}"

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label
+from textual.widgets import Footer, Label
 
 from perda_tui.tui.plot.analysis.dots import (
     CellClass,
@@ -92,6 +92,7 @@ class XYScreen(ModalScreen[None]):
             yield Label(self._title(), id="xy-title", classes="analysis-title", markup=False)
             yield DotCanvas(id="xy-canvas")
             yield Label("computing…", id="xy-legend", classes="analysis-legend", markup=False)
+        yield Footer()
 
     def _title(self) -> str:
         return f"XY · {self.y_signal.name} against {self.x_signal.name} · {self.window_text}"
@@ -111,7 +112,7 @@ class XYScreen(ModalScreen[None]):
         x, y = pairs(self.x_signal, self.y_signal, *self.raw_window)
         columns, rows = grid_size(width, height)
         picture, legend = density_picture(density(x, y, columns, rows))
-        legend = f"{len(x):,} points · {legend} · s swaps the axes"
+        legend = f"{len(x):,} points · {legend}"
         self.app.call_from_thread(self._show, picture, legend)
 
     def _show(self, picture: Picture, legend: str) -> None:
