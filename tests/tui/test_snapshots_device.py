@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -136,13 +137,8 @@ WATCHED = {
 }
 
 
-@pytest.mark.scrutiny
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_watch_table_writes_allowed_and_acquisition_armed(
-    snap_compare, tcp_server: RunningScrutinyServer, size: tuple[int, int]
-) -> None:
-    info = demo_status(tcp_server)
-    app = device_app()
+def watch_table_scene(info: ServerInfo) -> Callable[[Pilot[int]], Awaitable[None]]:
+    """Four watched values (one old, dimmed), writes allowed, an acquisition armed."""
 
     async def show(pilot: Pilot[int]) -> None:
         screen = await device_screen(pilot)
@@ -165,7 +161,29 @@ def test_watch_table_writes_allowed_and_acquisition_armed(
         screen.tick()
         await settled(pilot, screen.query_one(ChartView))
 
-    assert snap_compare(app, terminal_size=size, run_before=show)
+    return show
+
+
+@pytest.mark.scrutiny
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_watch_table_writes_allowed_and_acquisition_armed(
+    snap_compare, tcp_server: RunningScrutinyServer, size: tuple[int, int]
+) -> None:
+    info = demo_status(tcp_server)
+    app = device_app()
+    assert snap_compare(app, terminal_size=size, run_before=watch_table_scene(info))
+
+
+@pytest.mark.scrutiny
+def test_watch_table_16_colours(
+    snap_compare, tcp_server: RunningScrutinyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the Linux console (ANSI theme): dimmed rows and the armed line stay legible."""
+    info = demo_status(tcp_server)
+    monkeypatch.setenv("TERM", "linux")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    app = device_app()
+    assert snap_compare(app, terminal_size=(120, 40), run_before=watch_table_scene(info))
 
 
 @pytest.mark.scrutiny
