@@ -140,3 +140,17 @@ async def test_a_log_opens_with_its_busiest_signals_never_an_empty_frame(log: Lo
         assert screen.selected_names() == list(layout.signals)
         assert all(name in chart.plain_text() for name in layout.signals)
         assert "┤" in chart.plain_text()  # real ticks, not an empty -1 … 1 frame
+
+
+async def test_set_cursor_a_selects_a_and_brings_it_into_view(log: Log) -> None:
+    """The analysis keys place cursor A through `set_cursor_a` (PlotContext)."""
+    async with PlotApp(log).run_test(size=SIZE) as pilot:
+        screen = plot_screen(pilot)
+        await select(pilot, *NAMES)
+        await pilot.press("plus", "plus", "c", "b")  # a quarter of the log; B active
+        assert screen.b_active and not screen.window.contains(screen.bounds.end - 1)
+        screen.set_cursor_a(screen.bounds.end - 1)
+        assert screen.cursor_a() == pytest.approx(screen.bounds.end - 1)
+        assert not screen.b_active and screen.window.contains(screen.bounds.end - 1)
+        await pilot.press("minus")  # B stays inside the window as it changes
+        assert screen.cursor_b is not None and screen.window.contains(screen.cursor_b)

@@ -230,12 +230,10 @@ class PlotScreen(AnalysisKeys):
         return self.cursor
 
     def set_cursor_a(self, seconds: float) -> None:
-        """Place cursor A at `seconds` (clamped to the log), showing it in the window."""
-        self.cursor = min(max(seconds, self.bounds.start), self.bounds.end)
-        if not self.window.contains(self.cursor):
-            span = self.window.span
-            self.window = jump(self.cursor - span / 2, self.cursor + span / 2, self.bounds)
-        self.refresh_view()
+        """Place cursor A at `seconds` (clamped to the log) and select it, showing it in
+        the window."""
+        self.b_active = False
+        self.move_cursor(seconds)
 
     def signals_changed(self) -> None:
         """The log gained or lost signals (computed channels): refresh list and selection."""
@@ -436,10 +434,12 @@ class PlotScreen(AnalysisKeys):
         self.refresh_view(stats=False, selection=True)
 
     def set_window(self, window: Window) -> None:
-        """Show `window`, keeping the cursor inside it."""
+        """Show `window`, keeping the cursors inside it."""
         self.window = window
         if self.cursor is not None:
             self.cursor = min(max(self.cursor, window.start), window.end)
+        if self.cursor_b is not None:
+            self.cursor_b = min(max(self.cursor_b, window.start), window.end)
         self.refresh_view()
 
     def narrowest(self) -> float:
@@ -481,10 +481,11 @@ class PlotScreen(AnalysisKeys):
             self.cursor_b = seconds
         else:
             self.cursor = seconds
-        if not self.window.contains(seconds):
+        scrolled = not self.window.contains(seconds)
+        if scrolled:
             span = self.window.span
             self.window = jump(seconds - span / 2, seconds + span / 2, self.bounds)
-        self.refresh_view(stats=self.cursors() is not None or not self.window.contains(seconds))
+        self.refresh_view(stats=scrolled or self.cursors() is not None)
 
     def action_sample(self, step: int) -> None:
         """Move the active cursor to the previous/next sample of the highlighted signal."""
