@@ -98,13 +98,21 @@ async def test_mark_across_folders_compare_and_laps(
         await pilot.press("n", "full_stop", "full_stop")
         assert screen.nudges[1] == pytest.approx(0.2)
         assert "+0.2 s" in static_text(pilot, "#status")
+        # metadata columns
+        await pilot.press("k")
+        await wait_screen(pilot, "PromptScreen")
+        app.screen.query_one("#prompt-input").value = "driver, track"
+        await pilot.press("enter")
+        await wait_screen(pilot, "CompareScreen")
+        assert screen.metadata == ["driver", "track"]
         # export
         await pilot.press("x")
         await wait_for(pilot, lambda: any((tmp_path / "out").glob("compare_*.csv")))
         exported = next((tmp_path / "out").glob("compare_*.csv"))
         rows = list(csv.reader(exported.open()))
-        assert rows[0][:3] == ["run", "duration_s", "driver"] and len(rows) == 4
+        assert rows[0][:4] == ["run", "duration_s", "driver", "track"] and len(rows) == 4
         by_run = {row[0]: row for row in rows[1:]}  # sorted by run label
+        assert by_run["endurance_AB.csv (AB)"][3] == "Michigan International Speedway"
         speed = runs[0].log["gps.speed"].values
         column = rows[0].index("gps.speed:max")
         assert float(by_run["endurance_AB.csv (AB)"][column]) == pytest.approx(speed.max())

@@ -39,7 +39,9 @@ if TYPE_CHECKING:
 #: Signals shown first when the runs have them: a speed and a power (first present each).
 SPEEDS = ("gps.speed", "pcm.wheelSpeeds.frontLeft")
 POWERS = ("ams.pack.power", "ams.pack.current", "ams.pack.voltage")
-#: Metadata columns of the summary table.
+#: Most metadata columns in the summary.
+MAX_METADATA = 6
+#: Metadata columns of the summary table until others are chosen (`k`).
 METADATA = ("driver",)
 #: Summary column titles where the key is not the title.
 COLUMN_TITLES = {"duration_s": "duration"}
@@ -98,6 +100,7 @@ class CompareScreen(Screen[None]):
         Binding("o", "sort", "Sort", id="compare.sort"),
         Binding("O", "reverse", "Reverse sort", show=False, id="compare.reverse"),
         Binding("m", "markers", "Markers", show=False, id="compare.markers"),
+        Binding("k", "metadata", "Metadata columns", show=False, id="compare.metadata"),
         Binding("x", "export", "Export CSV", id="compare.export"),
     ]
 
@@ -126,6 +129,7 @@ class CompareScreen(Screen[None]):
         self.delta_on = False
         self.note = ""
         self.markers = False
+        self.metadata = list(METADATA)
         self._cancel = threading.Event()
         self._parsing = threading.Semaphore(PARSES_AT_ONCE)
 
@@ -326,9 +330,11 @@ class CompareScreen(Screen[None]):
         runs = self.runs
         if not runs or not self.signals:
             return
-        rows = sort_rows(summary(runs, self.signals, METADATA), self.sort_column, self.descending)
+        rows = sort_rows(
+            summary(runs, self.signals, self.metadata), self.sort_column, self.descending
+        )
         label_width = max(len(clean(row.run.label)) for row in rows)
-        for key in summary_columns(self.signals, METADATA):
+        for key in summary_columns(self.signals, self.metadata):
             title = COLUMN_TITLES.get(key, key.replace(":", " "))
             if key == self.sort_column:
                 title += " ↓" if self.descending else " ↑"
@@ -375,6 +381,23 @@ class CompareScreen(Screen[None]):
 
         prompt = PromptScreen(
             "Signals to compare (comma-separated)", value=", ".join(self.signals), check=check
+        )
+        self.app.push_screen(prompt, done)
+
+    def action_metadata(self) -> None:
+        """Type the metadata keys shown as summary columns (e.g. driver, track, tags)."""
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                keys = [k.strip() for k in text.split(",") if k.strip()]
+                self.metadata = list(dict.fromkeys(keys))[:MAX_METADATA]
+                self.refresh_view()
+
+        keys = sorted({k for run in self.runs for k in run.metadata})
+        prompt = PromptScreen(
+            "Metadata columns (comma-separated)",
+            value=", ".join(self.metadata),
+            placeholder=", ".join(keys[:8]),
         )
         self.app.push_screen(prompt, done)
 
@@ -430,7 +453,7 @@ class CompareScreen(Screen[None]):
 
     def action_sort(self) -> None:
         """Sort the summary by the next column."""
-        columns = summary_columns(self.signals, METADATA)
+        columns = summary_columns(self.signals, self.metadata)
         position = columns.index(self.sort_column) if self.sort_column in columns else -1
         self.sort_column = columns[(position + 1) % len(columns)]
         self.refresh_view()
@@ -447,11 +470,13 @@ class CompareScreen(Screen[None]):
         runs = self.runs
         if not runs:
             return
-        rows = sort_rows(summary(runs, self.signals, METADATA), self.sort_column, self.descending)
+        rows = sort_rows(
+            summary(runs, self.signals, self.metadata), self.sort_column, self.descending
+        )
         path = self.export_dir / f"compare_{datetime.now():%Y%m%d_%H%M%S}.csv"
         try:
             private_mkdir(self.export_dir)
-            private_write_atomic(path, summary_csv(rows, self.signals, METADATA))
+            private_write_atomic(path, summary_csv(rows, self.signals, self.metadata))
         except OSError as exc:
             self.notify(f"Export failed: {describe(exc)}", severity="error", markup=False)
             return
