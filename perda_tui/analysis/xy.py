@@ -53,14 +53,17 @@ def density(x: np.ndarray, y: np.ndarray, columns: int, rows: int) -> Density:
     """Count the finite (x, y) points per pixel of a `columns` by `rows` grid."""
     if columns < 1 or rows < 1:
         raise ValueError("the grid needs at least one column and one row")
-    ok = np.isfinite(x)
-    ok &= np.isfinite(y)
-    if not ok.all():
-        x, y = x[ok], y[ok]
+    empty = Density(np.zeros((rows, columns), np.int64), (0.0, 1.0), (0.0, 1.0), 0)
     if x.size == 0:
-        return Density(np.zeros((rows, columns), np.int64), (0.0, 1.0), (0.0, 1.0), 0)
-    x_range = _range(x)
-    y_range = _range(y)
+        return empty
+    x_range, y_range = _range(x), _range(y)
+    if not np.isfinite([*x_range, *y_range]).all():  # a NaN or inf somewhere: drop those
+        ok = np.isfinite(x)
+        ok &= np.isfinite(y)
+        x, y = x[ok], y[ok]
+        if x.size == 0:
+            return empty
+        x_range, y_range = _range(x), _range(y)
     index = _cell(y, y_range, rows)
     index *= columns
     index += _cell(x, x_range, columns)

@@ -45,3 +45,12 @@ def test_track_map_bands_follow_the_colour_signal() -> None:
     assert (data.band == expected).mean() > 0.99  # edges may round either way
     plain = track_map(found, None)
     assert plain.colour == "" and set(plain.band.tolist()) == {0}
+
+
+def test_density_of_nothing_and_of_only_nan() -> None:
+    assert density(np.array([]), np.array([]), 4, 3).points == 0
+    nan = np.full(5, np.nan)
+    result = density(nan, np.arange(5.0), 4, 3)
+    assert result.points == 0 and result.counts.shape == (3, 4) and result.counts.sum() == 0
+    inf = density(np.array([1.0, np.inf, 2.0]), np.array([1.0, 1.0, 3.0]), 4, 3)
+    assert inf.points == 2 and inf.x_range == (1.0, 2.0)
