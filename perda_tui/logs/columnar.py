@@ -292,8 +292,12 @@ def _data_offset(array: pa.Array, base: int) -> int:
 
 
 def _sync(path: Path) -> None:
+    """Flush `path` to disk, then drop it from the page cache: the parse is over, and pages
+    read back later come in small pieces (a freshly written file sits in the cache in large
+    folios, and touching one maps the whole folio into the reader's memory)."""
     with path.open("rb+") as handle:
         os.fsync(handle.fileno())
+        os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
 
 
 # -- checks --------------------------------------------------------------------------------
