@@ -183,3 +183,22 @@ async def test_line_picked_on_the_map_and_typed(runs: list[SampleRun], tmp_path:
         await wait_for(pilot, lambda: not laps.searching and bool(laps.tables[1]))
         await pilot.press("t", "w", "s")
         assert laps.by == "time" and laps.source == "wheel"
+
+
+async def test_expired_session_signs_in_again_and_loads(
+    laps_server: RunningDataServer, tmp_path: Path
+) -> None:
+    app = make(laps_server, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await browse(pilot, "LAPS", "a")
+        await mark(pilot, table, "endurance_AB.csv")
+        await mark(pilot, table, "endurance_JS.csv")
+        laps_server.expire_sessions()
+        await pilot.press("C")
+        await wait_screen(pilot, "LoginScreen", timeout=30)  # over the compare screen
+        await pilot.press(*laps_server.password, "enter")
+        await wait_screen(pilot, "CompareScreen", timeout=30)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        await wait_for(pilot, lambda: not screen.still_loading, timeout=60)
+        assert [slot.state for slot in screen.slots] == ["ready", "ready"]

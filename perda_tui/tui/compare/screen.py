@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import threading
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -28,7 +29,8 @@ from perda_tui.tui.common.text import clean, literal
 from perda_tui.tui.compare.charts import Trace, delta_chart, overlay_chart
 from perda_tui.tui.compare.messages import RunFailed, RunLoaded, RunProgress
 from perda_tui.tui.compare.sizes import SHORT
-from perda_tui.tui.errors import explain
+from perda_tui.tui.errors import explain, is_session_expired
+from perda_tui.tui.messages import SessionExpired
 from perda_tui.tui.stylesheets import stylesheet
 from perda_tui.units import duration, human_bytes
 
@@ -187,6 +189,10 @@ class CompareScreen(Screen[None]):
             return
         self.post_message(RunLoaded(index, log))
 
+    def _reload(self, index: int) -> None:
+        """Fetch and parse run `index` again (after signing in again)."""
+        self._load(index, self.slots[index].entry)
+
     def on_run_progress(self, message: RunProgress) -> None:
         slot = self.slots[message.index]
         if slot.state in ("ready", "failed"):
@@ -212,6 +218,13 @@ class CompareScreen(Screen[None]):
 
     def on_run_failed(self, message: RunFailed) -> None:
         slot = self.slots[message.index]
+        if is_session_expired(message.error):
+            # sign in again over this screen, then fetch this run again
+            slot.detail = "session expired: sign in again…"
+            self._show_slot(message.index)
+            retry = partial(self._reload, message.index)
+            self.app.post_message(SessionExpired(explain(message.error), retry))
+            return
         slot.state = "failed"
         slot.detail = f"✗ {explain(message.error)}"
         self._show_slot(message.index)
