@@ -2,7 +2,9 @@
 
 No Textual here. Names are loaded on first access (PEP 562), so `import perda_tui.logs`
 costs almost nothing: numpy comes with `Log`/`Signal`, pyarrow with the first parse or
-export, rapidfuzz with the first search.
+export, rapidfuzz with the first search. A log parsed once is kept in a columnar form and
+mapped when opened again (`store.ParsedStore`, `columnar`; `perda_tui.parsed_cache` puts it
+in the download cache), min/max pyramids included (`pyramid`).
 """
 
 from __future__ import annotations
