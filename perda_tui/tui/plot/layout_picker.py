@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from perda_tui.tui.common.text import literal
 from perda_tui.tui.plot.layouts import DEFAULT_NAME, Layout, check_name
+from perda_tui.units import plural
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class LayoutPicker(ModalScreen[LayoutChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Layouts: Enter loads one; or type a name and Enter to save this chart")
+            yield Label("Enter loads a layout · type a name, Enter saves this chart")
             options = OptionList(id="layout-list")
             for name, layout in sorted(self.layouts.items()):
                 usable = layout.applies_to(self.signals)
@@ -75,14 +76,14 @@ class LayoutPicker(ModalScreen[LayoutChoice | None]):
                 if name == DEFAULT_NAME:
                     prompt.append(" (team default)", style="dim")
                 mode = "stacked" if layout.stacked else "overlay"
-                detail = f"  {len(layout.signals)} signals, {mode}"
+                detail = f"  {plural(len(layout.signals), 'signal')}, {mode}"
                 prompt.append(Text(detail if usable else "  signals missing here", style="dim"))
                 options.add_option(Option(prompt, id=name, disabled=not usable))
             yield options
             yield Input(placeholder="save as… (name)", id="layout-name")
             yield Label("", id="layout-error", markup=False)
             yield Label(
-                f"Del deletes · a layout named {DEFAULT_NAME!r} opens new logs · Esc",
+                f"Del deletes · {DEFAULT_NAME!r} opens logs never seen · Esc",
                 id="layout-hint",
             )
 
