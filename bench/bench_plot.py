@@ -144,6 +144,8 @@ async def _measure(log) -> tuple[dict[str, list[float]], dict[str, list[float]]]
                     await app.workers.wait_for_complete()
 
             async def press(label: str, keys: list[str]) -> None:
+                await asyncio.sleep(0.4)  # the window statistics of earlier keys land first
+                await settle()
                 for key in keys:
                     before = chart.generation
                     started, cpu_started = time.perf_counter(), time.process_time()
