@@ -66,7 +66,7 @@ async def json_object(request: Request) -> dict[str, Any]:
                 raise HTTPException(413, f"request body larger than {MAX_BODY_BYTES} bytes")
     except ClientDisconnect as exc:
         client = request.client.host if request.client else "?"
-        log.info("client %s disconnected before sending the whole request body", client)
+        log.warning("client %s disconnected before sending the whole request body", client)
         raise HTTPException(400, "request body cut short") from exc
     if not body:
         return {}

@@ -146,10 +146,15 @@ def test_a_lone_surrogate_is_a_400_not_a_500(
 
 
 def test_a_client_leaving_mid_body_logs_one_line(
-    data_server: RunningDataServer, caplog: pytest.LogCaptureFixture
+    data_server: RunningDataServer,
+    caplog: pytest.LogCaptureFixture,
+    request: pytest.FixtureRequest,
 ) -> None:
     host, port = data_server.url.removeprefix("http://").rsplit(":", 1)
     caplog.set_level(logging.INFO)
+    uvicorn_log = logging.getLogger("uvicorn")  # does not propagate: its tracebacks too
+    uvicorn_log.addHandler(caplog.handler)
+    request.addfinalizer(lambda: uvicorn_log.removeHandler(caplog.handler))
     for _ in range(3):
         with socket.create_connection((host, int(port)), timeout=10) as sock:
             sock.sendall(
