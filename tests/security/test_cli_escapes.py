@@ -4,11 +4,12 @@ listing entries are bounded before they are kept."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from perda_tui.cli.main import main
-from perda_tui.clients.dataserver import ServerClient
+from perda_tui.clients.dataserver import ServerClient, UnsafeKeyError
 from perda_tui.clients.dataserver.models import LIMITS
 from perda_tui.server.runner import RunningDataServer
 from perda_tui.text import UNSAFE_CHARACTERS, without_control
@@ -115,3 +116,14 @@ def test_listing_entries_are_bounded_before_they_are_kept(
     assert len(entry.string_metadata) == LIMITS.items
     assert all(len(v) <= LIMITS.item_value for v in entry.string_metadata.values())
     assert len(entry.numeric_metadata) == LIMITS.items
+
+
+@pytest.mark.parametrize("key", [KEY, "REV 66/a\u200bb.csv", "REV 66/a%E2%80%AEb.csv"])
+def test_a_key_with_bidi_or_zero_width_characters_is_never_a_file(
+    hostile_server: RunningDataServer, tmp_path: Path, key: str
+) -> None:
+    with ServerClient(hostile_server.url, tmp_path) as client:
+        client.login(hostile_server.password)
+        with pytest.raises(UnsafeKeyError, match="bidi or zero-width"):
+            client.download(key)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

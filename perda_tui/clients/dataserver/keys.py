@@ -6,7 +6,7 @@ import re
 from urllib.parse import unquote
 
 from perda_tui.clients.dataserver.errors import UnsafeKeyError
-from perda_tui.text import has_control
+from perda_tui.text import UNSAFE_CHARACTERS, has_control
 
 #: First path segment reserved for the cache's own bookkeeping.
 RESERVED_SEGMENT = ".perda"
@@ -19,6 +19,8 @@ def _problem(key: str) -> str | None:
         return "it is empty"
     if has_control(key):
         return "it contains control characters"
+    if UNSAFE_CHARACTERS.search(key):  # a file named with U+202E shows another extension
+        return "it contains bidi or zero-width characters"
     if "\\" in key:
         return "it contains a backslash"
     if key.startswith("/") or _DRIVE.match(key):
@@ -39,7 +41,8 @@ def check_key(key: object) -> list[str]:
     """The key's path segments, or `UnsafeKeyError` saying why the key cannot be stored.
 
     Refuses `..`/`.`/empty segments, absolute and drive paths, backslashes, control
-    characters (NUL included), folder keys, and the same tricks percent-encoded.
+    characters (NUL included), bidi and zero-width characters, folder keys, and the same
+    tricks percent-encoded.
     """
     if not isinstance(key, str):
         raise UnsafeKeyError(f"log key must be a string, not {type(key).__name__}")
