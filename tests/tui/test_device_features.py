@@ -132,6 +132,8 @@ async def test_acquisition_with_a_trigger_opens_in_the_plot_screen(
         await pilot.press("ctrl+g")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, AcquireDialog))
         dialog = pilot.app.screen
+        await wait_for(pilot, lambda: bool(dialog.query("#acquire-arm")))  # composed
+        await pilot.pause()
         dialog.query_one("#acquire-condition").value = TriggerCondition.GreaterThan
         await pilot.pause()
         dialog.query_one("#acquire-a", Input).value = "/rpv/x1000"
