@@ -94,6 +94,16 @@ async def test_mark_across_folders_compare_and_laps(
         await pilot.press("enter")
         await wait_screen(pilot, "CompareScreen")
         assert "aligned at event:gps.speed > 5" in static_text(pilot, "#title")
+        # an event that some runs never reach: those stay aligned at their start, said so
+        await pilot.press("a")  # back to start
+        assert "aligned at start" in static_text(pilot, "#title")
+        await pilot.press("a")
+        await wait_screen(pilot, "PromptScreen")
+        app.screen.query_one("#prompt-input").value = "gps.speed > 83"
+        await pilot.press("enter")
+        await wait_screen(pilot, "CompareScreen")
+        assert "aligned at start instead: endurance_AB.csv" in screen.note
+        assert "never holds" in screen.note and "autocross_run1.csv" not in screen.note
         # nudge the second run and sort by it
         await pilot.press("n", "full_stop", "full_stop")
         assert screen.nudges[1] == pytest.approx(0.2)
