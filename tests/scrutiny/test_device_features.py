@@ -188,3 +188,24 @@ def test_legacy_server_says_not_available(ws_server: RunningScrutinyServer) -> N
         ):
             with pytest.raises(NotSupported, match="not available on this server"):
                 call()
+
+
+def test_allow_writes_flag_before_or_after_the_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`perda-tui device [--allow-writes] URL [--allow-writes]` opens the screen with
+    writes allowed; without the flag they are off (it is never read from the config)."""
+    from perda_tui.cli import app as cli_app
+    from perda_tui.config import Settings, load_settings
+
+    opened: list[Settings] = []
+    monkeypatch.setattr(cli_app, "run_app", lambda args: opened.append(load_settings(args)) or 0)
+    for argv in (
+        ["device", "--allow-writes", "tcp://h:2"],
+        ["device", "tcp://h:2", "--allow-writes"],
+        ["device", "tcp://h:2"],
+    ):
+        assert main(argv) == 0
+    assert [(s.scrutiny_url, s.allow_writes) for s in opened] == [
+        ("tcp://h:2", True),
+        ("tcp://h:2", True),
+        ("tcp://h:2", False),
+    ]
