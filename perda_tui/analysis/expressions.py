@@ -53,6 +53,8 @@ MAX_HEIGHT = 200
 MAX_SIGNALS = 16
 #: Most samples of a channel's timeline (bounds memory: the union of its signals).
 MAX_SAMPLES = 200_000_000
+#: Lowest cut-off of `lowpass` (a time constant of about two days).
+MIN_LOWPASS_HZ = 1e-6
 #: What a part of an expression evaluates to: a constant or values on the timeline.
 Value = np.ndarray | np.float64
 
@@ -440,6 +442,10 @@ def _check_call(call: Call, text: str) -> None:
                 f"{call.function}({function.params}): {params[index]} must be above 0, "
                 f"not {arg.value:g}"
             )
+        if call.function == "lowpass" and arg.value < MIN_LOWPASS_HZ:
+            raise ExpressionError(
+                f"lowpass(x, hz): hz must be at least {MIN_LOWPASS_HZ:g}, not {arg.value:g}"
+            )
     if function.over_time and isinstance(call.args[0], Number):
         raise ExpressionError(
             f"{call.function}() needs a signal, not the number {call.args[0].value:g}"
@@ -636,8 +642,9 @@ def _integ(x: np.ndarray, t: np.ndarray, _parameter: float) -> np.ndarray:
 
 def _mavg(x: np.ndarray, t: np.ndarray, window: float) -> np.ndarray:
     total = np.concatenate(([0.0], np.cumsum(x)))
-    first = np.searchsorted(t, t - window, side="right")
     last = np.arange(1, x.size + 1)
+    # the window always holds the sample itself, however short it is
+    first = np.minimum(np.searchsorted(t, t - window, side="right"), last - 1)
     return (total[last] - total[first]) / (last - first)
 
 

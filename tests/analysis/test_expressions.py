@@ -91,6 +91,17 @@ def test_mavg_is_the_mean_of_the_trailing_window(log: Log) -> None:
     np.testing.assert_allclose(result, expected)
 
 
+def test_extreme_windows_stay_finite(log: Log) -> None:
+    speed = log["car.speed"].values
+    np.testing.assert_allclose(evaluate("mavg(car.speed, 1e-300)", log).values, speed)
+    np.testing.assert_allclose(
+        evaluate("mavg(car.speed, 1e300)", log).values,
+        np.cumsum(speed) / np.arange(1, speed.size + 1),
+    )
+    assert np.isfinite(evaluate("lowpass(car.speed, 1e300)", log).values).all()
+    assert np.isfinite(evaluate("delay(car.speed, -1e300)", log).values).all()
+
+
 def test_lowpass_is_a_first_order_filter_over_sample_times(log: Log) -> None:
     signal = log["car.speed"]
     t = (signal.timestamps - signal.timestamps[0]) * 1e-6
@@ -149,6 +160,7 @@ def test_division_by_a_zero_signal_gives_inf_not_an_error() -> None:
         ("mavg(car.speed, temp)", "seconds must be a number, not temp"),
         ("lowpass(car.speed, -1)", "hz must be above 0"),
         ("deriv(3)", "deriv() needs a signal"),
+        ("lowpass(car.speed, 1e-300)", "hz must be at least 1e-06"),
         ("clip(car.speed, 1)", "takes 3 arguments, not 2"),
         ("nosuch + car.speed", "not in this log: nosuch"),
         ("car.speed\x00", "unexpected character U+0000"),

@@ -95,7 +95,12 @@ class AnalysisKeys(Screen[None]):
         except ChannelsFileError as exc:
             self.app.call_from_thread(self.notify, describe(exc), severity="error")
             team = None
-        applied = add_channels(log, team.channels) if team else None
+        try:
+            applied = add_channels(log, team.channels) if team else None
+        except Exception as exc:  # noqa: BLE001 - shown; the log stays usable without them
+            message = f"team channels not added: {describe(exc)}"
+            self.app.call_from_thread(self.notify, message, severity="error")
+            applied = None
         health = log_health(log)
         self.app.call_from_thread(self._team_loaded, team, applied, health)
 
@@ -133,8 +138,9 @@ class AnalysisKeys(Screen[None]):
         try:
             signal = evaluate(channel.expression, log, channel.name)
             log.add_computed(signal, channel.expression.text)
-        except (ExpressionError, ValueError) as exc:
-            self.app.call_from_thread(self.notify, f"{channel.name}: {exc}", severity="error")
+        except Exception as exc:  # noqa: BLE001 - an expression error or any other: shown
+            reason = str(exc) if isinstance(exc, ExpressionError | ValueError) else describe(exc)
+            self.app.call_from_thread(self.notify, f"{channel.name}: {reason}", severity="error")
             return
         message = f"added {channel.name} ({len(signal):,} samples)"
         if save:
