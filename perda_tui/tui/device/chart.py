@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
-from rich.text import Text
+from rich.text import Span, Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -52,6 +52,8 @@ FRESH = 2.0
 RATE_WINDOW = 5.0
 
 Scalar = float | int | bool
+#: A cell as drawn: text, style and spans (`Text ==` compares the text only).
+CellKey = tuple[str, str, tuple[Span, ...]]
 
 
 @dataclass
@@ -200,6 +202,7 @@ class LiveChart(Vertical):
         """How many times changed readouts were redrawn (at most `REDRAWS_PER_S` a second)."""
         self._anchor: tuple[float, float] | None = None  # (newest server time, clock then)
         self._dirty: set[str] = set()
+        self._shown: dict[str, list[CellKey]] = {}  # what the cells on screen hold, per path
         self._flush_armed = False
 
     def compose(self) -> ComposeResult:
@@ -257,6 +260,7 @@ class LiveChart(Vertical):
             return
         self.history.pop(path, None)
         self._dirty.discard(path)
+        self._shown.pop(path, None)
         table = self.query_one(WatchTable)
         table.remove_row(path)
         table.display = table.row_count > 0
@@ -347,9 +351,15 @@ class LiveChart(Vertical):
         return readout_cells(watch, self.clock(), bool(self.stale))
 
     def _show_row(self, watch: Watch) -> None:
+        """Update the cells of `watch` that changed (each update repaints the row)."""
         table = self.query_one(WatchTable)
-        for column, cell in zip(COLUMNS, self._cells(watch), strict=True):
-            table.update_cell(watch.path, column, cell)
+        cells = self._cells(watch)
+        keys = [(cell.plain, str(cell.style), tuple(cell.spans)) for cell in cells]
+        shown = self._shown.get(watch.path)
+        for index, (column, cell) in enumerate(zip(COLUMNS, cells, strict=True)):
+            if shown is None or shown[index] != keys[index]:  # Text == ignores the style
+                table.update_cell(watch.path, column, cell)
+        self._shown[watch.path] = keys
 
     def _now_on_server(self) -> float:
         if self._anchor is None:
