@@ -161,7 +161,8 @@ def prune(
         if _remove(cache, store, locks, log):
             freed += log.size
             removed += 1
-            print(f"removed {without_control(log.name)} ({human_bytes(log.size)})")
+            what = "" if log.csv else "the parsed form of "  # a local file itself stays
+            print(f"removed {what}{without_control(log.name)} ({human_bytes(log.size)})")
         else:
             busy += 1
             print(f"kept {without_control(log.name)}: in use by another process")

@@ -135,7 +135,8 @@ def test_prune_of_a_local_file_removes_only_its_parsed_form(
     open_log(log, cache_dir)
     lines = run(cache_dir, capsys)
     assert lines[1].split()[2] == "local" and lines[1].endswith(str(log))
-    run(cache_dir, capsys, "prune", "--older-than", "0")
+    lines = run(cache_dir, capsys, "prune", "--older-than", "0")
+    assert lines[0].startswith(f"removed the parsed form of {log} (")
     assert log.exists()
     assert parsed_store(cache_dir).entries() == []
 
