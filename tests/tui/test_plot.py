@@ -13,6 +13,7 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList
 
 from perda_tui.charts.model import MAX_SERIES
+from perda_tui.charts.series import unit_of
 from perda_tui.config import Settings
 from perda_tui.logs import Log
 from perda_tui.tui.app import PerdaApp
@@ -192,7 +193,8 @@ async def test_stats_equal_numpy_over_the_visible_window(log: Log) -> None:
             stats = [format_value(x, 5) for x in (v.min(), v.max(), v.mean(), v.std())]
             label, *cells = (str(cell) for cell in table.get_row(name))
             assert cells == [*stats, f"{len(t):,}", format_value(rate, 5)]
-            assert label == f"━━ {name}"  # names first, after the line swatch
+            unit = unit_of(log[name].description)
+            assert unit and label == f"━━ {name} [{unit}]"  # names first, with their unit
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])

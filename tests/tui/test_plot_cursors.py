@@ -51,7 +51,7 @@ async def test_a_b_readout_matches_numpy(log: Log) -> None:
         await wait_for(pilot, lambda: table.row_count == len(NAMES))
         for name in NAMES:
             label, at_a, at_b, delta, low, high, mean = (str(c) for c in table.get_row(name))
-            assert label.endswith(name)
+            assert label.split(" ")[1] == name
             (ta, va), (tb, vb) = last_at(log, name, a), last_at(log, name, b)
             assert at_a == " ".join(
                 filter(None, (format_value(va, STATS_DIGITS), age_text(a - ta)))

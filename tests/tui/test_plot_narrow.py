@@ -42,7 +42,7 @@ async def test_names_are_shortened_in_the_middle_and_never_alike(log: Log) -> No
         table = screen.query_one("#stats", DataTable)
         await wait_for(pilot, lambda: table.row_count == 3)
         rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(3)]
-        short = [row[0][3:] for row in rows]  # names first, after the swatch
+        short = [row[0][3:].split(" [")[0] for row in rows]  # names first, then the unit
         assert short[0] == "ams.pack.voltage" and len(set(short)) == 3
         assert all(
             name.startswith("pcm.") and name.endswith(("Left", "Right")) for name in short[1:]

@@ -239,6 +239,9 @@ class StatsTable(DataTable[Text | str]):
         False,
     )
 
+    #: Unit of each signal (from its description), shown after its name.
+    units: dict[str, str] = {}  # noqa: RUF012 - replaced, never mutated
+
     def on_mount(self) -> None:
         self.cursor_type = "none"
 
@@ -310,11 +313,19 @@ class StatsTable(DataTable[Text | str]):
             max([len(header), *(len(str(values[i])) for _, values in rows)]) + 2
             for i, header in enumerate(columns)
         )
+        units = [
+            f" [{self.units[item.name]}]" if self.units.get(item.name) else "" for item, _ in rows
+        ]
         room = self.size.width - numbers - SWATCH_CELLS - 2
+        if room - max(map(len, units), default=0) < MIN_NAME_WIDTH:
+            units = [""] * len(rows)  # narrow: the numbers need the cells more
+        room -= max(map(len, units), default=0)
         names = [item.name for item, _ in rows]
         longest = max(map(len, names), default=0)
         width = max(min(room, longest, MAX_NAME_WIDTH), MIN_NAME_WIDTH)
-        for (item, values), name in zip(rows, shorten_names(names, width), strict=True):
+        short = shorten_names(names, width)
+        for (item, values), name, unit in zip(rows, short, units, strict=True):
             label = swatch(theme, item.slot, markers=markers)
             label.append(" " + name)
+            label.append(unit, style="dim")
             self.add_row(label, *values, key=item.name)

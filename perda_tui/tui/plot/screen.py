@@ -384,15 +384,27 @@ class PlotScreen(AnalysisKeys):
         ]
         self.app.call_from_thread(self._show_readout, readout, cursors)
 
+    def _units(self) -> dict[str, str]:
+        """The unit of each selected signal, from its description."""
+        return {
+            name: unit_of(self.source_log[name].description)
+            for name in self.selected_names()
+            if name in self.source_log
+        }
+
     def _show_stats(self, rows: list[tuple[Selected, SignalStats]]) -> None:
-        self.query_one(StatsTable).show(rows, self.chart.chart_theme, self.markers)
+        table = self.query_one(StatsTable)
+        table.units = self._units()
+        table.show(rows, self.chart.chart_theme, self.markers)
 
     def _show_readout(
         self,
         rows: list[tuple[Selected, Sample | None, Sample | None, SignalStats]],
         cursors: tuple[float, float],
     ) -> None:
-        self.query_one(StatsTable).show_readout(rows, cursors, self.chart.chart_theme, self.markers)
+        table = self.query_one(StatsTable)
+        table.units = self._units()
+        table.show_readout(rows, cursors, self.chart.chart_theme, self.markers)
 
     # ------------------------------------------------------------------ actions
 
