@@ -210,7 +210,7 @@ async def test_legacy_server_has_no_datalogger_or_list(
         await wait_for(pilot, lambda: "not available on this server" in str(note.render()))
 
 
-async def test_readouts_are_redrawn_at_most_ten_times_a_second(tmp_path: Path) -> None:
+async def test_readouts_are_redrawn_at_most_a_few_times_a_second(tmp_path: Path) -> None:
     async with app_for("", tmp_path).run_test(size=(120, 40)) as pilot:
         screen = await device_screen(pilot)
         chart = screen.query_one(LiveChart)
@@ -220,7 +220,7 @@ async def test_readouts_are_redrawn_at_most_ten_times_a_second(tmp_path: Path) -
             chart.add([ValueUpdate(f"/v{i}", burst * 1.0 + i, 1000.0 + burst) for i in range(20)])
         assert chart.redraws == 0  # nothing drawn yet: one timer armed
         await wait_for(pilot, lambda: chart.redraws == 1)
-        assert REDRAWS_PER_S == 10
+        assert REDRAWS_PER_S <= 10  # the bound
         table = chart.query_one(WatchTable)
         assert table.get_row("/v3")[1].plain == "52"  # the newest value, min and max kept
         assert (chart.watches["/v3"].minimum, chart.watches["/v3"].maximum) == (3.0, 52.0)
