@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import StringIO
-from itertools import pairwise
 
 import numpy as np
 
@@ -155,13 +154,27 @@ class _Grid:
         return col + len(text)
 
     def cells(self, background: Color) -> Cells:
-        rows = []
-        for chars, inks in zip(self.chars, self.ink, strict=True):
-            line = "".join(chars.tolist())
-            cuts = [0, *(np.flatnonzero(np.diff(inks)) + 1).tolist(), self.width]
+        """The grid as runs of one colour (found with numpy: a Python step per run only).
+        A blank takes the colour of the cell before it, which it does not show, so that
+        runs are few."""
+        shown = np.where(self.chars != " ", np.arange(self.width), 0)
+        ink = np.take_along_axis(self.ink, np.maximum.accumulate(shown, axis=1), axis=1)
+        starts = np.ones(ink.shape, dtype=bool)
+        starts[:, 1:] = ink[:, 1:] != ink[:, :-1]
+        per_row = np.cumsum(starts.sum(axis=1)).tolist()
+        rows_at, cols_at = np.nonzero(starts)
+        cols, inks = cols_at.tolist(), ink[rows_at, cols_at].tolist()
+        rows, first = [], 0
+        for chars, last in zip(self.chars.tolist(), per_row, strict=True):
+            line = "".join(chars)
+            bounds = [*cols[first:last], self.width]
             rows.append(
-                [(line[a:b], self.inks[int(inks[a])], background) for a, b in pairwise(cuts)]
+                [
+                    (line[bounds[i] : bounds[i + 1]], self.inks[inks[first + i]], background)
+                    for i in range(last - first)
+                ]
             )
+            first = last
         return Cells(self.width, self.height, rows)
 
 

@@ -54,10 +54,14 @@ def line_pixels(
 
 def braille_bits(px: np.ndarray, py: np.ndarray, columns: int, rows: int) -> np.ndarray:
     """Braille bit mask per cell (`rows` by `columns`, top row first) of the given dots."""
-    bits = np.zeros(rows * columns, dtype=np.int64)
-    cell = (rows - 1 - py // DOTS_Y) * columns + px // DOTS_X
-    np.bitwise_or.at(bits, cell, BRAILLE_BITS[px % DOTS_X, DOTS_Y - 1 - py % DOTS_Y])
-    return bits.reshape(rows, columns)
+    dots = np.zeros((rows * DOTS_Y, columns * DOTS_X), dtype=bool)
+    dots[rows * DOTS_Y - 1 - py, px] = True  # top row first
+    cells = dots.reshape(rows, DOTS_Y, columns, DOTS_X)
+    bits = np.zeros((rows, columns), dtype=np.int64)
+    for dx in range(DOTS_X):
+        for dy in range(DOTS_Y):
+            bits |= cells[:, dy, :, dx] * BRAILLE_BITS[dx, dy]
+    return bits
 
 
 def marker_cells(
