@@ -2,12 +2,10 @@
 
 For each channel: samples, median rate (from the median sample period), the longest gap
 and when it began, the number of gaps (pauses longer than `GAP_PERIODS` median periods),
-duplicate timestamps, whether its id was never declared, plus the log's parse report.
+duplicate timestamps, rows written out of time order (counted by the parser before it
+sorts), whether its id was never declared, plus the log's parse report.
 Channels are listed worst first: most kinds of problem, then the longest gap measured
 in median periods.
-
-The log engine sorts each channel's samples by time as it parses, so rows written out of
-order are not visible here (their timestamps are still counted when repeated).
 """
 
 from __future__ import annotations
@@ -113,6 +111,8 @@ def channel_health(signal: Signal, origin: int, *, computed: bool = False) -> Ch
         problems.append(f"{gaps} gap{'s' if gaps != 1 else ''} > {GAP_PERIODS:g} periods")
     if duplicates:
         problems.append(f"{duplicates} duplicate timestamp{'s' if duplicates != 1 else ''}")
+    if signal.out_of_order:
+        problems.append(f"{signal.out_of_order} out of time order")
     if undeclared:
         problems.append("undeclared id")
     return ChannelHealth(

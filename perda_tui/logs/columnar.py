@@ -10,8 +10,9 @@ One folder per log:
 - `pyramids-<token>.arrow`: every level of every signal's min/max pyramid (columns
   `start`, `min`, `max`).
 - `meta.json`: a SHA-256 line, then JSON: what the parser saw (header, warnings, bad lines),
-  each signal's name, id, description, sample count and byte offsets in the files, the
-  size and a sampled CRC of each file, and whatever identity the caller stores.
+  each signal's name, id, description, sample count, rows out of time order and byte
+  offsets in the files, the size and a sampled CRC of each file, and whatever identity the
+  caller stores.
 
 `meta.json` is written last, by atomic rename: until it names them, the Arrow files are
 not part of the entry, so a crash mid-write leaves the previous entry or none. Reading maps
@@ -84,6 +85,7 @@ def write_entry(folder: Path, log: Log, identity: dict[str, Any]) -> None:
                     "description": s.description,
                     "id": s.id,
                     "count": len(s),
+                    "out_of_order": s.out_of_order,
                     "at": sample_at[i],
                     "levels": pyramid_at[i],
                 }
@@ -353,7 +355,13 @@ def _mapped_log(folder: Path, meta: dict[str, Any]) -> Log:
         times = _view(samples, np.int64, count, t_at)
         values = _view(samples, np.float64, count, v_at)
         signal = Signal._from_sorted(
-            times, values, str(doc["name"]), str(doc["description"]), doc["id"], unit
+            times,
+            values,
+            str(doc["name"]),
+            str(doc["description"]),
+            doc["id"],
+            unit,
+            int(doc["out_of_order"]),
         )
         signal.pyramid = _levels(pyramids, count, doc["levels"])
         signals.append(signal)

@@ -118,7 +118,7 @@ class Log:
             )
             if _ends_mid_row(path):
                 warnings.append("the file ends in the middle of a row (truncated download?)")
-        signals = _signals(prelude, block.arrays, warnings)
+        signals = _signals(prelude, block.arrays, block.out_of_order, warnings)
         return cls(
             signals,
             header=prelude.header,
@@ -223,14 +223,18 @@ class Log:
 
 
 def _signals(
-    prelude: Prelude, arrays: dict[int, tuple[np.ndarray, np.ndarray]], warnings: list[str]
+    prelude: Prelude,
+    arrays: dict[int, tuple[np.ndarray, np.ndarray]],
+    out_of_order: dict[int, int],
+    warnings: list[str],
 ) -> list[Signal]:
     """Declared signals in declaration order (empty when never sampled), then sampled but
     undeclared ids under a generated name; name clashes and undeclared ids are reported."""
 
     def signal(ident: int, name: str, description: str = "") -> Signal:
         times, values = arrays.get(ident, (np.empty(0, np.int64), np.empty(0, np.float64)))
-        return Signal._from_sorted(times, values, name, description, ident, prelude.time_unit)
+        late = out_of_order.get(ident, 0)
+        return Signal._from_sorted(times, values, name, description, ident, prelude.time_unit, late)
 
     signals = [signal(m.id, m.name, m.description) for m in prelude.mappings.values()]
     undeclared = sorted(set(arrays) - set(prelude.mappings))

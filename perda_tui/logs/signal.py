@@ -39,9 +39,21 @@ class Signal:
 
     `pyramid` is the min/max pyramid stored with a parsed log (`perda_tui.logs.pyramid`),
     None when it is to be built on first use (and for every window or derived signal).
+    `out_of_order` counts the samples that came before their predecessor's time as read
+    (in the file, or as given to the constructor), before they were sorted; 0 for windows
+    and derived signals.
     """
 
-    __slots__ = ("description", "id", "name", "pyramid", "time_unit", "timestamps", "values")
+    __slots__ = (
+        "description",
+        "id",
+        "name",
+        "out_of_order",
+        "pyramid",
+        "time_unit",
+        "timestamps",
+        "values",
+    )
 
     def __init__(
         self,
@@ -58,7 +70,8 @@ class Signal:
         v = np.asarray(values, dtype=np.float64).reshape(-1)
         if t.size != v.size:
             raise ValueError(f"{t.size} timestamps but {v.size} values")
-        if t.size > 1 and bool(np.any(t[1:] < t[:-1])):
+        self.out_of_order = int(np.count_nonzero(t[1:] < t[:-1])) if t.size > 1 else 0
+        if self.out_of_order:
             order = np.argsort(t, kind="stable")
             t, v = t[order], v[order]
         self.timestamps = t
@@ -89,6 +102,7 @@ class Signal:
         description: str,
         id: int | None,
         time_unit: str,
+        out_of_order: int = 0,
     ) -> Signal:
         """For arrays already int64/float64 and in time order (the parser's output, a
         window, a derived signal): no copy, no re-check."""
@@ -96,6 +110,7 @@ class Signal:
         signal.timestamps, signal.values = timestamps, values
         signal.name, signal.description, signal.id = name, description, id
         signal.time_unit = time_unit
+        signal.out_of_order = out_of_order
         signal.pyramid = None
         return signal
 

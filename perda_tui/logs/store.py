@@ -33,7 +33,7 @@ from perda_tui.private_files import PRIVATE_FILE_MODE
 from perda_tui.progress import ProgressCallback
 
 #: Bump when the parser's output changes for the same file: older entries are rebuilt.
-PARSER_VERSION = 1
+PARSER_VERSION = 2  # 2: per-signal out-of-order row counts
 OPENED = "opened"
 
 logger = logging.getLogger(__name__)

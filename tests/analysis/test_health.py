@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 
@@ -69,6 +70,20 @@ def test_worst_first_and_the_parse_report() -> None:
         "problems",
     }
     assert next(c for c in document["channels"] if c["name"] == "never")["median_rate_hz"] is None
+
+
+def test_rows_out_of_time_order_counted_before_the_sort(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    times = np.cumsum(rng.integers(1, 100, 500))
+    swapped = rng.choice(times.size - 1, 20, replace=False)
+    times[swapped], times[swapped + 1] = times[swapped + 1], times[swapped]
+    path = tmp_path / "late.csv"
+    rows = "".join(f"{t},1,{i}\n" for i, t in enumerate(times))
+    path.write_text(f"PER Log: Thu Jun 11 17:06:37 2026 v2.0\nValue A (a): 1\n{rows}")
+    late = int(np.count_nonzero(np.diff(times) < 0))
+    assert late > 0
+    health = log_health(Log.load(path))
+    assert health.channels[0].problems == (f"{late} out of time order",)
 
 
 def test_computed_channels_are_marked() -> None:

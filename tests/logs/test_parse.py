@@ -139,6 +139,7 @@ def test_out_of_order_rows_are_sorted_stably(write_log) -> None:
     log = Log.load(write_log(HEADER + "Value c: 2\n" + rows))
     assert log["a.b"].timestamps.tolist() == [10, 10, 20, 30]
     assert log["a.b"].values.tolist() == [1.0, 1.5, 2.0, 3.0]
+    assert (log["a.b"].out_of_order, log["c"].out_of_order) == (2, 0)  # 10 after 30, 10 after 20
 
 
 def test_crlf_spaces_quotes_and_special_floats(write_log) -> None:

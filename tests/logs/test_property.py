@@ -1,5 +1,6 @@
 """Property: the block parser agrees with a naive line-by-line parser, bad rows included."""
 
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +55,9 @@ def test_parser_matches_naive_reference(tmp_path: Path, monkeypatch, lines, bloc
     assert log.parse_errors == len(bad)
     assert log.bad_lines == bad[:10]
     for ident, samples in groups.items():
-        samples.sort(key=lambda s: s[0])  # stable: equal times keep file order
         signal = log[ident]
+        late = sum(b[0] < a[0] for a, b in pairwise(samples))
+        assert signal.out_of_order == late
+        samples.sort(key=lambda s: s[0])  # stable: equal times keep file order
         np.testing.assert_array_equal(signal.timestamps, [t for t, _ in samples])
         np.testing.assert_array_equal(signal.values, [v for _, v in samples])

@@ -48,6 +48,7 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Path]]:
 def assert_same(a: Log, b: Log) -> None:
     """Same signals, samples, pyramids and parse report."""
     assert [(s.name, s.id, s.description) for s in a] == [(s.name, s.id, s.description) for s in b]
+    assert [s.out_of_order for s in a] == [s.out_of_order for s in b]
     for x, y in zip(a, b, strict=True):
         assert np.array_equal(x.timestamps, y.timestamps)
         assert np.array_equal(x.values, y.values, equal_nan=True)
@@ -81,6 +82,17 @@ def test_second_open_maps_the_stored_form_without_parsing(
         assert np.array_equal(stored.starts, built.starts)
         assert np.array_equal(stored.mins, built.mins, equal_nan=True)
         assert np.array_equal(stored.maxs, built.maxs, equal_nan=True)
+
+
+def test_out_of_order_counts_are_stored(
+    store: ParsedStore, tmp_path: Path, parses: list[Path]
+) -> None:
+    path = tmp_path / "late.csv"
+    path.write_text("PER Log v2.0\nValue a: 1\nValue b: 2\n30,1,3\n10,1,1\n5,2,0\n20,1,2\n")
+    store.open(path)
+    reopened = store.open(path)
+    assert parses == [path]  # the second open mapped the stored form
+    assert (reopened["a"].out_of_order, reopened["b"].out_of_order) == (1, 0)
 
 
 def test_progress_reports_completion_when_reused(store: ParsedStore, log_path: Path) -> None:
