@@ -177,12 +177,19 @@ def build_parser() -> argparse.ArgumentParser:
     cmd = command("compare", "perda_tui.cli.compare:compare_command", "compare runs")
     cmd.add_argument("logs", metavar="LOG", nargs="+", help="local files or server keys")
     cmd.add_argument(
-        "--signal", dest="signals", action="append", required=True, metavar="S",
+        "--signal",
+        dest="signals",
+        action="append",
+        required=True,
+        metavar="S",
         help="signal to summarise (repeatable)",
     )
     cmd.add_argument("--align", default="start", help="start (default) or event:EXPR")
     cmd.add_argument(
-        "--metadata", action="append", default=[], metavar="KEY",
+        "--metadata",
+        action="append",
+        default=[],
+        metavar="KEY",
         help="metadata column, e.g. driver (repeatable)",
     )
     cmd.add_argument("--json", action="store_true", help="print JSON")

@@ -33,8 +33,6 @@ def short_time(stamp: str | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-
-
 def _window(text: str, start: int, width: int) -> str:
     """`width` cells of `text` from about `start`, with an ellipsis on each cut side."""
     if len(text) <= width:
