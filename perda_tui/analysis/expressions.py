@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from perda_tui.analysis.timeline import union, values_on
+from perda_tui.analysis.timeline import align
 
 if TYPE_CHECKING:
     from perda_tui.logs import Log, Signal
@@ -512,8 +512,8 @@ def evaluate(expression: Expression | str, log: Log, name: str = "") -> Signal:
     total = sum(len(s) for s in signals.values())
     if total > MAX_SAMPLES:
         raise ExpressionError(f"its signals hold {total:,} samples (at most {MAX_SAMPLES:,})")
-    timeline = union([s.timestamps for s in signals.values()])
-    context = _Context(signals, timeline, log.seconds_per_unit)
+    timeline, aligned = align(list(signals.values()))
+    context = _Context(dict(zip(signals, aligned, strict=True)), timeline, log.seconds_per_unit)
     with np.errstate(all="ignore"):
         result = _evaluate(expr.root, context)
     if isinstance(result, np.ndarray) and result.shape == timeline.shape:
@@ -530,21 +530,18 @@ def evaluate(expression: Expression | str, log: Log, name: str = "") -> Signal:
 
 
 class _Context:
-    """What evaluation needs: the signals, their timeline, each signal's values on it and
-    the timeline in seconds from its first sample (both computed once, on first use)."""
+    """What evaluation needs: the timeline, each signal's values on it and the timeline
+    in seconds from its first sample (computed on first use)."""
 
     def __init__(
-        self, signals: dict[str, Signal], timeline: np.ndarray, seconds_per_unit: float
+        self, values: dict[str, np.ndarray], timeline: np.ndarray, seconds_per_unit: float
     ) -> None:
-        self.signals = signals
         self.timeline = timeline
         self.seconds_per_unit = seconds_per_unit
-        self._values: dict[str, np.ndarray] = {}
+        self._values = values
         self._seconds: np.ndarray | None = None
 
     def values(self, name: str) -> np.ndarray:
-        if name not in self._values:
-            self._values[name] = values_on(self.signals[name], self.timeline)
         return self._values[name]
 
     @property

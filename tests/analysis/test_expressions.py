@@ -205,3 +205,26 @@ def test_signal_without_samples_is_an_error() -> None:
     log = Log([Signal([], [], "empty"), Signal([1], [2.0], "one")])
     with pytest.raises(ExpressionError, match="no samples in this log: empty"):
         evaluate("empty + one", log)
+
+
+@pytest.mark.parametrize("common", [0, 1, 7], ids=["disjoint", "one-common", "many-common"])
+def test_two_timelines_align_bit_for_bit_like_the_union_and_interp(
+    common: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Disjoint timelines take the linear merge (in blocks of 5 here), others the general
+    way: both give exactly np.union1d + np.interp, infinities and NaN included."""
+    monkeypatch.setattr("perda_tui.analysis.timeline.BLOCK", 5)
+    rng = np.random.default_rng(common)
+    ta = np.sort(rng.choice(500, 60, replace=False)) * 2  # even
+    tb = np.sort(rng.choice(500, 45, replace=False)) * 2 + 1  # odd: no common timestamp ...
+    # ... but `common` of them
+    tb = np.unique(np.concatenate([tb[common:], ta[rng.choice(60, common, replace=False)]]))
+    assert np.intersect1d(ta, tb).size == common
+    va, vb = rng.normal(size=ta.size), rng.normal(size=tb.size)
+    va[[3, 4]], vb[7] = [np.inf, np.inf], np.nan
+    log = Log([Signal(ta, va, "a"), Signal(tb, vb, "b"), Signal(ta, -va, "c")])
+    result = evaluate("a * b + c", log)
+    timeline, (a, b, c) = reference(log, "a", "b", "c")
+    np.testing.assert_array_equal(result.timestamps, timeline)
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(result.values, a * b + c)
