@@ -201,6 +201,8 @@ STATS_COLUMNS = ("min", "max", "mean", "std", "count", "rate Hz")
 READOUT_COLUMNS = ("at A", "at B", "B-A", "min A..B", "max A..B", "mean A..B")
 #: Significant digits in the stats table (narrow enough for an 80-column terminal).
 STATS_DIGITS = 5
+#: Cells kept free in the stats table (its own edges), so it never scrolls sideways.
+TABLE_SLACK = 2
 #: Widest the signal column gets.
 MAX_NAME_WIDTH = 40
 
@@ -316,7 +318,7 @@ class StatsTable(DataTable[Text | str]):
         units = [
             f" [{self.units[item.name]}]" if self.units.get(item.name) else "" for item, _ in rows
         ]
-        room = self.size.width - numbers - SWATCH_CELLS - 2
+        room = self.size.width - numbers - SWATCH_CELLS - 2 - TABLE_SLACK
         if room - max(map(len, units), default=0) < MIN_NAME_WIDTH:
             units = [""] * len(rows)  # narrow: the numbers need the cells more
         room -= max(map(len, units), default=0)
