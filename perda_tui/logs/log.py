@@ -74,6 +74,7 @@ class Log:
         ts_offset: int = 0,
         parsing_errors_limit: int = 100,
         progress: ProgressCallback | None = None,
+        scratch: Path | None = None,
     ) -> Log:
         """Parse a PER log CSV.
 
@@ -81,6 +82,8 @@ class Log:
         rows raise `TooManyParseErrors` (0 or negative: no limit); `progress(done_bytes,
         total_bytes)` is called from this thread as blocks are read (raise from it to
         cancel). Files that are not PER logs raise `LogParseError` saying what was found.
+        `scratch`, a folder, holds the arrays of a big log in unlinked files there, which
+        the kernel can write back instead of keeping them in RAM (the parsed cache's use).
         """
         path = Path(path)
         try:
@@ -99,6 +102,7 @@ class Log:
             parsing_errors_limit,
             progress,
             hint,
+            scratch,
         )
         if not block.arrays:
             found = (

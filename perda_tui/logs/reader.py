@@ -46,6 +46,8 @@ COLUMN_TYPES = {"t": "int64", "id": "int32", "v": "double"}
 #: Smallest buffer per id: an id's memory follows its samples (300,000 ids of one row
 #: each once needed 2.7 GB when every id started with 4,096 slots).
 MIN_CAPACITY = 16
+#: Data rows from this size on go to file-backed buffers when a scratch folder is given.
+SCRATCH_BYTES = 256 << 20
 
 
 @dataclass
@@ -64,12 +66,14 @@ class _Grouper:
 
     Buffers are sized from the id's share of the file read so far (with headroom) and are
     allocated with `np.empty`: pages never written cost no memory, so over-allocating is
-    free while copying everything a second time (and holding it twice) is avoided.
+    free while copying everything a second time (and holding it twice) is avoided. With
+    `scratch`, buffers are backed by unlinked files there (`scratch.file_backed_empty`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, scratch: Path | None = None) -> None:
         self.buffers: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.fill: dict[int, int] = {}
+        self.scratch = scratch
 
     def add(self, block: _Parsed, done: float) -> None:
         """Append one block's groups; `done` is the fraction of the file read so far (0..1]."""
@@ -94,13 +98,22 @@ class _Grouper:
         if current is not None and current[0].size >= needed:
             return current
         capacity = max(int(needed / max(done, 1e-3) * 1.15), needed * 3 // 2, MIN_CAPACITY)
-        grown = np.empty(capacity, dtype=np.int64), np.empty(capacity, dtype=np.float64)
+        grown = self._empty(capacity, np.int64), self._empty(capacity, np.float64)
         if current is not None:
             filled = self.fill[uid]
             grown[0][:filled] = current[0][:filled]
             grown[1][:filled] = current[1][:filled]
         self.buffers[uid] = grown
         return grown
+
+    def _empty(self, count: int, dtype: type[np.generic]) -> np.ndarray:
+        import numpy as np
+
+        if self.scratch is None:
+            return np.empty(count, dtype=dtype)
+        from perda_tui.logs.scratch import file_backed_empty
+
+        return file_backed_empty(self.scratch, count, dtype)
 
     def result(self) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], dict[int, int]]:
         """Per id (ascending), views of the filled part, each sorted by time (stable), and
@@ -128,10 +141,13 @@ def read_rows(
     errors_limit: int,
     progress: ProgressCallback | None = None,
     hint: str = "",
+    scratch: Path | None = None,
 ) -> DataBlock:
-    """Read the data rows from byte `offset` (line `first_line`) to the end of the file."""
+    """Read the data rows from byte `offset` (line `first_line`) to the end of the file;
+    with `scratch`, a folder, the buffers of SCRATCH_BYTES of rows or more are file-backed
+    there (bounded resident memory for big logs)."""
     size = path.stat().st_size
-    grouper = _Grouper()
+    grouper = _Grouper(scratch if size - offset >= SCRATCH_BYTES else None)
     null_rows: list[int] = []
     bad_total = rows_seen = 0
     blocks = _blocks(path, offset)

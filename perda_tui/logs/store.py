@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 from perda_tui.logs.columnar import entry_bytes, read_entry, read_meta, write_entry
 from perda_tui.logs.log import Log
-from perda_tui.private_files import PRIVATE_FILE_MODE
+from perda_tui.private_files import PRIVATE_FILE_MODE, private_mkdir
 from perda_tui.progress import ProgressCallback
 
 #: Bump when the parser's output changes for the same file: older entries are rebuilt.
@@ -129,11 +129,13 @@ class ParsedStore:
         parsing_errors_limit: int,
         progress: ProgressCallback | None,
     ) -> Log:
+        private_mkdir(folder)  # big logs are parsed into file-backed buffers there
         log = Log.load(
             source,
             ts_offset=identity["ts_offset"],
             parsing_errors_limit=parsing_errors_limit,
             progress=progress,
+            scratch=folder,
         )
         try:
             if _identity(source, identity["ts_offset"]) != identity:

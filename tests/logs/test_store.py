@@ -13,6 +13,8 @@ import pyarrow.feather as feather
 import pytest
 
 from perda_tui.logs import Log, TooManyParseErrors
+from perda_tui.logs import reader as reader_module
+from perda_tui.logs import scratch as scratch_module
 from perda_tui.logs import store as store_module
 from perda_tui.logs.pyramid import build
 from perda_tui.logs.store import ParsedStore
@@ -93,6 +95,25 @@ def test_out_of_order_counts_are_stored(
     reopened = store.open(path)
     assert parses == [path]  # the second open mapped the stored form
     assert (reopened["a"].out_of_order, reopened["b"].out_of_order) == (1, 0)
+
+
+def test_big_log_buffers_are_file_backed_and_leave_nothing(
+    store: ParsedStore, log_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reader_module, "SCRATCH_BYTES", 0)  # every log counts as big
+    made: list[np.ndarray] = []
+    real = scratch_module.file_backed_empty
+
+    def spied(folder: Path, count: int, dtype: type[np.generic]) -> np.ndarray:
+        made.append(real(folder, count, dtype))
+        return made[-1]
+
+    monkeypatch.setattr(scratch_module, "file_backed_empty", spied)
+    log = store.open(log_path)
+    assert made  # the parse went through file-backed buffers
+    assert_same(log, Log.load(log_path))
+    folder = store.folder_for(log_path)
+    assert not [p.name for p in folder.iterdir() if p.name.startswith("scratch-")]
 
 
 def test_progress_reports_completion_when_reused(store: ParsedStore, log_path: Path) -> None:
