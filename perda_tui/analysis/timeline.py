@@ -64,7 +64,12 @@ def values_on(signal: Signal, timeline: np.ndarray) -> np.ndarray:
     interpolation between its neighbours, flat before its first and after its last sample."""
     if _same(signal.timestamps, timeline):
         return signal.values
-    return np.interp(timeline, signal.timestamps, signal.values)
+    own = signal.timestamps.astype(np.float64)
+    out = np.empty(timeline.size)
+    for start in range(0, timeline.size, BLOCK):  # small temporaries, reused
+        block = slice(start, start + BLOCK)
+        out[block] = np.interp(timeline[block], own, signal.values)
+    return out
 
 
 class _Merge:

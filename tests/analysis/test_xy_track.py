@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from perda_tui.analysis.geo import track
 from perda_tui.analysis.trackmap import BANDS, colour_signal, track_map
@@ -54,3 +55,21 @@ def test_density_of_nothing_and_of_only_nan() -> None:
     assert result.points == 0 and result.counts.shape == (3, 4) and result.counts.sum() == 0
     inf = density(np.array([1.0, np.inf, 2.0]), np.array([1.0, 1.0, 3.0]), 4, 3)
     assert inf.points == 2 and inf.x_range == (1.0, 2.0)
+
+
+def test_density_and_pairs_in_blocks_equal_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted and interpolated block by block (7 points here), XY is still exactly
+    np.histogram2d of (x, np.interp(y at x's timestamps))."""
+    monkeypatch.setattr("perda_tui.analysis.timeline.BLOCK", 7)
+    monkeypatch.setattr("perda_tui.analysis.xy.BLOCK", 7)
+    rng = np.random.default_rng(5)
+    tx = np.cumsum(rng.integers(1, 9, 500))
+    ty = np.cumsum(rng.integers(1, 9, 400)) + 3
+    x = Signal(tx, rng.normal(size=tx.size), "x")
+    y = Signal(ty, rng.normal(size=ty.size), "y")
+    xs, ys = pairs(x, y, None, None)
+    np.testing.assert_array_equal(ys, np.interp(tx, ty, y.values))
+    result = density(xs, ys, 5, 3)  # blocks of max(7, 4 * 15) points: 9 of them
+    expected, _, _ = np.histogram2d(ys, xs, bins=(3, 5), range=(result.y_range, result.x_range))
+    assert result.points == tx.size
+    np.testing.assert_array_equal(result.counts, expected)
