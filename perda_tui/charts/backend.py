@@ -46,7 +46,7 @@ from perda_tui.charts.raster import (
     to_pixels,
 )
 from perda_tui.charts.ticks import clock_ticks, nice_ticks, time_ticks
-from perda_tui.text import shorten_middle
+from perda_tui.text import shorten_middle, without_control
 
 #: Every braille glyph, by bit mask.
 _BRAILLE = np.array([chr(BRAILLE_BLANK + bits) for bits in range(256)])
@@ -143,7 +143,9 @@ class _Grid:
         return self.inks.index(color)
 
     def text(self, row: int, col: int, text: str, color: Color) -> int:
-        """Write `text` from `col` (cut at the edges); returns the column after it."""
+        """Write `text` from `col` (cut at the edges); returns the column after it.
+        Control characters (from a log's names or units) are drawn as `?`."""
+        text = without_control(text, "?")
         if not 0 <= row < self.height:
             return col + len(text)
         ink = self.ink_of(color)

@@ -421,3 +421,13 @@ def test_ansi_colours_appear_in_the_coloured_output_only() -> None:
     assert "\x1b[" not in render(ramp(), 40, 10, color=False)
     plain = re.sub("\x1b\\[[0-9;]*m", "", coloured)
     assert plain == render(ramp(slot=3), 40, 10, color=False)
+
+
+def test_control_characters_in_names_never_reach_the_terminal() -> None:
+    chart = Chart(
+        [line_series("evil\x1b[2J\x07name", [0.0, 1.0], [0.0, 1.0], unit="V\x9b")],
+        title="t\x1b]0;x\x07",
+    )
+    text = render(chart, 60, 10, color=False)
+    assert not re.search("[\x00-\x1f\x7f-\x9f]", text.replace("\n", ""))
+    assert "evil?[2J?name" in text
