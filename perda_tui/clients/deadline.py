@@ -6,19 +6,40 @@ import contextlib
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 #: a transfer may take its base deadline plus one second per this many bytes
 MIN_BYTES_PER_SECOND = 64 * 1024
+
+_current = threading.local()
 
 
 class Deadline:
     """Ends one request at `seconds` from now, whatever phase it is in.
 
     A per-read timeout never fires against a server that sends one byte per second, in
-    the headers or the body. The request's socket (caught by httpx's `trace` hook when it
-    connects) is shut down when the time is up, which wakes the blocked read.
+    the headers or the body. The request's socket is shut down when the time is up, which
+    wakes the blocked read. httpx hands the socket over through the `trace` hook when it
+    connects; a client with its own connection pool (botocore) reads `Deadline.active()`
+    in its connection class before it waits for the answer (see `applying`).
     """
+
+    @staticmethod
+    def active() -> Deadline | None:
+        """The deadline `applying` in this thread, if any."""
+        deadline: Deadline | None = getattr(_current, "deadline", None)
+        return deadline
+
+    @contextlib.contextmanager
+    def applying(self) -> Iterator[Deadline]:
+        """Make this the `active()` deadline of this thread for the duration of the block."""
+        previous = Deadline.active()
+        _current.deadline = self
+        try:
+            yield self
+        finally:
+            _current.deadline = previous
 
     @classmethod
     def for_bytes(cls, base: float, size: int) -> Deadline:

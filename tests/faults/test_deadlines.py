@@ -66,3 +66,51 @@ def test_a_dripping_s3_range_is_given_up_then_resumed(
         assert not (tmp_path / "drip.csv").exists()
         proxy.set_fault(Fault.PASS)
         assert bounded(lambda: client.download("drip.csv")).read_bytes() == data
+
+
+#: a byte per this many seconds: the headers alone would take minutes, past GIVE_UP
+SLOW_DRIP = 0.5
+
+
+def test_dripping_s3_headers_are_given_up_at_the_deadline(
+    s3_proxied: tuple[RunningDataServer, FaultProxy], tmp_path: Path
+) -> None:
+    server, proxy = s3_proxied
+    data = os.urandom(256 * 1024)
+    server.put_log("headers.csv", data)
+    with ServerClient(server.url, tmp_path, timeout=TIMEOUT, deadline=DEADLINE) as client:
+        client.login(S3_PASSWORD)
+        proxy.set_fault(Fault.DRIP, delay=SLOW_DRIP)  # from the first byte: HEAD's headers
+        with pytest.raises(ServerUnreachableError, match="in time"):
+            bounded(lambda: client.download("headers.csv"))
+        proxy.set_fault(Fault.PASS)
+        assert bounded(lambda: client.download("headers.csv")).read_bytes() == data
+
+
+def test_dripping_get_headers_keep_the_partial_and_resume(
+    s3_proxied: tuple[RunningDataServer, FaultProxy], tmp_path: Path
+) -> None:
+    server, proxy = s3_proxied
+    data = os.urandom(256 * 1024)
+    server.put_log("resume.csv", data)
+    with ServerClient(server.url, tmp_path, timeout=TIMEOUT, deadline=DEADLINE) as client:
+        client.login(S3_PASSWORD)
+        proxy.set_fault(Fault.DRIP, after_bytes=64 * 1024, delay=DRIP)  # a partial first
+        with pytest.raises(ServerUnreachableError, match="in time"):
+            bounded(lambda: client.download("resume.csv"))
+        proxy.set_fault(Fault.PASS)
+
+        # HEAD passes; the GET's own connection (one per request here) drips its headers
+        def drip_the_get(**_: object) -> None:
+            proxy.set_fault(Fault.DRIP, delay=SLOW_DRIP, times=1)
+
+        events = client._s3_reader()._s3.meta.events
+        events.register("before-send.s3.GetObject", drip_the_get)
+        with pytest.raises(ServerUnreachableError, match="in time") as err:
+            bounded(lambda: client.download("resume.csv"))
+        assert str(err.value).count("download again") == 1  # one message, not wrapped twice
+        events.unregister("before-send.s3.GetObject", drip_the_get)
+        assert bounded(lambda: client.download("resume.csv")).read_bytes() == data
+    stats = client.last_transfer
+    assert stats is not None and stats.resumed_bytes > 0
+    assert stats.fetched_bytes + stats.resumed_bytes == len(data)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
 import shutil
@@ -113,10 +114,12 @@ class S3Reader:
                 s3={"addressing_style": "path" if credentials.endpoint else "auto"},
             ),
         )
+        _watch_sockets(self._s3)
 
     def head(self, key: str) -> ObjectInfo:
         """Size and ETag of `key`."""
-        with self.errors(key):
+        deadline = Deadline(self.deadline)
+        with deadline, self.errors(key, deadline), deadline.applying():
             meta = self._s3.head_object(Bucket=self.credentials.bucket_name, Key=key)
         modified = meta.get("LastModified")
         return ObjectInfo(
@@ -128,26 +131,27 @@ class S3Reader:
     def read_range(self, key: str, start: int, end: int, etag: str) -> Iterator[bytes]:
         """The bytes [start, end) of `key` in pieces, if its ETag is still `etag`.
 
-        The whole GET must finish within `deadline` s plus one per 64 KiB (see
-        `Deadline.for_bytes`), else `TooSlow`: each piece is what one socket read brought,
-        so a server sending a byte at a time is cut off at the deadline, not at the end.
+        The whole GET, headers and body, must finish within `deadline` s plus one per
+        64 KiB (see `Deadline.for_bytes`), else `TooSlow`: each piece is what one socket
+        read brought, so a server sending a byte at a time is cut off at the deadline.
         """
         deadline = Deadline.for_bytes(self.deadline, end - start)
         with deadline, self.errors(key, deadline):
             extra = {"IfMatch": etag} if etag else {}
-            response = self._s3.get_object(
-                Bucket=self.credentials.bucket_name,
-                Key=key,
-                Range=f"bytes={start}-{end - 1}",
-                **extra,
-            )
+            with deadline.applying():  # the socket is watched from the request on
+                response = self._s3.get_object(
+                    Bucket=self.credentials.bucket_name,
+                    Key=key,
+                    Range=f"bytes={start}-{end - 1}",
+                    **extra,
+                )
             body = response["Body"]
             raw = body._raw_stream  # urllib3's response: read1 returns after one socket read
-            deadline.watch(getattr(getattr(raw, "connection", None), "sock", None))
             try:
                 while piece := raw.read1(READ_BYTES):
                     yield piece
                     deadline.check()
+                deadline.check()  # the end of a socket the deadline shut down
             finally:
                 body.close()
 
@@ -172,6 +176,8 @@ class S3Reader:
                         f"({deadline.seconds:.0f} s for this part); download again to resume"
                     ) from exc
                 raise
+        except DataServerError:  # already ours (TooSlow above): not an OSError to wrap
+            raise
         except ClientError as exc:
             error = exc.response.get("Error", {})
             code = str(error.get("Code", ""))
@@ -198,6 +204,52 @@ class S3Reader:
             ) from exc
         except BotoCoreError as exc:
             raise ServerError(f"S3 at {self.where} failed on {key!r}: {exc}") from exc
+
+
+class _WatchedConnection:
+    """Mixin for a botocore connection: the active `Deadline` watches its socket."""
+
+    sock: object
+
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        if (deadline := Deadline.active()) is not None:
+            deadline.watch(self.sock)
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+
+
+@functools.cache
+def _watched_pools() -> dict[str, type]:
+    """botocore's HTTP and HTTPS pool classes with `_WatchedConnection` connections."""
+    from botocore import awsrequest
+
+    pools: dict[str, type] = {}
+    for scheme, pool in (
+        ("http", awsrequest.AWSHTTPConnectionPool),
+        ("https", awsrequest.AWSHTTPSConnectionPool),
+    ):
+        connection = type(
+            f"Watched{pool.ConnectionCls.__name__}", (_WatchedConnection, pool.ConnectionCls), {}
+        )
+        pools[scheme] = type(f"Watched{pool.__name__}", (pool,), {"ConnectionCls": connection})
+    return pools
+
+
+def _watch_sockets(s3: Any) -> None:
+    """Let the active `Deadline` of the calling thread watch each request's socket.
+
+    botocore keeps its sockets inside urllib3's pools, out of reach; its connection
+    classes are swapped for ones that hand the socket to `Deadline.active()` before
+    waiting for the answer, so a dripping server is cut in the header phase too. A retry
+    after the deadline passed is refused instead of slept for.
+    """
+    # the dict the session's pool managers share; their pools are made on first use
+    s3._endpoint.http_session._pool_classes_by_scheme.update(_watched_pools())
+    s3.meta.events.register_first("needs-retry.s3", _no_retry_after_deadline)
+
+
+def _no_retry_after_deadline(**_: Any) -> None:
+    if (deadline := Deadline.active()) is not None:
+        deadline.check()
 
 
 @dataclass
