@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from perda_tui.config import Settings
 from perda_tui.errors import describe
+from perda_tui.text import without_control
 from perda_tui.tui.help import InfoModal, keys_table
 from perda_tui.tui.logs.browser import BrowserScreen
 from perda_tui.tui.logs.download import DownloadScreen
@@ -98,6 +99,9 @@ class PerdaApp(App[int]):
             self.theme = ANSI_THEME
 
     def on_mount(self) -> None:
+        if problem := self.session.settings.config_problem:  # named once, as the CLI does
+            message = f"Config file ignored in part: {without_control(problem, ' ')}"
+            self.notify(message, severity="warning", timeout=15, markup=False)
         if self._start_mode != "logs":
             self.action_open_mode(self._start_mode)
         if self._file is not None:
