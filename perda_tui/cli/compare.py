@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perda_tui.errors import describe
+from perda_tui.text import without_control
 from perda_tui.units import duration
 
 if TYPE_CHECKING:
@@ -90,13 +91,13 @@ def compare_command(args: argparse.Namespace) -> int:
     failed = 0
     for source, loaded in zip(args.logs, open_logs(args, args.logs), strict=True):
         if isinstance(loaded, Exception):
-            print(f"perda-tui: {source}: {describe(loaded)}", file=sys.stderr)
+            print(f"perda-tui: {source}: {without_control(describe(loaded), ' ')}", file=sys.stderr)
             failed += 1
             continue
         try:
             zeros.append(alignment.zero(loaded))
         except AlignError as exc:
-            print(f"perda-tui: {source}: {describe(exc)}", file=sys.stderr)
+            print(f"perda-tui: {source}: {without_control(describe(exc), ' ')}", file=sys.stderr)
             failed += 1
             continue
         runs.append(Run(Path(source).name, loaded, local_metadata(source)))
@@ -111,7 +112,8 @@ def compare_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(compare_json(rows, offsets, args, metadata), indent=2))
     else:
-        print(format_summary(rows, offsets, args.signals, metadata, str(alignment)))
+        summary_text = format_summary(rows, offsets, args.signals, metadata, str(alignment))
+        print(without_control(summary_text, keep="\n"))  # names and metadata from the logs
     return 1 if failed else 0
 
 

@@ -16,6 +16,7 @@ from perda_tui.cli.passwords import read_password
 from perda_tui.clients.dataserver.client import ServerClient
 from perda_tui.clients.dataserver.errors import DownloadCancelledError
 from perda_tui.config import load_settings
+from perda_tui.text import without_control
 from perda_tui.units import duration, human_bytes
 
 
@@ -44,7 +45,7 @@ class ProgressLine:
     """One self-overwriting status line on a terminal; silent when not a terminal."""
 
     def __init__(self, label: str, stream: TextIO | None = None) -> None:
-        self.label = label
+        self.label = without_control(label)
         self.stream = stream if stream is not None else sys.stderr
         self.live = self.stream.isatty()
         self.started = time.monotonic()
@@ -62,7 +63,7 @@ class ProgressLine:
     def end(self, message: str) -> None:
         """Replace the line with a final message."""
         prefix = "\r\x1b[K" if self.live else ""
-        self.stream.write(f"{prefix}{message}\n")
+        self.stream.write(f"{prefix}{without_control(message, ' ')}\n")
         self.stream.flush()
 
 

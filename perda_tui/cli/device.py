@@ -151,7 +151,8 @@ def acquire_command(args: argparse.Namespace) -> int:
         acquisition = request.wait_and_fetch(args.wait)
     export_acquisition(acquisition, out)
     points = len(acquisition.xdata.data)
-    print(f"{acquisition.reference_id}\t{len(acquisition.signals)} signals\t{points} points")
+    reference = without_control(acquisition.reference_id)
+    print(f"{reference}\t{len(acquisition.signals)} signals\t{points} points")
     print(f"wrote {out}", file=sys.stderr)
     return 0
 
@@ -167,7 +168,7 @@ def acquisitions_command(args: argparse.Namespace) -> int:
         when = entry.timestamp.strftime("%Y-%m-%d %H:%M:%S")
         name = without_control(entry.name) or "(unnamed)"
         project = without_control(entry.project_name or entry.firmware_id)
-        print(f"{entry.reference_id}\t{when}\t{name}\t{project}")
+        print(f"{without_control(entry.reference_id)}\t{when}\t{name}\t{project}")
     return 0
 
 

@@ -11,6 +11,7 @@ import json
 from typing import TYPE_CHECKING
 
 from perda_tui.cli.stats import aligned, load_with_channels
+from perda_tui.text import without_control
 from perda_tui.units import duration
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def health_command(args: argparse.Namespace) -> int:
         document["unavailable_channels"] = {n: list(m) for n, m in applied.unavailable.items()}
         print(json.dumps(document, indent=2))
     else:
-        print(report(health))
+        print(without_control(report(health), keep="\n"))  # signal names from the log
     return 0
 
 

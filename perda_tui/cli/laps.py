@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from perda_tui.text import without_control
 from perda_tui.units import duration
 
 if TYPE_CHECKING:
@@ -54,7 +55,9 @@ def laps_command(args: argparse.Namespace) -> int:
         }
         print(json.dumps(doc, indent=2))
     else:
-        print(format_laps(Path(args.source).name, rows, settings.columns))
+        print(
+            without_control(format_laps(Path(args.source).name, rows, settings.columns), keep="\n")
+        )
     return 0
 
 

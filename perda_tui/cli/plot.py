@@ -10,15 +10,17 @@ SIGNALs, `--right`, `--stacked`, `--start` and `--end` add to or override it).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from perda_tui.text import without_control
 from perda_tui.units import duration
 
 if TYPE_CHECKING:
-    from perda_tui.charts.model import Chart
+    from perda_tui.charts.model import Chart, Series
     from perda_tui.logs import Log
     from perda_tui.tui.plot.layouts import Layout
 
@@ -59,7 +61,7 @@ def plot_command(args: argparse.Namespace) -> int:
         end,
         args.width,
         right=set(right),
-        title=Path(args.source).name,
+        title=without_control(Path(args.source).name),
         clock=args.clock,
         stacked=stacked,
     )
@@ -107,16 +109,18 @@ def build_chart(
         raise PlotCommandError(f"--end ({_time(hi)}) must be after --start ({_time(lo)})")
     origin = log.start_time
     right = right or set()
-    series = [
-        signal_series(
-            log[name],
-            lo,
-            hi,
-            columns * DOTS_X,  # one envelope column per braille dot column
-            origin=origin,
-            seconds_per_unit=spu,
-            slot=i,
-            right_axis=name in right,
+    series = [  # names and units from the log: shown text, no terminal controls
+        _shown(
+            signal_series(
+                log[name],
+                lo,
+                hi,
+                columns * DOTS_X,  # one envelope column per braille dot column
+                origin=origin,
+                seconds_per_unit=spu,
+                slot=i,
+                right_axis=name in right,
+            )
         )
         for i, name in enumerate(names)
     ]
@@ -130,6 +134,12 @@ def build_chart(
         clock_origin=clock_origin,
         time_format="minutes",
         stacked=stacked,
+    )
+
+
+def _shown(series: Series) -> Series:
+    return dataclasses.replace(
+        series, label=without_control(series.label), unit=without_control(series.unit)
     )
 
 
@@ -189,5 +199,6 @@ def _download(args: argparse.Namespace, key: str) -> Path:
         except (ServerUnreachableError, NoPasswordError) as exc:
             if cache is None or not cache.is_cached(key):
                 raise
-            print(f"perda-tui: using the cached copy of {key}: {describe(exc)}", file=sys.stderr)
+            note = f"perda-tui: using the cached copy of {key}: {describe(exc)}"
+            print(without_control(note, " "), file=sys.stderr)
             return cache.path_for(key)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from perda_tui.text import without_control
 from perda_tui.units import duration
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def stats_command(args: argparse.Namespace) -> int:
         raise ValueError(f"--end ({args.end:g} s) must be after --start ({args.start:g} s)")
     log, applied = load_with_channels(args)
     for name, reason in applied.failed.items():
-        print(f"perda-tui: channel {name}: {reason}", file=sys.stderr)
+        print(without_control(f"perda-tui: channel {name}: {reason}", " "), file=sys.stderr)
     rows = []
     for text in args.signals:
         try:
@@ -75,7 +76,7 @@ def stats_command(args: argparse.Namespace) -> int:
         }
         print(json.dumps(document, indent=2))
     else:
-        print(table(rows))
+        print(without_control(table(rows), keep="\n"))  # signal names from the log
     return 0
 
 

@@ -3,6 +3,7 @@ listing entries are bounded before they are kept."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -127,3 +128,53 @@ def test_a_key_with_bidi_or_zero_width_characters_is_never_a_file(
         with pytest.raises(UnsafeKeyError, match="bidi or zero-width"):
             client.download(key)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+#: what a log file can carry in a name or unit (C0 controls make it "binary", refused)
+IN_LOG = f"{RLO}gpj{ZERO_WIDTH}{C1_CSI}\u2066!"
+SPEED = f"car.speed{IN_LOG}"
+
+
+def hostile_log(folder: Path, name: str) -> Path:
+    """A small PER log whose first signal's name and unit hold bidi, zero-width and C1."""
+    lines = [
+        "PER Log: Wed Apr 01 14:05:09 2026 v2.0",
+        f"Value Speed{IN_LOG} (m/s{IN_LOG}) ({SPEED}): 1",
+        "Value Torque (Nm) (pcm.motor.torque): 2",
+    ]
+    lines += [f"{1_000 + row * 2_000},{row % 2 + 1},{(row % 7) - 3}" for row in range(400)]
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["health"],
+        ["stats", "{log}", SPEED, "pcm.motor.torque"],
+        ["plot", "{log}", SPEED, "--width", "60", "--height", "10"],
+        ["compare", "{log}", "{other}", "--signal", SPEED, "--metadata", "driver"],
+    ],
+    ids=["health", "stats", "plot", "compare"],
+)
+def test_commands_on_a_hostile_log_print_clean_text(
+    command: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PERDA_CONFIG_DIR", str(tmp_path / "config"))
+    log, other = hostile_log(tmp_path, "a.csv"), hostile_log(tmp_path, "b.csv")
+    metadata = {"string_metadata": {"driver": HOSTILE, HOSTILE: HOSTILE}, "tags": [HOSTILE]}
+    log.with_suffix(".meta.json").write_text(json.dumps(metadata), encoding="utf-8")
+    args = [a.format(log=log, other=other) for a in command]
+    if args == ["health"]:
+        args.append(str(log))
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    assert_clean(out)
+    assert_clean(err)
+    assert "car.speedgpj31m!" in out  # the name is shown, without what would hide or move it
+    if command[0] == "compare":
+        assert "Endurance" in out and "gpj.exe" in out
