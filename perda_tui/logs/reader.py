@@ -3,11 +3,11 @@
 The file is cut into newline-aligned blocks. Helper threads parse each block with
 pyarrow's CSV reader into typed columns (rows with the wrong number of fields go to an
 invalid-row handler and are counted; unparseable fields become nulls, counted and
-dropped) and find its order by id (stable radix argsort). The main thread gathers each
-block's rows, id by id in file order, straight into one growable buffer per id (one copy
-per row), so memory stays close to the size of the result. A block with a value pyarrow
-refuses outright is parsed again as raw bytes and validated with regular expressions.
-`pyarrow.compute` (slow to import) is loaded only for blocks with bad fields.
+dropped) and group it by id (stable radix argsort). The main thread appends each block's
+groups, in file order, to one growable buffer per id, so memory stays close to the size
+of the result. A block with a value pyarrow refuses outright is parsed again as raw bytes
+and validated with regular expressions. `pyarrow.compute` (slow to import) is loaded only
+for blocks with bad fields.
 """
 
 from __future__ import annotations
@@ -77,18 +77,11 @@ class _Grouper:
 
     def add(self, block: _Parsed, done: float) -> None:
         """Append one block's groups; `done` is the fraction of the file read so far (0..1]."""
-        import numpy as np
-
         for uid, start, count in zip(block.uids, block.starts, block.counts, strict=True):
             at = self.fill.get(uid, 0)
             times, values = self._room(uid, at + count, done)
-            if block.order is None:
-                times[at : at + count] = block.times[start : start + count]
-                values[at : at + count] = block.values[start : start + count]
-            else:  # gather (releases the GIL); "clip" skips the per-index bounds check
-                rows = block.order[start : start + count]
-                np.take(block.times, rows, out=times[at : at + count], mode="clip")
-                np.take(block.values, rows, out=values[at : at + count], mode="clip")
+            times[at : at + count] = block.times[start : start + count]
+            values[at : at + count] = block.values[start : start + count]
             self.fill[uid] = at + count
 
     def _room(self, uid: int, needed: int, done: float) -> tuple[np.ndarray, np.ndarray]:
@@ -242,12 +235,10 @@ class _ParseJob(threading.Thread):
 
 @dataclass
 class _Parsed:
-    """One block, parsed: `uids[i]`'s rows are `order[starts[i]:starts[i]+counts[i]]` of
-    `times`/`values` (rows `starts[i]:starts[i]+counts[i]` when `order` is None)."""
+    """One block, parsed and grouped: `times[starts[i]:starts[i]+counts[i]]` are `uids[i]`'s."""
 
     times: np.ndarray
     values: np.ndarray
-    order: np.ndarray | None
     uids: list[int]
     starts: list[int]
     counts: list[int]
@@ -275,11 +266,11 @@ def _parse(block: _Block) -> _Parsed:
         columns = [pc.filter(c, valid) for c in columns]
     t, ids, v = (_numpy(c) for c in columns)
     if ids.size == 0:
-        return _Parsed(t, v, None, [], [], [], rows, invalid, null_count, null_rows, block.end)
+        return _Parsed(t, v, [], [], [], rows, invalid, null_count, null_rows, block.end)
     low, high = int(ids.min()), int(ids.max())
     if low == high:
         return _Parsed(
-            t, v, None, [low], [0], [ids.size], rows, invalid, null_count, null_rows, block.end
+            t, v, [low], [0], [ids.size], rows, invalid, null_count, null_rows, block.end
         )
     if high - low < 1 << 16:  # the usual case: radix sort on 16-bit keys, counts by bincount
         keys = (ids - low).astype(np.uint16)
@@ -292,9 +283,8 @@ def _parse(block: _Block) -> _Parsed:
         uids, counts = np.unique(ids, return_counts=True)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     return _Parsed(
-        t,
-        v,
-        order,
+        t[order],
+        v[order],
         uids.tolist(),
         starts.tolist(),
         counts.tolist(),
