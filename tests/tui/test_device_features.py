@@ -24,12 +24,13 @@ from perda_tui.tui.app import PerdaApp
 from perda_tui.tui.common.prompt import ConfirmScreen, PromptScreen
 from perda_tui.tui.device.acquire_dialog import AcquireDialog
 from perda_tui.tui.device.acquisitions import AcquisitionsScreen
-from perda_tui.tui.device.chart import REDRAWS_PER_S, LiveChart, WatchTable
+from perda_tui.tui.device.chart import REDRAWS_PER_S, LiveChart
 from perda_tui.tui.device.picker import WatchPicker
 from perda_tui.tui.device.records import CONNECTED_SIGNAL, write_log_path
 from perda_tui.tui.device.screen import DeviceScreen
 from perda_tui.tui.device.snapshots import SnapshotsScreen
-from tests.tui.conftest import screen_name, wait_for
+from perda_tui.tui.device.watch_table import WatchTable
+from tests.tui.conftest import wait_for, wait_screen
 from tests.tui.test_device import badge, device_screen
 
 pytestmark = [pytest.mark.anyio, pytest.mark.scrutiny]
@@ -91,7 +92,7 @@ async def test_write_refused_until_allowed_then_confirmed_and_logged(
         await wait_for(pilot, lambda: chart.watches[FREQUENCY].dtype == "float32")
         table = chart.query_one(WatchTable)
         table.focus()
-        table.move_cursor(row=table.get_row_index(FREQUENCY))
+        table.move_to(table.items.index(FREQUENCY))
         await pilot.press("w")
         await wait_for(pilot, lambda: notified(pilot, "Writes are off"))
         assert screen.client is not None and not screen.client.allow_writes
@@ -140,7 +141,7 @@ async def test_acquisition_with_a_trigger_opens_in_the_plot_screen(
         dialog.query_one("#acquire-b", Input).value = "0.5"
         dialog.query_one("#acquire-name", Input).value = "pilot"
         await pilot.click("#acquire-arm")
-        await wait_for(pilot, lambda: screen_name(pilot) == "PlotScreen", timeout=60)
+        await wait_screen(pilot, "PlotScreen", timeout=60)  # mounted, not only pushed
         log = pilot.app.screen.source_log
         assert log.names == ["/rpv/x1000"] and len(log["/rpv/x1000"]) > 10
         assert screen.request is None
@@ -173,7 +174,7 @@ async def test_stored_acquisitions_rename_delete_and_open(
         await pilot.press("y")
         await wait_for(pilot, lambda: len(stored.entries) == 1)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen_name(pilot) == "PlotScreen", timeout=30)
+        await wait_screen(pilot, "PlotScreen", timeout=30)
         assert len(pilot.app.screen.source_log.names) == 1
 
 
@@ -188,7 +189,7 @@ async def test_recording_to_the_cache_then_opened(
         await wait_for(pilot, lambda: screen.recorder is not None and screen.recorder.rows >= 6)
         assert "recording" in str(screen.status_line())
         await pilot.press("f5")
-        await wait_for(pilot, lambda: screen_name(pilot) == "PlotScreen", timeout=30)
+        await wait_screen(pilot, "PlotScreen", timeout=30)
         log = pilot.app.screen.source_log
         assert len(log["/rpv/x1000"]) >= 5 and CONNECTED_SIGNAL in log.names
     assert len(list((tmp_path / "device" / "recordings").glob("recording-*.csv"))) == 1

@@ -12,9 +12,10 @@ from textual.widgets import Input
 
 from perda_tui.server.scrutiny_launcher import RunningScrutinyServer
 from perda_tui.tui.common.chart_view import ChartView
-from perda_tui.tui.device.chart import LiveChart, WatchTable
+from perda_tui.tui.device.chart import LiveChart
 from perda_tui.tui.device.panels import DataloggerPanel, Panel
 from perda_tui.tui.device.screen import DeviceScreen
+from perda_tui.tui.device.watch_table import WatchTable
 from tests.tui.conftest import wait_for
 from tests.tui.test_device import FakeClock, badge, connection, device_app, device_screen, shown
 

@@ -16,16 +16,14 @@ import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 import numpy as np
-from rich.text import Span, Text
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from perda_tui.charts.model import MAX_SERIES, Chart
 from perda_tui.charts.series import line_series
@@ -34,19 +32,18 @@ from perda_tui.text import shorten_middle
 from perda_tui.tui.common.chart_view import ChartView
 from perda_tui.tui.common.text import literal
 from perda_tui.tui.device.status import age_text
+from perda_tui.tui.device.watch_table import WatchTable
 
 #: Points kept per charted path, and the seconds of history shown.
 HISTORY = 160
 SPAN = 30.0
 #: Paths watched at most (the first `MAX_SERIES` are charted).
 MAX_WATCHES = 40
-#: Readout columns (DataTable column keys) and fixed widths (a fixed width spares a
-#: layout pass when a cell changes); numbers are shortened to fit (`fit_number`).
+#: Readout columns and their widths; numbers are shortened to fit (`fit_number`).
 COLUMNS = ("path", "value", "min", "max", "rate", "age")
 PATH_WIDTH = 20
 WIDTHS = {"path": PATH_WIDTH, "value": 10, "min": 7, "max": 7, "rate": 6, "age": 4}
-#: Readouts redrawn at most this often (a DataTable repaints every visible row on any
-#: change: 4/s keeps a full table cheap; the screen watches at 4 values/s), and how old a
+#: Readouts redrawn at most this often (the screen watches at 4 values/s), and how old a
 #: value may be before it is dimmed.
 REDRAWS_PER_S = 4
 FRESH = 2.0
@@ -54,8 +51,6 @@ FRESH = 2.0
 RATE_WINDOW = 5.0
 
 Scalar = float | int | bool
-#: A cell as drawn: text, style and spans (`Text ==` compares the text only).
-CellKey = tuple[str, str, tuple[Span, ...]]
 
 
 @dataclass
@@ -139,47 +134,6 @@ def readout_cells(watch: Watch, now: float, stale: bool) -> list[Text]:
     return [path, value, literal(low, style), literal(high, style), Text(rate, "dim"), age]
 
 
-class WatchTable(DataTable[Text]):
-    """The readouts; Delete removes the highlighted watch, `w` writes to it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("delete,backspace", "remove", "Unwatch", id="device.unwatch"),
-        Binding("w", "write", "Write", id="device.write"),
-    ]
-
-    class WriteRequested(Message):
-        """The user asked to write a new value to `path`."""
-
-        def __init__(self, path: str) -> None:
-            super().__init__()
-            self.path = path
-
-    def _highlighted(self) -> str | None:
-        if not self.row_count:
-            return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        return key if isinstance(key, str) else None
-
-    def action_write(self) -> None:
-        """Ask to write to the highlighted path."""
-        path = self._highlighted()
-        if path is not None:
-            self.post_message(self.WriteRequested(path))
-
-    class RemoveRequested(Message):
-        """The user asked to stop watching `path`."""
-
-        def __init__(self, path: str) -> None:
-            super().__init__()
-            self.path = path
-
-    def action_remove(self) -> None:
-        """Ask to stop watching the highlighted path."""
-        path = self._highlighted()
-        if path is not None:
-            self.post_message(self.RemoveRequested(path))
-
-
 class LiveChart(Vertical):
     """Readouts, a path input and a chart of the latest `SPAN` seconds of each watch."""
 
@@ -204,14 +158,10 @@ class LiveChart(Vertical):
         """How many times changed readouts were redrawn (at most `REDRAWS_PER_S` a second)."""
         self._anchor: tuple[float, float] | None = None  # (newest server time, clock then)
         self._dirty: set[str] = set()
-        self._shown: dict[str, list[CellKey]] = {}  # what the cells on screen hold, per path
         self._flush_armed = False
 
     def compose(self) -> ComposeResult:
-        table = WatchTable(id="watch-table", cursor_type="row", zebra_stripes=False)
-        for column in COLUMNS:
-            table.add_column(column, key=column, width=WIDTHS.get(column))
-        yield table
+        yield WatchTable(COLUMNS, [WIDTHS[column] for column in COLUMNS], id="watch-table")
         yield Static(id="watch-message")
         yield Input(placeholder="watch a path, e.g. /rpv/x1000 (Enter)", id="watch-path")
         yield ChartView(id="live-chart")
@@ -243,7 +193,7 @@ class LiveChart(Vertical):
             self.history[path] = deque(maxlen=HISTORY)
         self.watches[path] = Watch(path)
         table = self.query_one(WatchTable)
-        table.add_row(*self._cells(self.watches[path]), key=path)
+        table.add_row(path, self._cells(self.watches[path]))
         table.display = True
         self.say("")
         self._draw()
@@ -262,7 +212,6 @@ class LiveChart(Vertical):
             return
         self.history.pop(path, None)
         self._dirty.discard(path)
-        self._shown.pop(path, None)
         table = self.query_one(WatchTable)
         table.remove_row(path)
         table.display = table.row_count > 0
@@ -353,15 +302,8 @@ class LiveChart(Vertical):
         return readout_cells(watch, self.clock(), bool(self.stale))
 
     def _show_row(self, watch: Watch) -> None:
-        """Update the cells of `watch` that changed (each update repaints the row)."""
-        table = self.query_one(WatchTable)
-        cells = self._cells(watch)
-        keys = [(cell.plain, str(cell.style), tuple(cell.spans)) for cell in cells]
-        shown = self._shown.get(watch.path)
-        for index, (column, cell) in enumerate(zip(COLUMNS, cells, strict=True)):
-            if shown is None or shown[index] != keys[index]:  # Text == ignores the style
-                table.update_cell(watch.path, column, cell)
-        self._shown[watch.path] = keys
+        """Show the readout of `watch` (the table repaints the row only if it changed)."""
+        self.query_one(WatchTable).set_row(watch.path, self._cells(watch))
 
     def _now_on_server(self) -> float:
         if self._anchor is None:

@@ -57,7 +57,7 @@ from perda_tui.tui.common.prompt import ConfirmScreen, PromptScreen
 from perda_tui.tui.common.text import literal
 from perda_tui.tui.device.acquire_dialog import AcquireDialog
 from perda_tui.tui.device.acquisitions import AcquisitionsScreen
-from perda_tui.tui.device.chart import LiveChart, WatchTable, value_text
+from perda_tui.tui.device.chart import LiveChart, value_text
 from perda_tui.tui.device.link_dialog import LinkChoice, LinkDialog
 from perda_tui.tui.device.opening import open_written
 from perda_tui.tui.device.panels import (
@@ -79,6 +79,7 @@ from perda_tui.tui.device.records import (
 )
 from perda_tui.tui.device.snapshots import Change, SnapshotsScreen
 from perda_tui.tui.device.status import DeviceStatusBar, age_text
+from perda_tui.tui.device.watch_table import WatchTable
 from perda_tui.tui.stylesheets import stylesheet
 
 if TYPE_CHECKING:
