@@ -402,7 +402,8 @@ class DeviceScreen(Screen[None]):
                 panels = self._panels()
                 show_device(panels, info if self._device_live() else self.device or info)
                 show_server(panels, self.query_one(DataloggerPanel), info, self.link_answer)
-            self.tick()
+            self._show_status()  # the chart and the ages wait for the one-second tick
+            self._show_freshness()
         self._watch_demo_paths(info)
 
     def _watch_demo_paths(self, info: ServerInfo) -> None:
