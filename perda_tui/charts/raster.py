@@ -18,8 +18,13 @@ BRAILLE_BLANK = 0x2800
 
 
 def to_pixels(values: np.ndarray | float, lo: float, hi: float, pixels: int) -> np.ndarray:
-    """Positions of `values` on a `pixels` wide axis from `lo` to `hi` (float, unrounded)."""
-    return np.asarray((pixels - 1) * (np.asarray(values) - lo) / (hi - lo))
+    """Positions of `values` on a `pixels` wide axis from `lo` to `hi` (float, unrounded).
+
+    Values so far outside the axis that the arithmetic overflows land at ±inf: outside,
+    like any other off-axis value.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.asarray((pixels - 1) * (np.asarray(values) - lo) / (hi - lo))
 
 
 def line_pixels(
