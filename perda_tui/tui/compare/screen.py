@@ -247,6 +247,7 @@ class CompareScreen(Screen[None]):
         return [slot.run for slot in self.slots if slot.run is not None]
 
     def _after_load(self) -> None:
+        self.refresh_bindings()  # `check_action` depends on what has loaded: the footer follows
         if not self.signals and self.runs:
             self.signals = default_signals(self.runs)
         if not self.still_loading:
