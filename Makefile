@@ -21,8 +21,12 @@ $(UV_VENV)/.installed:
 	$(UV_VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION)
 	touch $@
 
+# Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as on CI and many
+# containers) nothing else writes it, and every start would recompile numpy, pandas and
+# Textual from source (importing numpy alone: 0.52 s instead of 0.16 s).
 $(STAMP): pyproject.toml uv.lock $(UV_VENV)/.installed
-	$(UV) sync --quiet --frozen --extra server --python $(PYTHON)
+	$(UV) sync --quiet --frozen --extra server --python $(PYTHON) --compile-bytecode
+	$(BIN)/python -m compileall -q perda_tui
 	touch $(STAMP)
 
 test: lint scrutiny-venvs
@@ -32,6 +36,7 @@ demo: install scrutiny-venvs
 	$(BIN)/perda-tui demo
 
 bench: install scrutiny-venvs
+	$(BIN)/python -m compileall -q perda_tui
 	$(BIN)/python -m bench
 
 screenshots: install scrutiny-venvs
