@@ -21,18 +21,34 @@ DEMO_FOLDER = Path(".perda") / "demo"
 COMPLETE_MARKER = ".complete"
 
 
+def generator_fingerprint() -> str:
+    """Digest of the sample generator's sources: a newer generator (new runs, new
+    channels) regenerates the demo's logs instead of serving the ones an older one wrote."""
+    import hashlib
+
+    import perda_tui.samples
+
+    digest = hashlib.sha256()
+    for source in sorted(Path(perda_tui.samples.__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
 def sample_logs(home: Path) -> Path:
-    """The demo's sample-log folder, generated on first use (atomically, by rename)."""
+    """The demo's sample-log folder, generated on first use and again whenever the
+    generator changed (atomically, by rename)."""
     folder = home / "logs"
-    if (folder / COMPLETE_MARKER).exists():
+    fingerprint = generator_fingerprint()
+    marker = folder / COMPLETE_MARKER
+    if marker.exists() and marker.read_text(errors="replace") == fingerprint:
         return folder
     from perda_tui.samples.trees import generate_sample_tree
 
-    print("generating sample logs (once)...", file=sys.stderr, flush=True)
+    print("generating sample logs (once per generator version)...", file=sys.stderr, flush=True)
     scratch = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(scratch, ignore_errors=True)
     generate_sample_tree(scratch)
-    (scratch / COMPLETE_MARKER).touch()
+    (scratch / COMPLETE_MARKER).write_text(fingerprint)
     shutil.rmtree(folder, ignore_errors=True)
     scratch.rename(folder)
     return folder
