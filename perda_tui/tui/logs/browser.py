@@ -136,6 +136,11 @@ class BrowserScreen(Screen[None]):
         self.set_class(self.size.width < NARROW, "narrow")
         self._render_status()
 
+    def on_screen_resume(self) -> None:
+        """Back from a download, a plot or a comparison: the cache may have grown."""
+        if not self._loading and self._entries:
+            self._measure_cache(self.prefix)
+
     # -- loading ---------------------------------------------------------------------------
 
     def navigate(self, prefix: str) -> None:
@@ -172,6 +177,26 @@ class BrowserScreen(Screen[None]):
             return
         if not worker.is_cancelled:
             self.post_message(ListingLoaded(prefix, entries, cached))
+
+    @work(thread=True, exclusive=True, group="cache-marks", exit_on_error=False)
+    def _measure_cache(self, prefix: str) -> None:
+        """The ✓ marks of `prefix` and the cache's size, measured again."""
+        cached = self.source.cached_keys(prefix)
+        cache_dir = getattr(self.source, "cache_dir", None)
+        size = cache_bytes(cache_dir) if cache_dir else 0
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._cache_measured, prefix, cached, size)
+
+    def _cache_measured(self, prefix: str, cached: frozenset[str], size: int) -> None:
+        if prefix != self.prefix or self._loading:
+            return  # a newer listing brings its own marks
+        self._cache_bytes = size
+        if cached != self._cached:
+            self._cached = set(cached)
+            self.query_one(LogTable).set_cached(self._cached)
+            self._show_entry(self.query_one(LogTable).highlighted)
+        if self._error is None:
+            self._set_status(self._summary(self._visible()))
 
     def on_listing_loaded(self, message: ListingLoaded) -> None:
         if message.prefix != self._requested:
