@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,6 +32,8 @@ def private_write_atomic(path: Path, data: bytes | str) -> None:
     The bytes go to a uniquely named temporary file beside `path` first, so concurrent
     writers never share one and a reader sees the old content or the new, never a part.
     """
+    import tempfile  # here: reopening a parsed log imports this module, and never writes
+
     payload = data.encode() if isinstance(data, str) else data
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -9,8 +9,9 @@ in the download cache), min/max pyramids included (`pyramid`).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from perda_tui.lazy import lazy_names
 
 if TYPE_CHECKING:
     from perda_tui.logs.decimate import decimate
@@ -42,14 +43,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'perda_tui.logs' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"perda_tui.logs.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOMES})
+__getattr__, __dir__ = lazy_names(__name__, _HOMES)

@@ -28,7 +28,6 @@ import hashlib
 import json
 import mmap
 import os
-import secrets
 import zlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -58,6 +57,8 @@ ARROW_MAGIC = b"ARROW1"
 
 def write_entry(folder: Path, log: Log, identity: dict[str, Any]) -> None:
     """Store `log` in `folder` (replacing what was there); `identity` is kept in the meta."""
+    import secrets
+
     private_mkdir(folder)
     token = secrets.token_hex(6)
     samples, pyramids = f"samples-{token}.arrow", f"pyramids-{token}.arrow"
@@ -345,18 +346,16 @@ def _mapped(folder: Path, name: str, check: dict[str, int]) -> mmap.mmap:
 
 def _mapped_log(folder: Path, meta: dict[str, Any]) -> Log:
     files = meta["files"]
-    samples = _mapped(folder, meta["samples"], files[meta["samples"]])
-    pyramids = _mapped(folder, meta["pyramids"], files[meta["pyramids"]])
+    samples = _Words(_mapped(folder, meta["samples"], files[meta["samples"]]))
+    pyramids = _Words(_mapped(folder, meta["pyramids"], files[meta["pyramids"]]))
     unit = meta["time_unit"]
     signals = []
     for doc in meta["signals"]:
         count = int(doc["count"])
         t_at, v_at = (int(x) for x in doc["at"])
-        times = _view(samples, np.int64, count, t_at)
-        values = _view(samples, np.float64, count, v_at)
         signal = Signal._from_sorted(
-            times,
-            values,
+            samples.ints(count, t_at),
+            samples.floats(count, v_at),
             str(doc["name"]),
             str(doc["description"]),
             doc["id"],
@@ -385,15 +384,30 @@ def _time(value: object) -> int | None:
     raise ValueError("a time in the meta is not an integer")
 
 
-def _view(data: mmap.mmap, dtype: type, count: int, at: int) -> np.ndarray:
-    if count == 0:
-        return np.empty(0, dtype)
-    if at < 0 or at % 8 or at + 8 * count > len(data):
-        raise ValueError("an offset points outside its file")
-    return np.frombuffer(data, dtype=dtype, count=count, offset=at)
+class _Words:
+    """A mapped file as 8-byte words, int64 and float64: each array is a slice of one view
+    of the whole file (cheaper than a `np.frombuffer` per array, for thousands of them)."""
+
+    def __init__(self, data: mmap.mmap) -> None:
+        self._ints = np.frombuffer(data, dtype=np.int64, count=len(data) // 8)
+        self._floats = self._ints.view(np.float64)
+
+    def ints(self, count: int, at: int) -> np.ndarray:
+        """`count` int64 from byte `at`."""
+        return self._slice(self._ints, count, at)
+
+    def floats(self, count: int, at: int) -> np.ndarray:
+        """`count` float64 from byte `at`."""
+        return self._slice(self._floats, count, at)
+
+    @staticmethod
+    def _slice(words: np.ndarray, count: int, at: int) -> np.ndarray:
+        if count < 0 or at < 0 or at % 8 or at // 8 + count > len(words):
+            raise ValueError("an offset points outside its file")
+        return words[at // 8 : at // 8 + count]
 
 
-def _levels(data: mmap.mmap, samples: int, placed: list[list[int]]) -> tuple[Level, ...]:
+def _levels(data: _Words, samples: int, placed: list[list[int]]) -> tuple[Level, ...]:
     lengths = level_lengths(samples)
     if len(placed) != len(lengths):
         raise ValueError("the pyramid does not fit the signal")
@@ -402,9 +416,9 @@ def _levels(data: mmap.mmap, samples: int, placed: list[list[int]]) -> tuple[Lev
     for (s_at, lo_at, hi_at), length in zip(placed, lengths, strict=True):
         out.append(
             Level(
-                _view(data, np.int64, length, s_at),
-                _view(data, np.float64, length, lo_at),
-                _view(data, np.float64, length, hi_at),
+                data.ints(length, s_at),
+                data.floats(length, lo_at),
+                data.floats(length, hi_at),
                 size,
             )
         )

@@ -6,15 +6,17 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from perda_tui.logs.clock import wall_clock, wall_clock_array
 from perda_tui.logs.errors import LogParseError
-from perda_tui.logs.prelude import Prelude, read_prelude
-from perda_tui.logs.reader import read_rows
 from perda_tui.logs.signal import SECONDS_PER_UNIT, Signal
-from perda_tui.progress import ProgressCallback
+
+if TYPE_CHECKING:
+    from perda_tui.logs.prelude import Prelude
+    from perda_tui.progress import ProgressCallback
 
 UNDECLARED_PREFIX = "undeclared."
 INT64 = np.iinfo(np.int64)
@@ -85,6 +87,10 @@ class Log:
         `scratch`, a folder, holds the arrays of a big log in unlinked files there, which
         the kernel can write back instead of keeping them in RAM (the parsed cache's use).
         """
+        # the parser, loaded here: a log mapped from the parsed cache never needs it
+        from perda_tui.logs.prelude import read_prelude
+        from perda_tui.logs.reader import read_rows
+
         path = Path(path)
         try:
             prelude = read_prelude(path)

@@ -18,9 +18,7 @@ replaced (its files are unlinked, never rewritten in place).
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
@@ -35,8 +33,6 @@ from perda_tui.progress import ProgressCallback
 #: Bump when the parser's output changes for the same file: older entries are rebuilt.
 PARSER_VERSION = 2  # 2: per-signal out-of-order row counts
 OPENED = "opened"
-
-logger = logging.getLogger(__name__)
 
 
 class Locks(Protocol):
@@ -92,7 +88,7 @@ class ParsedStore:
             try:
                 return self._open(source, identity, parsing_errors_limit, progress)
             except OSError as exc:  # the cache folder cannot be used (read-only, not a folder)
-                logger.warning("parsed cache unusable (%s); parsing %s", exc, source)
+                _warn("parsed cache unusable (%s); parsing %s", exc, source)
         return Log.load(
             source,
             ts_offset=ts_offset,
@@ -142,7 +138,7 @@ class ParsedStore:
                 return log  # the file changed while it was read: not worth keeping
             write_entry(folder, log, identity)
         except OSError as exc:
-            logger.warning("cannot store the parsed form of %s: %s", source, exc)
+            _warn("cannot store the parsed form of %s: %s", source, exc)
             return log
         _touch(folder)
         # the mapped form: the parsed arrays are freed, pages load from disk as needed
@@ -179,6 +175,8 @@ class ParsedStore:
     @staticmethod
     def discard(folder: Path) -> None:
         """Delete the entry's files (hold `exclusive` first)."""
+        import shutil
+
         shutil.rmtree(folder, ignore_errors=True)
 
     def total_bytes(self) -> int:
@@ -212,6 +210,13 @@ def _reuse(folder: Path, identity: dict[str, Any], parsing_errors_limit: int) ->
     if log is not None and 0 < parsing_errors_limit <= log.parse_errors:
         return None
     return log
+
+
+def _warn(message: str, *args: object) -> None:
+    """Log a warning; `logging` is imported only then (reopening a log never needs it)."""
+    import logging
+
+    logging.getLogger(__name__).warning(message, *args)
 
 
 def _lock_key(folder: Path) -> str:

@@ -7,8 +7,9 @@ when a parsed log is reopened) does not import the HTTP client, httpx and ssl wi
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from perda_tui.lazy import lazy_names
 
 if TYPE_CHECKING:
     from perda_tui.clients.dataserver.cache import LogCache
@@ -62,14 +63,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'perda_tui.clients.dataserver' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"perda_tui.clients.dataserver.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOMES})
+__getattr__, __dir__ = lazy_names(__name__, _HOMES)
