@@ -4,9 +4,10 @@
 samples). For redraws at interactive speed, `Envelope` keeps the min and max of fixed
 blocks of samples (256, then 16 times coarser per level, built once per signal) and answers
 wide windows from the coarsest level whose blocks are still at most a quarter of a
-column; narrow windows, where few samples are visible, go to `decimate` itself. A block
-is assigned to the column holding its first sample, so the envelope of a wide window
-can differ from the exact one by at most a quarter column at column edges.
+column; narrow windows, where few samples are visible, are decimated exactly as
+`decimate` does, in one numpy pass instead of a Python step per column. A block is
+assigned to the column holding its first sample, so the envelope of a wide window can
+differ from the exact one by at most a quarter column at column edges.
 """
 
 from __future__ import annotations
@@ -56,25 +57,47 @@ class Envelope:
             None,
         )
         if level is None:
-            from perda_tui.logs import Signal, decimate
-
-            visible = Signal(
-                signal.timestamps[first:last],
-                signal.values[first:last],
-                name=signal.name,
-                time_unit=signal.time_unit,
-            )
-            return decimate(visible, t0, t1, columns)
+            return self.exact(t0, t1, columns)
         edges = np.linspace(t0, t1, columns + 1)
         bounds = level.starts.searchsorted(np.ceil(edges).astype(np.int64), side="left")
-        mins = np.full(columns, np.nan)
-        maxs = np.full(columns, np.nan)
-        filled = bounds[1:] > bounds[:-1]
-        starts = bounds[:-1][filled]
-        if len(starts):
-            # reduceat runs each segment up to the next start: cut the levels at the last bound
-            end = bounds[1:][filled][-1]
-            mins[filled] = np.fmin.reduceat(level.mins[:end], starts)
-            maxs[filled] = np.fmax.reduceat(level.maxs[:end], starts)
-        centres = (edges[:-1] + edges[1:]) / 2
-        return centres, mins, maxs
+        return _centres(edges), *_reduce(bounds, level.mins, level.maxs)
+
+    def exact(
+        self, t0: float, t1: float, columns: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The log engine's `decimate` of the signal, with one numpy pass over the samples
+        in the window instead of a Python step per column."""
+        if columns < 1:
+            raise ValueError(f"columns must be at least 1, not {columns}")
+        if not t1 > t0:
+            raise ValueError(f"empty window: t1 ({t1}) must be greater than t0 ({t0})")
+        timestamps = self.signal.timestamps
+        edges = np.linspace(float(t0), float(t1), columns + 1)
+        # integer bounds as `decimate` takes them: t >= ceil(edge), and t <= floor(t1)
+        bounds = timestamps.searchsorted(np.ceil(edges).astype(np.int64), side="left")
+        bounds[-1] = timestamps.searchsorted(np.int64(np.floor(edges[-1])), side="right")
+        bounds = np.maximum(bounds, bounds[0])
+        values = self.signal.values
+        return _centres(edges), *_reduce(bounds, values, values)
+
+
+def _centres(edges: np.ndarray) -> np.ndarray:
+    return (edges[:-1] + edges[1:]) / 2
+
+
+def _reduce(
+    bounds: np.ndarray, lows: np.ndarray, highs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Min of `lows` and max of `highs` over each [bounds[i], bounds[i + 1]) (NaN ignored,
+    NaN where a column is empty or all NaN)."""
+    columns = len(bounds) - 1
+    mins = np.full(columns, np.nan)
+    maxs = np.full(columns, np.nan)
+    filled = bounds[1:] > bounds[:-1]
+    starts = bounds[:-1][filled]
+    if len(starts):
+        # reduceat runs each segment up to the next start: cut the arrays at the last bound
+        end = bounds[1:][filled][-1]
+        mins[filled] = np.fmin.reduceat(lows[:end], starts)
+        maxs[filled] = np.fmax.reduceat(highs[:end], starts)
+    return mins, maxs

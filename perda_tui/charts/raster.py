@@ -59,14 +59,13 @@ def line_pixels(
 
 def braille_bits(px: np.ndarray, py: np.ndarray, columns: int, rows: int) -> np.ndarray:
     """Braille bit mask per cell (`rows` by `columns`, top row first) of the given dots."""
-    dots = np.zeros((rows * DOTS_Y, columns * DOTS_X), dtype=bool)
-    dots[rows * DOTS_Y - 1 - py, px] = True  # top row first
-    cells = dots.reshape(rows, DOTS_Y, columns, DOTS_X)
-    bits = np.zeros((rows, columns), dtype=np.int64)
-    for dx in range(DOTS_X):
-        for dy in range(DOTS_Y):
-            bits |= cells[:, dy, :, dx] * BRAILLE_BITS[dx, dy]
-    return bits
+    top = rows * DOTS_Y - 1 - py  # dot row counted from the top
+    bits = np.zeros(rows * columns, dtype=np.int64)
+    # OR, not add: a dot given twice sets its bit once
+    np.bitwise_or.at(
+        bits, (top // DOTS_Y) * columns + px // DOTS_X, BRAILLE_BITS[px % DOTS_X, top % DOTS_Y]
+    )
+    return bits.reshape(rows, columns)
 
 
 def marker_cells(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -66,6 +68,45 @@ def test_empty_columns_are_nan() -> None:
     centres_in_gap = (times > 500_000) & (times < 800_000)
     assert np.isnan(mins[centres_in_gap]).all()
     assert not np.isnan(mins[~centres_in_gap]).any()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(-50, 50), min_size=1, max_size=60),  # ties are likely
+    st.data(),
+)
+def test_exact_path_equals_decimate(raw: list[int], data: st.DataObject) -> None:
+    """The numpy exact path (narrow windows) gives `decimate`'s answer bit for bit:
+    NaN samples, empty and all-NaN columns, repeated timestamps, windows partly outside."""
+    timestamps = np.sort(np.array(raw, dtype=np.int64))
+    values = np.array(
+        data.draw(
+            st.lists(
+                st.one_of(st.floats(-1e6, 1e6), st.just(math.nan)),
+                min_size=len(raw),
+                max_size=len(raw),
+            )
+        )
+    )
+    signal = Signal(timestamps, values, name="x")
+    t0 = data.draw(st.floats(-80, 80, allow_nan=False))
+    t1 = t0 + data.draw(st.floats(1e-3, 120, allow_nan=False))
+    columns = data.draw(st.integers(1, 40))
+    got = Envelope(signal).exact(t0, t1, columns)
+    want = decimate(signal, t0, t1, columns)
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_exact_path_of_one_sample_and_bad_windows() -> None:
+    signal = Signal(np.array([5], dtype=np.int64), np.array([2.5]), name="one")
+    _, mins, maxs = Envelope(signal).exact(0, 10, 4)
+    np.testing.assert_array_equal(mins, [np.nan, np.nan, 2.5, np.nan])
+    np.testing.assert_array_equal(maxs, mins)
+    with pytest.raises(ValueError, match="columns"):
+        Envelope(signal).exact(0, 10, 0)
+    with pytest.raises(ValueError, match="empty window"):
+        Envelope(signal).exact(3, 3, 4)
 
 
 @settings(max_examples=200, deadline=None)

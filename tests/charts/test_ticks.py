@@ -8,8 +8,10 @@ from datetime import datetime
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from perda_tui.charts.raster import braille_bits, line_pixels
+from perda_tui.charts.raster import BRAILLE_BITS, braille_bits, line_pixels
 from perda_tui.charts.ticks import clock_ticks, minute_ticks, nice_step, nice_ticks
 
 
@@ -91,3 +93,26 @@ def test_braille_bits_follow_the_unicode_dot_order() -> None:
         bits = braille_bits(px[dot : dot + 1], py[dot : dot + 1], 1, 1)
         assert int(bits[0, 0]) == expected
     assert int(braille_bits(px, py, 1, 1)[0, 0]) == 0xFF
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 5), st.data())
+def test_braille_bits_equal_a_dot_grid(columns: int, rows: int, data: st.DataObject) -> None:
+    """Each cell's bits are the OR of its dots, whatever the order and however often a
+    dot is given (a plain boolean grid as the reference)."""
+    count = data.draw(st.integers(0, 40))
+    px = np.array(
+        data.draw(st.lists(st.integers(0, columns * 2 - 1), min_size=count, max_size=count)),
+        dtype=np.int64,
+    )
+    py = np.array(
+        data.draw(st.lists(st.integers(0, rows * 4 - 1), min_size=count, max_size=count)),
+        dtype=np.int64,
+    )
+    grid = np.zeros((rows * 4, columns * 2), dtype=bool)
+    grid[rows * 4 - 1 - py, px] = True
+    want = np.zeros((rows, columns), dtype=np.int64)
+    for dy in range(4):
+        for dx in range(2):
+            want |= grid[dy::4, dx::2] * BRAILLE_BITS[dx, dy]
+    np.testing.assert_array_equal(braille_bits(px, py, columns, rows), want)
