@@ -167,17 +167,14 @@ def _unknown(log: Log, name: str) -> str:
 
 def load_source(args: argparse.Namespace) -> Log:
     """The log named by `args.source`: a local file, or a server key through the cache."""
-    from perda_tui.config import ConfigError, load_settings
+    from perda_tui.config import load_settings
     from perda_tui.parsed_cache import open_log
 
     path = Path(args.source).expanduser()
     if not path.exists():
         path = _download(args, args.source)
-    try:  # the parsed cache only makes a reopen fast: a local file plots without settings
-        cache_dir: Path | None = load_settings(args).cache_dir
-    except ConfigError:
-        cache_dir = None
-    return open_log(path, cache_dir)
+    # a broken config file never stops a plot: load_settings keeps its usable keys
+    return open_log(path, load_settings(args).cache_dir)
 
 
 def _download(args: argparse.Namespace, key: str) -> Path:

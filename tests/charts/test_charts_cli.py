@@ -165,3 +165,15 @@ def test_right_puts_a_signal_on_a_second_axis(
     assert legend.rstrip().endswith("ams.pack.current ━━─┐ A")  # right side, unit A
     right_ticks = [line.rstrip()[-4:] for line in lines if "├" in line]
     assert right_ticks  # the frame has ticks on its right edge
+
+
+def test_a_broken_config_file_does_not_stop_a_plot(
+    sample_log: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("PERDA_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "config.toml").write_text("url = 5\ncache_dir = [", encoding="utf-8")
+    assert main(["plot", str(sample_log), "ams.pack.voltage", "--width", "60"]) == 0
+    assert "ams.pack.voltage" in capsys.readouterr().out
