@@ -46,7 +46,7 @@ from perda_tui.charts.raster import (
     to_pixels,
 )
 from perda_tui.charts.ticks import clock_ticks, nice_ticks, time_ticks
-from perda_tui.text import shorten_middle, without_control
+from perda_tui.text import shorten_middle, shorten_names, without_control
 
 #: Every braille glyph, by bit mask.
 _BRAILLE = np.array([chr(BRAILLE_BLANK + bits) for bits in range(256)])
@@ -54,6 +54,8 @@ _BRAILLE = np.array([chr(BRAILLE_BLANK + bits) for bits in range(256)])
 UNIT_CELLS = 8
 #: Markers mode puts a marker on each line every this many cell columns.
 MARKER_EVERY = 8
+#: A panel this tall (data rows) gets at least two labelled y ticks.
+MIN_ROWS_FOR_TWO_TICKS = 3
 #: The time axis' title gets a row of its own when the plot keeps this many rows.
 MIN_ROWS_FOR_LABEL = 6
 #: The glyphs of cursors A and B in the plot and on the time axis.
@@ -208,7 +210,14 @@ def _axis(series: list[Series], clipped: dict[int, np.ndarray], rows: int) -> _A
     limits = y_limits([clipped[id(s)] for s in series])
     if limits is None:
         return None
-    ticks, labels = nice_ticks(*limits, max(1, min(rows // 2, 10)))
+    count = max(1, min(rows // 2, 10))
+    ticks, labels = nice_ticks(*limits, count)
+    # a short panel still gets two labelled rows: finer round steps until two land apart
+    while rows >= MIN_ROWS_FOR_TWO_TICKS and count < rows * DOTS_Y:
+        if len({_data_row(t, *limits, rows) for t in ticks} - {None}) >= 2:
+            break
+        count += 1
+        ticks, labels = nice_ticks(*limits, count)
     units = list(dict.fromkeys(s.unit for s in series if s.unit))
     return _Axis(*limits, ticks, labels, ",".join(units)[:UNIT_CELLS])
 
@@ -252,10 +261,12 @@ def _label_budget(lengths: list[int], room: int, extra: int) -> int:
     return budget
 
 
-def _cell_row(panel: _Panel, axis: _Axis, value: float) -> int:
-    """Grid row of `value` on `axis` in `panel` (where a line at that value is drawn)."""
-    dot = int(np.floor(0.5 + to_pixels(np.float64(value), axis.lo, axis.hi, panel.rows * DOTS_Y)))
-    return panel.header + panel.rows - dot // DOTS_Y
+def _data_row(value: float, lo: float, hi: float, rows: int) -> int | None:
+    """Row (from the top of a panel's `rows` data rows) where a line at `value` is drawn
+    on an axis from `lo` to `hi`; None outside the panel."""
+    dot = int(np.floor(0.5 + to_pixels(np.float64(value), lo, hi, rows * DOTS_Y)))
+    row = rows - 1 - dot // DOTS_Y
+    return row if 0 <= row < rows else None
 
 
 def _x_ticks(chart: Chart, xlim: tuple[float, float], width: int) -> tuple[list[float], list[str]]:
@@ -411,7 +422,9 @@ class _Drawing:
             return
         swatch = len(swatch_text(0, markers=False))
         budget = _label_budget([len(s.label) for s in panel.series], room, swatch + 3)
-        labels = {id(s): shorten_middle(s.label, max(budget, 1)) for s in panel.series}
+        # shortened in the middle as the stats table does: two names never look the same
+        short = shorten_names([s.label for s in panel.series], max(budget, 1))
+        labels = {id(s): label for s, label in zip(panel.series, short, strict=True)}
         if budget < 1:  # only the swatches fit
             labels = dict.fromkeys(labels, "")
         col = self.plot_left + 1
@@ -450,10 +463,11 @@ class _Drawing:
         grid, ink = self.grid, self.theme.text
         used: set[int] = set()
         for value, label in zip(axis.ticks, axis.labels, strict=True):
-            row = _cell_row(panel, axis, value)
-            if row in used or not panel.header < row <= panel.header + panel.rows:
+            at = _data_row(value, axis.lo, axis.hi, panel.rows)
+            if at is None or at in used:
                 continue
-            used.add(row)
+            used.add(at)
+            row = panel.header + 1 + at
             if right:
                 grid.text(row, self.frame_right, "├", ink)
                 grid.text(row, self.frame_right + 2, label, ink)

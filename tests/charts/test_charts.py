@@ -431,3 +431,34 @@ def test_control_characters_in_names_never_reach_the_terminal() -> None:
     text = render(chart, 60, 10, color=False)
     assert not re.search("[\x00-\x1f\x7f-\x9f]", text.replace("\n", ""))
     assert "evil?[2J?name" in text
+
+
+def test_legend_names_cut_to_the_same_text_are_told_apart() -> None:
+    x = np.arange(5.0)
+    names = ["pcm.wheelSpeeds.frontLeft", "pcm.wheelSpeeds.rearLeft", "ams.pack.voltage"]
+    chart = Chart([line_series(n, x, x + i, slot=i) for i, n in enumerate(names)])
+    header = lines_of(chart, 44, 10)[0]
+    shown = [part.strip(" ─┌┐") for part in header.split("━━")[1:]]
+    assert all("…" in name for name in shown)
+    assert len(set(shown)) == 3  # plain middle cuts would give pcm…Left twice
+
+
+def test_short_stacked_panels_get_two_labelled_ticks() -> None:
+    x = np.linspace(0, 10, 200)
+    series = [
+        line_series("voltage", x, 560 - 4 * x, unit="V"),
+        line_series("current", x, 120 * np.sin(x), slot=1, unit="A"),
+        line_series("speed", x, 50 + 25 * np.sin(x), slot=2),
+        line_series("accel", x, 1.5 * np.sin(3 * x), slot=3),
+    ]
+    lines = lines_of(Chart(series, stacked=True), 60, 18)
+    headers = [i for i, line in enumerate(lines) if "━━" in line]
+    bottom = next(i for i, line in enumerate(lines) if "└" in line)
+    for top, end in zip(headers, [*headers[1:], bottom], strict=True):
+        rows = lines[top + 1 : end]
+        labels = [line.split("┤")[0].strip() for line in rows if "┤" in line]
+        if len(rows) >= 3:
+            assert len(labels) >= 2, rows
+            values = [float(label) for label in labels]
+            assert values == sorted(values, reverse=True)  # top to bottom
+            assert all(re.fullmatch(r"-?\d+(\.\d)?", label) for label in labels)  # round
