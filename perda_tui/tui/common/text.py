@@ -6,6 +6,7 @@ from datetime import datetime
 
 from rich.text import Text
 
+from perda_tui.text import ELLIPSIS as ELLIPSIS
 from perda_tui.text import shorten_middle as shorten_middle  # shared with the charts
 from perda_tui.text import shorten_names as shorten_names  # shared with the charts
 from perda_tui.text import without_control
