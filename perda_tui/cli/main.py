@@ -81,6 +81,24 @@ def _time(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+class _Parser(argparse.ArgumentParser):
+    """A sub-command's parser; with `intermixed` set, its options and positional arguments
+    may come in any order (`stats LOG a --channel p=a*2 p`), as argparse's intermixed parse."""
+
+    intermixed = False
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if not self.intermixed:
+            return super().parse_known_args(args, namespace)
+        self.intermixed = False  # the intermixed parse calls parse_known_args, twice
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self.intermixed = True
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full command-line parser; each sub-command names its handler as 'module:function'."""
     parser = argparse.ArgumentParser(
@@ -92,12 +110,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"perda-tui {__version__}")
     _add_global_options(parser, suppress=False)
     parser.set_defaults(handler=APP, screen="login")
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
 
     def command(
-        name: str, handler: str, help_text: str, *, global_options: bool = True
+        name: str,
+        handler: str,
+        help_text: str,
+        *,
+        global_options: bool = True,
+        intermixed: bool = False,
     ) -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help_text, description=help_text)
+        cmd.intermixed = intermixed
         cmd.set_defaults(handler=handler)
         if global_options:
             _add_global_options(cmd, suppress=True)
@@ -218,7 +242,10 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     cmd = command(
-        "stats", "perda_tui.cli.stats:stats_command", "statistics of signals or expressions"
+        "stats",
+        "perda_tui.cli.stats:stats_command",
+        "statistics of signals or expressions",
+        intermixed=True,  # names and options in any order
     )
     cmd.add_argument("source", metavar="LOG", help="local file or server key")
     cmd.add_argument(

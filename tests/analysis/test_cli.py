@@ -72,6 +72,45 @@ def test_stats_json_against_numpy(sample_log: Path, capsys: pytest.CaptureFixtur
     assert document["start_s"] == 5 and document["end_s"] == 20
 
 
+def test_stats_names_and_options_in_any_order(
+    sample_log: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names_first = (
+        "stats",
+        str(sample_log),
+        "ams.pack.voltage",
+        "power",
+        "pcm.motor.rpm",
+        "--channel",
+        "power=ams.pack.voltage*ams.pack.current",
+        "--start",
+        "5",
+        "--json",
+    )
+    code, expected, _ = run(capsys, *names_first)
+    assert code == 0
+    intermixed = (
+        "stats",
+        "--json",
+        str(sample_log),
+        "ams.pack.voltage",
+        "--channel",
+        "power=ams.pack.voltage*ams.pack.current",
+        "power",
+        "--start",
+        "5",
+        "pcm.motor.rpm",
+    )
+    code, out, err = run(capsys, *intermixed)
+    assert (code, err) == (0, "")
+    assert out == expected
+    assert [row["name"] for row in json.loads(out)["signals"]] == [
+        "ams.pack.voltage",
+        "power",
+        "pcm.motor.rpm",
+    ]
+
+
 def test_stats_table_and_team_file(
     sample_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
