@@ -140,6 +140,34 @@ async def test_save_a_layout_with_l_and_load_it_elsewhere(log: Log) -> None:
 
 
 @pytest.mark.anyio
+async def test_a_digit_loads_a_numbered_layout_in_one_key(log: Log) -> None:
+    store = LayoutStore(config_dir())
+    store.save("a missing", Layout(("no.such.signal",)))  # not numbered: cannot load here
+    store.save("b torque", Layout(("pcm.motor.torque",)))
+    store.save("c pack", PACK)
+    async with PlotApp(log, "another.csv").run_test(size=SIZE) as pilot:
+        screen = plot_screen(pilot)
+        await pilot.press("escape", "L")
+        await wait_screen(pilot, "LayoutPicker")
+        picker = pilot.app.screen
+        assert isinstance(picker, LayoutPicker)
+        assert picker.numbered == ["b torque", "c pack"]
+        options = picker.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(3)]
+        assert [p[:2] for p in prompts] == ["  ", "1 ", "2 "]
+        await pilot.press("3")  # no third usable layout: nothing happens
+        assert pilot.app.screen is picker
+        picker.query_one(Input).focus()
+        await pilot.press("2")  # typed into the name box, not a key
+        assert picker.query_one(Input).value == "2" and pilot.app.screen is picker
+        options.focus()
+        await pilot.press("2")
+        await wait_screen(pilot, "PlotScreen")
+        assert screen.selected_names() == list(PACK.signals)
+        assert screen.stacked and screen.window == Window(*PACK.window)  # type: ignore[misc]
+
+
+@pytest.mark.anyio
 async def test_a_log_reopens_with_its_last_layout(log: Log) -> None:
     app = PlotApp(log, "REV 11/endurance.csv", layout=None)
     async with app.run_test(size=SIZE) as pilot:

@@ -1,4 +1,7 @@
-"""`LayoutPicker`: load a named layout, or save the chart's layout under a name (`L`)."""
+"""`LayoutPicker`: load a named layout, or save the chart's layout under a name (`L`).
+
+The layouts this log can show are numbered: `L` then `1`-`9` loads one.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +20,9 @@ from textual.widgets.option_list import Option
 from perda_tui.tui.common.text import literal
 from perda_tui.tui.plot.layouts import DEFAULT_NAME, Layout, check_name
 from perda_tui.units import plural
+
+#: Layouts loadable with one digit key.
+NUMBERED = 9
 
 
 @dataclass(frozen=True)
@@ -59,20 +65,29 @@ class LayoutPicker(ModalScreen[LayoutChoice | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="layouts.cancel"),
         Binding("delete", "delete", "Delete layout", id="layouts.delete"),
+        *(
+            Binding(str(n), f"load({n})", f"Load layout {n}", show=False, id=f"layouts.load_{n}")
+            for n in range(1, NUMBERED + 1)
+        ),
     ]
 
     def __init__(self, layouts: dict[str, Layout], signals: Container[str]) -> None:
         super().__init__()
         self.layouts = layouts
         self.signals = signals
+        usable = [name for name in sorted(layouts) if layouts[name].applies_to(signals)]
+        self.numbered = usable[:NUMBERED]
+        """The layouts that keys 1-9 load, in order."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Enter loads a layout · type a name, Enter saves this chart")
+            yield Label("1-9 or Enter loads a layout · type a name, Enter saves this chart")
             options = OptionList(id="layout-list")
             for name, layout in sorted(self.layouts.items()):
                 usable = layout.applies_to(self.signals)
-                prompt = literal(name, "bold" if usable else "dim")
+                number = self.numbered.index(name) + 1 if name in self.numbered else None
+                prompt = Text(f"{number} " if number else "  ", style="bold")
+                prompt.append(literal(name, "bold" if usable else "dim"))
                 if name == DEFAULT_NAME:
                     prompt.append(" (team default)", style="dim")
                 mode = "stacked" if layout.stacked else "overlay"
@@ -112,6 +127,13 @@ class LayoutPicker(ModalScreen[LayoutChoice | None]):
             self.query_one("#layout-error", Label).update(problem)
             return
         self.dismiss(LayoutChoice("save", name))
+
+    def action_load(self, number: int) -> None:
+        """`1`-`9`: load the layout with that number (typed into the name box, a digit
+        is part of the name)."""
+        if self.focused is self.query_one(Input) or number > len(self.numbered):
+            return
+        self.dismiss(LayoutChoice("load", self.numbered[number - 1]))
 
     def action_delete(self) -> None:
         options = self.query_one(OptionList)
