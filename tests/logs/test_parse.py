@@ -252,3 +252,17 @@ def test_large_mapping_block_and_bom(write_log) -> None:
     log = Log.load(write_log("\ufeffPER Log v2.0\n" + mapping + "1,4999,7\n"))
     assert len(log) == 5000 and log["sig.s4999"].values.tolist() == [7.0]
     assert log.header == "PER Log v2.0" and log.time_unit == "us"
+
+
+def test_reused_block_buffers_keep_blocks_apart(write_log, monkeypatch) -> None:
+    """Blocks are read into reused buffers: an invalid UTF-8 row after ASCII blocks, a line
+    longer than a block (a bigger buffer) and short blocks after it parse as on their own."""
+    monkeypatch.setattr(reader_module, "BLOCK_BYTES", 64)
+    rows = [f"{t},1,{t}".encode() for t in range(300)]
+    rows[120] = b"120,1,\xff\xfe"
+    rows[200] = b"200,1," + b"5" * 300
+    log = Log.load(write_log(HEADER.encode() + b"\n".join(rows) + b"\n"), parsing_errors_limit=0)
+    kept = [t for t in range(300) if t != 120]
+    assert log["a.b"].timestamps.tolist() == kept
+    assert log["a.b"].values.tolist() == [float("5" * 300) if t == 200 else t for t in kept]
+    assert log.bad_lines == [123]
