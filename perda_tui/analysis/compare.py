@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 MAX_RUNS = 6
 #: The summary's statistics per signal, in column order.
 SUMMARY_STATS = ("min", "max", "mean", "integral")
+#: One signal's summary in `SUMMARY_STATS` order.
+Stats = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class SummaryRow:
     run: Run
     duration_s: float
     metadata: tuple[str, ...]
-    stats: Mapping[str, tuple[float, float, float, float]]
+    stats: Mapping[str, Stats]
 
     def value(self, column: str) -> float | str:
         """The cell of `column` (as named by `summary_columns`), for sorting."""
@@ -86,22 +88,28 @@ class SummaryRow:
         return str(self.run.metadata.get(column, ""))
 
 
+def signal_stats(log: Log, name: str) -> Stats:
+    """Min, max, mean and integral of signal `name` in `log` (NaN when it lacks it)."""
+    if name in log and len(log[name]):
+        s = log[name].stats()
+        return (s.min, s.max, s.mean, integral(log[name]))
+    return (math.nan, math.nan, math.nan, math.nan)
+
+
 def summary(
-    runs: Sequence[Run], signals: Sequence[str], metadata: Sequence[str] = ()
+    runs: Sequence[Run],
+    signals: Sequence[str],
+    metadata: Sequence[str] = (),
+    stats: Callable[[Run, str], Stats] | None = None,
 ) -> list[SummaryRow]:
-    """The summary table of `runs` for `signals`, with the `metadata` columns."""
+    """The summary table of `runs` for `signals`, with the `metadata` columns; `stats`
+    gives a run's figures of a signal (default: `signal_stats`, computed now)."""
+    stats_of = stats or (lambda run, name: signal_stats(run.log, name))
     rows = []
-    nan = math.nan
     for run in runs:
-        stats: dict[str, tuple[float, float, float, float]] = {}
-        for name in signals:
-            if name in run.log and len(run.log[name]):
-                s = run.log[name].stats()
-                stats[name] = (s.min, s.max, s.mean, integral(run.log[name]))
-            else:
-                stats[name] = (nan, nan, nan, nan)
+        figures = {name: stats_of(run, name) for name in signals}
         shown = tuple(str(run.metadata.get(key, "")) for key in metadata)
-        rows.append(SummaryRow(run, run.log.duration_s, shown, stats))
+        rows.append(SummaryRow(run, run.log.duration_s, shown, figures))
     return rows
 
 

@@ -216,8 +216,8 @@ class PerdaApp(App[int]):
             else:
                 self.show_log(log, path.name, on_close=self._quit)
 
-        source = LocalFileSource(path, self.session.settings.cache_dir)
-        screen = DownloadScreen(source, str(path), path.name, path.stat().st_size)
+        source = LocalFileSource(path.parent, self.session.settings.cache_dir)
+        screen = DownloadScreen(source, path.name, path.name, path.stat().st_size)
         self.push_screen(screen, finished)
 
     def _quit(self, _: object = None) -> None:

@@ -3,7 +3,6 @@ broken log (80x24 and 120x40)."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -12,29 +11,9 @@ from perda_tui.clients.dataserver import LogEntry
 from perda_tui.tui.common.chart_view import ChartView
 from perda_tui.tui.compare.laps import LapsScreen
 from perda_tui.tui.compare.screen import CompareScreen
+from perda_tui.tui.logs.sources import LocalFileSource
 from tests.samples.lapped import SampleRun, lapped_runs
 from tests.tui.conftest import SNAPSHOT_SIZES, no_blink, snapshot_app, wait_for, wait_screen
-
-
-class FolderSource:
-    """Logs in one local folder, by file name (a `LogSource` with nothing to download)."""
-
-    offline = True
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def list_logs(self, prefix: str) -> list[LogEntry]:
-        return []
-
-    def cached_keys(self, prefix: str) -> frozenset[str]:
-        return frozenset()
-
-    def is_cached(self, key: str) -> bool:
-        return True
-
-    def fetch(self, key: str, progress: object, cancel: threading.Event) -> Path:
-        return self.folder / key
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +53,7 @@ async def charts_drawn(pilot) -> None:
 async def show_compare(pilot, runs: list[SampleRun], tmp_path: Path) -> CompareScreen:
     folder, marked = entries(runs)
     screen = CompareScreen(
-        FolderSource(folder), marked, export_dir=tmp_path / "out", config_dir=tmp_path / "cfg"
+        LocalFileSource(folder), marked, export_dir=tmp_path / "out", config_dir=tmp_path / "cfg"
     )
     await pilot.app.push_screen(screen)
     await wait_for(pilot, lambda: not screen.still_loading, timeout=60)

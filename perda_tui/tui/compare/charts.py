@@ -1,11 +1,12 @@
-"""Chart builders of the compare feature: runs overlaid on one time axis, the delta
-trace, laps overlaid by distance or time and the time variance. Each returns a
-`Chart` from a snapshot of what to draw (called in `ChartView`'s worker)."""
+"""Chart builders of the compare feature: one signal's runs overlaid on a time axis (a
+panel of the stack), the delta trace, laps overlaid by distance or time and the time
+variance. Each returns a `Chart` from a snapshot of what to draw (called in
+`ChartView`'s worker)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 POINTS_PER_COLUMN = 2
 #: By distance, a step longer than this (m) is drawn as a gap (a GPS or logger dropout).
 GAP_M = 50.0
+#: Title of the compare charts' time axis.
+TIME_LABEL = "time from alignment [s]"
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,8 @@ class Trace:
         )
 
 
-def _window(traces: Sequence[Trace]) -> tuple[float, float]:
+def time_window(traces: Sequence[Trace]) -> tuple[float, float]:
+    """The time span (s) covering every trace: the window all panels share."""
     spans = [t.span() for t in traces if len(t.signal)]
     if not spans:
         raise ValueError("no samples to draw")
@@ -62,10 +66,19 @@ def _window(traces: Sequence[Trace]) -> tuple[float, float]:
 
 
 def overlay_chart(
-    traces: Sequence[Trace], columns: int, title: str, *, markers: bool = False
+    traces: Sequence[Trace],
+    columns: int,
+    signal: str,
+    window: tuple[float, float],
+    *,
+    margin: int = 0,
+    axis_title: bool = True,
+    markers: bool = False,
 ) -> Chart:
-    """Each run's signal on one time axis (seconds from its alignment zero)."""
-    lo, hi = _window(traces)
+    """A panel: each run's `signal` in `window` (seconds from its alignment zero), named
+    on its frame; the runs' legend is outside (the screen's), the time axis titled only
+    with `axis_title` (the bottom panel). See `aligned` for `margin`."""
+    lo, hi = window
     series = [
         signal_series(
             t.signal,
@@ -80,18 +93,30 @@ def overlay_chart(
         for t in traces
     ]
     return Chart(
-        series, x_range=(lo, hi), x_label="time from alignment [s]", title=title, markers=markers
+        aligned(series, margin),
+        x_range=(lo, hi),
+        x_label=TIME_LABEL if axis_title else "",
+        y_label=signal,
+        legend=False,
+        markers=markers,
     )
 
 
 def delta_chart(
-    traces: Sequence[Trace], columns: int, title: str, *, markers: bool = False
+    traces: Sequence[Trace],
+    columns: int,
+    title: str,
+    window: tuple[float, float],
+    *,
+    margin: int = 0,
+    markers: bool = False,
 ) -> Chart:
-    """Each run minus the first (`traces[0]`), on the first run's timestamps."""
+    """Each run minus the first (`traces[0]`), on the first run's timestamps, in `window`
+    (`margin`: see `aligned`); `title` leads the legend on the frame."""
     from perda_tui.logs import Signal
 
     first = traces[0]
-    lo, hi = _window(traces)
+    lo, hi = window
     series: list[Series] = []
     for other in traces[1:]:
         seconds, values = delta(
@@ -116,8 +141,19 @@ def delta_chart(
             )
         )
     return Chart(
-        series, x_range=(lo, hi), x_label="time from alignment [s]", title=title, markers=markers
+        aligned(series, margin),
+        x_range=(lo, hi),
+        x_label=TIME_LABEL,
+        y_label=title,
+        markers=markers,
     )
+
+
+def aligned(series: list[Series], margin: int) -> list[Series]:
+    """`series` with their unit right-aligned in `margin` cells. The chart's frame starts
+    after the widest of its unit and y-tick labels, so charts given the widest margin
+    of them all have their frames, and so their time axes, in the same columns."""
+    return [replace(s, unit=s.unit.rjust(margin)) for s in series]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""What the compare feature's workers post back: progress, a loaded run, a failure, laps."""
+"""What the compare feature's workers post back: progress, a loaded run, a failure, laps,
+summary figures."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from perda_tui.analysis.compare import Stats
     from perda_tui.analysis.laps import Lap
     from perda_tui.logs import Log
 
@@ -48,5 +50,13 @@ class LapsFound(Message):
     """Laps of each run (a list) or why there are none (a one-line message)."""
 
     def __init__(self, found: list[list[Lap] | str]) -> None:
+        super().__init__()
+        self.found = found
+
+
+class StatsReady(Message):
+    """Summary figures computed in a worker, by (run index, signal)."""
+
+    def __init__(self, found: dict[tuple[int, str], Stats]) -> None:
         super().__init__()
         self.found = found

@@ -1,5 +1,6 @@
 """The compare screen: marked logs load in parallel (a progress line each), then their
-signals are overlaid on one time axis with a delta trace and a summary table."""
+signals are overlaid, one panel per signal on a shared time axis, with a delta trace
+and a summary table."""
 
 from __future__ import annotations
 
@@ -20,14 +21,25 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
 from perda_tui.analysis.align import AlignError, Alignment
-from perda_tui.analysis.compare import Run, sort_rows, summary, summary_columns, summary_csv
+from perda_tui.analysis.compare import (
+    MAX_RUNS,
+    Run,
+    Stats,
+    signal_stats,
+    sort_rows,
+    summary,
+    summary_columns,
+    summary_csv,
+)
+from perda_tui.charts.backend import rich_color
+from perda_tui.charts.model import swatch_text
 from perda_tui.errors import describe
 from perda_tui.progress import ProgressCallback
 from perda_tui.tui.common.chart_view import ChartView
 from perda_tui.tui.common.prompt import PromptScreen
 from perda_tui.tui.common.text import clean, literal
-from perda_tui.tui.compare.charts import Trace, delta_chart, overlay_chart
-from perda_tui.tui.compare.messages import RunFailed, RunLoaded, RunProgress
+from perda_tui.tui.compare.charts import Trace, delta_chart, overlay_chart, time_window
+from perda_tui.tui.compare.messages import RunFailed, RunLoaded, RunProgress, StatsReady
 from perda_tui.tui.compare.sizes import SHORT
 from perda_tui.tui.errors import explain, is_session_expired
 from perda_tui.tui.messages import SessionExpired
@@ -35,12 +47,17 @@ from perda_tui.tui.stylesheets import stylesheet
 from perda_tui.units import duration, human_bytes
 
 if TYPE_CHECKING:
+    from perda_tui.analysis.compare import SummaryRow
+    from perda_tui.charts.model import Chart
     from perda_tui.clients.dataserver import LogEntry
+    from perda_tui.logs import Log
     from perda_tui.tui.messages import LogSource
 
 #: Signals shown first when the runs have them: a speed and a power (first present each).
 SPEEDS = ("gps.speed", "pcm.wheelSpeeds.frontLeft")
 POWERS = ("ams.pack.power", "ams.pack.current", "ams.pack.voltage")
+#: Most signals compared at once (one panel each).
+MAX_SIGNALS = 4
 #: Most metadata columns in the summary.
 MAX_METADATA = 6
 #: Metadata columns of the summary table until others are chosen (`k`).
@@ -49,9 +66,12 @@ METADATA = ("driver",)
 COLUMN_TITLES = {"duration_s": "duration"}
 #: Manual nudge steps (seconds): `,` `.` small, `<` `>` large.
 NUDGE_SMALL, NUDGE_LARGE = 0.1, 1.0
-#: Logs parsed at the same time: each parse runs two threads, so more would only make
-#: every run finish later (the first chart waits for the first run).
-PARSES_AT_ONCE = 2
+#: Logs parsed at the same time when there is no parsed cache. With one, every marked
+#: log parses at once: each parse alone leaves cores idle (reading, gathering), and a big
+#: log's arrays go to file-backed buffers in the cache folder, not RAM.
+PARSES_IN_MEMORY = 2
+#: A summary cell whose figures are still being computed.
+PENDING = "…"
 #: Suggested event when switching to event alignment.
 DEFAULT_EVENT = "gps.speed > 5"
 
@@ -81,7 +101,7 @@ class CompareScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="compare.back"),
         Binding("l", "laps", "Laps", id="compare.laps"),
-        Binding("s", "next_signal", "Next signal", id="compare.next_signal"),
+        Binding("s", "next_signal", "Delta signal", id="compare.next_signal"),
         Binding("slash", "choose_signals", "Signals", key_display="/", id="compare.signals"),
         Binding("a", "align", "Align", id="compare.align"),
         Binding("d", "toggle_delta", "Delta", id="compare.delta"),
@@ -120,7 +140,7 @@ class CompareScreen(Screen[None]):
         self.export_dir = export_dir
         self.config_dir = config_dir
         self.signals: list[str] = []
-        self.current = 0  # index into signals
+        self.current = 0  # index into signals: the one the delta trace shows
         self.alignment = Alignment()
         self.event = DEFAULT_EVENT
         self.nudges: list[float] = [0.0] * len(entries)
@@ -133,7 +153,13 @@ class CompareScreen(Screen[None]):
         self.markers = False
         self.metadata = list(METADATA)
         self._cancel = threading.Event()
-        self._parsing = threading.Semaphore(PARSES_AT_ONCE)
+        file_backed = getattr(source, "cache_dir", None) is not None
+        at_once = min(len(entries), MAX_RUNS) if file_backed else PARSES_IN_MEMORY
+        self._parsing = threading.Semaphore(max(at_once, 1))
+        self._stats: dict[tuple[int, str], Stats] = {}  # by (slot index, signal)
+        self._computing: set[tuple[int, str]] = set()
+        self._refresh_queued = False
+        self.margin = 0  # cells left of the charts' frames: the widest y-axis labels yet
 
     # -- layout ------------------------------------------------------------------------
 
@@ -142,7 +168,8 @@ class CompareScreen(Screen[None]):
         with Vertical(id="progress"):
             for index, slot in enumerate(self.slots):
                 yield Static(literal(f"{slot.entry.name}: waiting…"), id=f"run-{index}")
-        yield ChartView(id="overlay")
+        yield Static(id="legend")
+        yield Vertical(id="panels")  # one ChartView per signal (`_panels`)
         yield ChartView(id="delta", classes="-hidden")
         yield DataTable(id="summary", cursor_type="row", zebra_stripes=True)
         yield Static(id="status")
@@ -151,6 +178,9 @@ class CompareScreen(Screen[None]):
     def on_mount(self) -> None:
         # on 16-colour terminals the app runs an ANSI theme: tell runs apart by markers
         self.markers = self.app.theme.startswith("ansi")
+        # room for every run from the start (header, rows, scroll bar; CSS caps it): runs
+        # landing do not resize the charts, which would draw them again
+        self.query_one("#summary", DataTable).styles.height = len(self.slots) + 2
         self._show_title()
         for index, slot in enumerate(self.slots):
             self._load(index, slot.entry)
@@ -181,7 +211,7 @@ class CompareScreen(Screen[None]):
             path = self.source.fetch(entry.key, report("download"), self._cancel)
             cache_dir = getattr(self.source, "cache_dir", None)  # a source may have no cache
             self.post_message(RunProgress(index, "queued", 0, 0))
-            with self._parsing:  # downloads all run at once; parses two at a time
+            with self._parsing:  # downloads all run at once; parses as `__init__` says
                 log = open_log(path, cache_dir, progress=report("parse"))  # then mapped
         except Exception as exc:  # noqa: BLE001 - shown on this run's line; the others go on
             if not self._cancel.is_set():
@@ -256,14 +286,18 @@ class CompareScreen(Screen[None]):
             for index, slot in enumerate(self.slots):
                 self.query_one(f"#run-{index}", Static).set_class(slot.state == "ready", "-hidden")
             self.query_one("#progress").set_class(not failed, "-hidden")
+        if not self._refresh_queued:  # runs landing together are drawn once, after them all
+            self._refresh_queued = True
+            self.call_after_refresh(self._queued_refresh)  # laid out without progress lines
+
+    def _queued_refresh(self) -> None:
+        self._refresh_queued = False
         self.refresh_view()
 
     # -- drawing -----------------------------------------------------------------------
 
-    def _traces(self) -> list[Trace]:
-        if not self.signals:
-            return []
-        name = self.signals[self.current]
+    def _traces(self, name: str) -> list[Trace]:
+        """Signal `name` of each ready run that has samples of it (colour: the run's place)."""
         traces = []
         for slot_index, (slot, zero) in enumerate(
             zip(self._ready_slots(), self.zeros, strict=True)
@@ -294,29 +328,68 @@ class CompareScreen(Screen[None]):
         """Redraw the charts, the summary and the status for the current choices."""
         self._compute_zeros()
         self._show_title()
-        traces = self._traces()
-        markers = self.markers
-        if traces:
-            title = self.signals[self.current]
-            self.query_one("#overlay", ChartView).draw(
-                lambda width, _height: overlay_chart(traces, width, title, markers=markers)
-            )
-            if self.delta_on and len(traces) > 1:
-                delta_title = f"{title}: run - 1st run"
-                self.query_one("#delta", ChartView).draw(
-                    lambda width, _h: delta_chart(traces, width, delta_title, markers=markers)
-                )
-        self.query_one("#delta", ChartView).set_class(
-            not (self.delta_on and len(traces) > 1), "-hidden"
-        )
+        self._show_legend()
+        self._draw_charts()
         self._fill_summary()
         self._show_status()
+
+    def _draw_charts(self) -> None:
+        """A panel per signal with runs, and the delta trace, in one time window."""
+        shown = [(name, traces) for name in self.signals if (traces := self._traces(name))]
+        panels = self._panels(len(shown))
+        markers, margin = self.markers, self.margin
+        delta = self.query_one("#delta", ChartView)
+        delta_traces = self._traces(self.signals[self.current]) if self.signals else []
+        if shown:
+            window = time_window([t for _, traces in shown for t in traces])
+            for index, (panel, (name, traces)) in enumerate(zip(panels, shown, strict=True)):
+                last = index == len(shown) - 1
+                panel.draw(partial(_panel, traces, name, window, margin, last, markers))
+            if self.delta_on and len(delta_traces) > 1:
+                title = f"Δ {self.signals[self.current]}"
+                delta.draw(partial(_delta, delta_traces, title, window, margin, markers))
+        delta.set_class(not (shown and self.delta_on and len(delta_traces) > 1), "-hidden")
+
+    def _panels(self, count: int) -> list[ChartView]:
+        """`count` signal panels, added or removed to match."""
+        holder = self.query_one("#panels", Vertical)
+        panels = list(holder.query_children(ChartView))
+        for extra in panels[count:]:
+            extra.remove()
+        holder.styles.height = f"{max(count, 1)}fr"  # as tall as the delta trace, each
+        added = [ChartView(classes="panel") for _ in range(count - len(panels))]
+        if added:
+            holder.mount_all(added)
+        return [*panels[:count], *added]
+
+    def _show_legend(self) -> None:
+        """The runs' colours (and markers) once, above the panels."""
+        theme = self.query_one("#delta", ChartView).chart_theme
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for slot_index, slot in enumerate(self._ready_slots()):
+            assert slot.run is not None
+            swatch = swatch_text(slot_index, markers=self.markers)
+            text.append(swatch, style=rich_color(theme.color(slot_index)))
+            text.append(f" {clean(slot.run.label)}  ")
+        self.query_one("#legend", Static).update(text)
+
+    def on_chart_view_drawn(self, _message: ChartView.Drawn) -> None:
+        """Line up the charts' frames, and so their time axes: when one's y-axis labels
+        are wider than `margin`, all are drawn again with that margin (`charts.aligned`)."""
+        charts = [c for c in self.query(ChartView) if c.display and c.drawn_generation]
+        columns = [frame_column(chart.plain_text()) for chart in charts]
+        widest = max((column for column in columns if column is not None), default=0)
+        if widest > self.margin:
+            self.margin = widest
+            self._draw_charts()
 
     def _show_title(self) -> None:
         text = Text(f"Compare {len(self.slots)} runs", style="bold")
         if self.signals:
-            text.append(f" · {clean(self.signals[self.current])}")
-            text.append(f" ({self.current + 1}/{len(self.signals)})")
+            count = len(self.signals)
+            text.append(f" · {count} signal{'s' if count > 1 else ''}")
+            if self.delta_on:
+                text.append(f" · delta of {clean(self.signals[self.current])}")
         text.append(f" · aligned at {clean(str(self.alignment))}")
         self.query_one("#title", Static).update(text)
 
@@ -344,8 +417,15 @@ class CompareScreen(Screen[None]):
         runs = self.runs
         if not runs or not self.signals:
             return
+        self._summarise_missing()
+        index_of = {id(slot.run): i for i, slot in enumerate(self.slots) if slot.run}
+        missing = (math.nan, math.nan, math.nan, math.nan)
+
+        def known(run: Run, name: str) -> Stats:
+            return self._stats.get((index_of[id(run)], name), missing)
+
         rows = sort_rows(
-            summary(runs, self.signals, self.metadata), self.sort_column, self.descending
+            summary(runs, self.signals, self.metadata, known), self.sort_column, self.descending
         )
         label_width = max(len(clean(row.run.label)) for row in rows)
         for key in summary_columns(self.signals, self.metadata):
@@ -354,13 +434,53 @@ class CompareScreen(Screen[None]):
                 title += " ↓" if self.descending else " ↑"
             table.add_column(literal(title), width=label_width if key == "run" else None)
         for row in rows:
-            numbers = [v for name in self.signals for v in row.stats[name]]
+            index = index_of[id(row.run)]
+            cells = [
+                cell(v) if (index, name) in self._stats else PENDING
+                for name in self.signals
+                for v in row.stats[name]
+            ]
             table.add_row(
                 literal(row.run.label),
                 duration(row.duration_s, decimals=1),
                 *(literal(value) for value in row.metadata),
-                *("-" if math.isnan(v) else f"{v:.4g}" for v in numbers),
+                *cells,
             )
+
+    def _summarise_missing(self) -> None:
+        """Start computing the summary figures not known yet (off the UI thread: the
+        full-resolution arrays of a mapped log page in from disk)."""
+        jobs = [
+            (index, slot.run.log, name)
+            for index, slot in enumerate(self.slots)
+            if slot.run is not None
+            for name in self.signals
+            if (index, name) not in self._stats and (index, name) not in self._computing
+        ]
+        if jobs:
+            self._computing.update((index, name) for index, _, name in jobs)
+            self._summarise(jobs)
+
+    @work(thread=True, group="stats", exit_on_error=False)
+    def _summarise(self, jobs: list[tuple[int, Log, str]]) -> None:
+        found = {(index, name): signal_stats(log, name) for index, log, name in jobs}
+        self.post_message(StatsReady(found))
+
+    def on_stats_ready(self, message: StatsReady) -> None:
+        self._stats.update(message.found)
+        self._computing.difference_update(message.found)
+        self._fill_summary()
+
+    def _summary_now(self) -> list[SummaryRow]:
+        """The summary rows in the chosen order, any figure not computed yet computed now."""
+        index_of = {id(slot.run): i for i, slot in enumerate(self.slots) if slot.run}
+
+        def figures(run: Run, name: str) -> Stats:
+            key = (index_of[id(run)], name)
+            return self._stats[key] if key in self._stats else signal_stats(run.log, name)
+
+        rows = summary(self.runs, self.signals, self.metadata, figures)
+        return sort_rows(rows, self.sort_column, self.descending)
 
     # -- keys --------------------------------------------------------------------------
 
@@ -371,7 +491,7 @@ class CompareScreen(Screen[None]):
         self.dismiss(None)
 
     def action_next_signal(self) -> None:
-        """Show the next chosen signal."""
+        """Show the delta of the next chosen signal."""
         if self.signals:
             self.current = (self.current + 1) % len(self.signals)
             self.refresh_view()
@@ -381,16 +501,20 @@ class CompareScreen(Screen[None]):
         known = {name for run in self.runs for name in run.log.names}
 
         def check(text: str) -> str | None:
-            names = [n.strip() for n in text.split(",") if n.strip()]
+            names = list(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
             unknown = [n for n in names if n not in known]
             if not names:
                 return "type at least one signal name"
+            if len(names) > MAX_SIGNALS:
+                return f"at most {MAX_SIGNALS} signals (one panel each)"
             return f"no run has {', '.join(unknown[:3])}" if unknown else None
 
         def done(text: str | None) -> None:
             if text:
                 self.signals = list(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
                 self.current = 0
+                self.margin = 0  # other signals, other labels
+                self.refresh_bindings()
                 self.refresh_view()
 
         prompt = PromptScreen(
@@ -463,6 +587,7 @@ class CompareScreen(Screen[None]):
     def action_toggle_delta(self) -> None:
         """Show or hide the delta trace (each run minus the first)."""
         self.delta_on = not self.delta_on
+        self.refresh_bindings()
         self.refresh_view()
 
     def action_sort(self) -> None:
@@ -484,9 +609,7 @@ class CompareScreen(Screen[None]):
         runs = self.runs
         if not runs:
             return
-        rows = sort_rows(
-            summary(runs, self.signals, self.metadata), self.sort_column, self.descending
-        )
+        rows = self._summary_now()
         path = self.export_dir / f"compare_{datetime.now():%Y%m%d_%H%M%S}.csv"
         try:
             private_mkdir(self.export_dir)
@@ -506,7 +629,50 @@ class CompareScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("back",):
             return True
+        if action == "next_signal":  # only the delta trace follows the chosen signal
+            return self.delta_on and len(self.signals) > 1
         return not self.still_loading or bool(self.runs)
+
+
+def _panel(
+    traces: list[Trace],
+    name: str,
+    window: tuple[float, float],
+    margin: int,
+    last: bool,
+    markers: bool,
+    width: int,
+    _height: int,
+) -> Chart:
+    return overlay_chart(
+        traces, width, name, window, margin=margin, axis_title=last, markers=markers
+    )
+
+
+def _delta(
+    traces: list[Trace],
+    title: str,
+    window: tuple[float, float],
+    margin: int,
+    markers: bool,
+    width: int,
+    _height: int,
+) -> Chart:
+    return delta_chart(traces, width, title, window, margin=margin, markers=markers)
+
+
+def frame_column(text: str) -> int | None:
+    """Column of a drawn chart's top-left frame corner, None when it has none."""
+    for line in text.splitlines():
+        column = line.find("┌")
+        if column >= 0:
+            return column
+    return None
+
+
+def cell(value: float) -> str:
+    """A summary figure as shown: four significant digits, "-" when undefined."""
+    return "-" if math.isnan(value) else f"{value:.4g}"
 
 
 def default_signals(runs: list[Run]) -> list[str]:

@@ -77,12 +77,13 @@ class CacheSource:
 
 
 class LocalFileSource:
-    """One log file on disk (`perda-tui open FILE`)."""
+    """Log files on disk, a key being a file's name in `folder` (or its absolute path):
+    `perda-tui open FILE` opens FILE from its folder; nothing is downloaded."""
 
     offline = True
 
-    def __init__(self, path: Path, cache_dir: Path | None = None) -> None:
-        self.path = path
+    def __init__(self, folder: Path, cache_dir: Path | None = None) -> None:
+        self.folder = folder
         self.cache_dir = cache_dir
 
     def list_logs(self, prefix: str) -> list[LogEntry]:
@@ -95,4 +96,4 @@ class LocalFileSource:
         return True
 
     def fetch(self, key: str, progress: ProgressCallback, cancel: threading.Event) -> Path:
-        return self.path
+        return self.folder / key
