@@ -340,7 +340,7 @@ def _read_block(block: _Block) -> tuple[list[pa.ChunkedArray], int]:
         )
 
     data: memoryview | bytes = block.data
-    if not _is_ascii(data):  # the invalid-row handler cannot be called for a non-UTF-8 row
+    if not _is_ascii(block.data):  # the invalid-row handler cannot be called for a non-UTF-8 row
         data = bytes(data).decode("utf-8", errors="replace").encode()
     try:
         columns = read(types, data).columns
