@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from perda_tui.analysis.timeline import align
+from perda_tui.analysis.timeline import Aligned, align
 
 if TYPE_CHECKING:
     from perda_tui.logs import Log, Signal
@@ -512,21 +512,41 @@ def evaluate(expression: Expression | str, log: Log, name: str = "") -> Signal:
     total = sum(len(s) for s in signals.values())
     if total > MAX_SAMPLES:
         raise ExpressionError(f"its signals hold {total:,} samples (at most {MAX_SAMPLES:,})")
-    timeline, aligned = align(list(signals.values()))
-    context = _Context(dict(zip(signals, aligned, strict=True)), timeline, log.seconds_per_unit)
-    with np.errstate(all="ignore"):
-        result = _evaluate(expr.root, context)
-    if isinstance(result, np.ndarray) and result.shape == timeline.shape:
-        values = result.astype(np.float64, copy=False)
-    else:
-        values = np.full(timeline.shape, result, dtype=np.float64)
-    return Signal(
-        timeline,
-        values,
-        name=name or expr.text,
-        description=f"= {expr.text}",
-        time_unit=log.time_unit,
+    seconds = log.seconds_per_unit
+    if _over_time(expr.root):  # needs whole signals: align them first
+        timeline, values = align(list(signals.values()))
+        context = _Context(dict(zip(signals, values, strict=True)), timeline, seconds)
+        with np.errstate(all="ignore"):
+            value = _evaluate(expr.root, context)
+        if isinstance(value, np.ndarray) and value.shape == timeline.shape:
+            result = value.astype(np.float64, copy=False)
+        else:
+            result = np.full(timeline.shape, value, dtype=np.float64)
+    else:  # elementwise: a block at a time, small temporaries
+        aligned = Aligned(list(signals.values()))
+
+        def block(values: list[np.ndarray]) -> list[Value]:
+            context = _Context(dict(zip(signals, values, strict=True)), aligned.timeline, seconds)
+            with np.errstate(all="ignore"):  # per thread: blocks may run on several
+                return [_evaluate(expr.root, context)]
+
+        (result,) = aligned.fill(block, 1)
+        timeline = aligned.timeline
+    # the union is in time order: no need to check it again
+    return Signal._from_sorted(
+        timeline, result, name or expr.text, f"= {expr.text}", None, log.time_unit
     )
+
+
+def _over_time(node: Node) -> bool:
+    """Whether `node` calls a function over time (`deriv`, `mavg`, ...)."""
+    if isinstance(node, Unary):
+        return _over_time(node.operand)
+    if isinstance(node, Binary):
+        return _over_time(node.left) or _over_time(node.right)
+    if isinstance(node, Call):
+        return FUNCTIONS[node.function].over_time or any(_over_time(a) for a in node.args)
+    return False
 
 
 class _Context:
