@@ -15,6 +15,7 @@ from perda_tui.analysis.compare import (
     delta,
     integral,
     run_seconds,
+    signal_stats,
     sort_rows,
     summary,
     summary_columns,
@@ -100,6 +101,40 @@ def test_summary_against_numpy() -> None:
     assert rows[0].duration_s == pytest.approx(runs[0].log.duration_s)
     assert rows[1].metadata == ("JS", "")
     assert runs[0].label == "a.csv (AB)"
+
+
+def test_signal_stats_edge_cases_and_precomputed_figures() -> None:
+    """Empty, one sample and NaN against numpy; `summary` takes figures computed elsewhere
+    (the compare screen's worker) and asks for each (run, signal) once."""
+    t = np.array([0, 1_000_000, 2_000_000], dtype=np.int64)
+    log = Log(
+        [
+            Signal(t[:0], np.empty(0), "empty"),
+            Signal(t[:1], np.array([4.0]), "one"),
+            Signal(t, np.array([1.0, np.nan, 3.0]), "gap"),
+        ],
+        time_unit="us",
+    )
+    assert all(math.isnan(v) for v in signal_stats(log, "empty"))
+    assert all(math.isnan(v) for v in signal_stats(log, "absent"))
+    assert signal_stats(log, "one") == (4.0, 4.0, 4.0, 0.0)
+    gap = signal_stats(log, "gap")
+    values = log["gap"].values
+    assert [math.isnan(v) for v in gap[:3]] == [
+        math.isnan(v) for v in (values.min(), values.max(), values.mean())
+    ]
+    assert math.isnan(gap[3]) == math.isnan(np.trapezoid(values, [0.0, 1.0, 2.0]))
+    runs = [Run("a.csv", make_log(0.0, 1.0)), Run("b.csv", make_log(2.0, 1.5))]
+    asked: list[tuple[str, str]] = []
+
+    def figures(run: Run, name: str) -> tuple[float, float, float, float]:
+        asked.append((run.name, name))
+        return signal_stats(run.log, name)
+
+    rows = summary(runs, ["speed", "power"], stats=figures)
+    assert sorted(asked) == sorted((r.name, n) for r in runs for n in ("speed", "power"))
+    reference = summary(runs, ["speed", "power"])
+    assert [r.stats for r in rows] == [r.stats for r in reference]
 
 
 def test_sorting_csv_and_json() -> None:

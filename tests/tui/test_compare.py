@@ -17,7 +17,7 @@ from perda_tui.tui.compare.laps import LapsScreen
 from perda_tui.tui.compare.screen import CompareScreen
 from perda_tui.tui.logs.log_table import COMPARE_MARK, LogTable
 from tests.samples.lapped import SampleRun, lapped_runs
-from tests.tui.conftest import browse, static_text, wait_for, wait_screen
+from tests.tui.conftest import browse, screen_name, static_text, wait_for, wait_screen
 
 pytestmark = pytest.mark.anyio
 
@@ -78,16 +78,16 @@ async def test_mark_across_folders_compare_and_laps(
         states = [slot.state for slot in screen.slots]
         assert states == ["ready", "ready", "ready", "failed"]  # one failure, the rest go on
         assert "broken.csv: ✗" in static_text(pilot, "#run-3")
-        overlay = screen.query_one("#overlay", ChartView)
+        overlay = next(iter(screen.query(".panel").results(ChartView)))
         await wait_for(pilot, lambda: overlay.is_current and "gps.speed" in overlay.plain_text())
-        assert "endurance_AB.csv (AB)" in overlay.plain_text()
+        assert "endurance_AB.csv (AB)" in static_text(pilot, "#legend")
         summary = screen.query_one("#summary", DataTable)
         assert summary.row_count == 3
         # delta trace
         await pilot.press("d")
         delta = screen.query_one("#delta", ChartView)
         await wait_for(pilot, lambda: delta.display and delta.is_current and delta.plain_text())
-        assert "- 1st" in delta.plain_text()
+        assert "Δ gps.speed" in delta.plain_text() and "- 1st" in delta.plain_text()
         # event alignment through the prompt
         await pilot.press("a")
         await wait_screen(pilot, "PromptScreen")
@@ -212,3 +212,124 @@ async def test_expired_session_signs_in_again_and_loads(
         assert isinstance(screen, CompareScreen)
         await wait_for(pilot, lambda: not screen.still_loading, timeout=60)
         assert [slot.state for slot in screen.slots] == ["ready", "ready"]
+
+
+async def test_several_signals_stack_as_panels_on_one_time_axis(
+    runs: list[SampleRun], tmp_path: Path
+) -> None:
+    """`/` chooses several signals: one panel each, frames (so time axes) in the same
+    columns, one legend above; `s` moves the delta trace between them; at most four."""
+    from textual.app import App
+
+    from perda_tui.clients.dataserver import LogEntry
+    from perda_tui.tui.compare.screen import MAX_SIGNALS, frame_column
+    from perda_tui.tui.logs.sources import LocalFileSource
+
+    folder = runs[0].path.parent
+    entries = [
+        LogEntry(key=r.path.name, name=r.path.name, is_folder=False, size=None) for r in runs[:3]
+    ]
+    app = App[None]()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = CompareScreen(
+            LocalFileSource(folder), entries, export_dir=tmp_path, config_dir=tmp_path
+        )
+        await app.push_screen(screen)
+        await wait_for(pilot, lambda: not screen.still_loading, timeout=60)
+        await pilot.press("slash")
+        await wait_screen(pilot, "PromptScreen")
+        field = app.screen.query_one("#prompt-input")
+        field.value = ", ".join(["gps.speed"] * 2 + ["a", "b", "c", "d"][:MAX_SIGNALS])
+        await pilot.press("enter")  # unknown names and too many: refused, prompt stays
+        assert screen_name(pilot) == "PromptScreen"
+        field.value = "gps.speed, ams.pack.power, ams.cells.v_min"
+        await pilot.press("enter")
+        await wait_screen(pilot, "CompareScreen")
+        assert screen.signals == ["gps.speed", "ams.pack.power", "ams.cells.v_min"]
+        panels = list(screen.query(".panel").results(ChartView))
+
+        def settled() -> bool:
+            current = list(screen.query(".panel").results(ChartView))
+            return len(current) == 3 and all(p.is_current and p.plain_text() for p in current)
+
+        await wait_for(pilot, settled, timeout=30)
+        panels = list(screen.query(".panel").results(ChartView))
+        texts = [panel.plain_text() for panel in panels]
+        for name, text in zip(screen.signals, texts, strict=True):
+            assert name in text.splitlines()[0]  # named on its frame
+            assert "endurance_AB" not in text  # the runs' legend is outside the data
+        assert len({frame_column(text) for text in texts}) == 1  # one time axis
+        assert "time from alignment" not in texts[0]  # only the bottom one, when it fits
+        legend = static_text(pilot, "#legend")
+        assert all(r.path.name in legend for r in runs[:3])
+        # `s` follows the delta trace only
+        assert not screen.check_action("next_signal", ())
+        await pilot.press("d")
+        assert screen.check_action("next_signal", ())
+        await pilot.press("s")
+        assert screen.current == 1 and "delta of ams.pack.power" in static_text(pilot, "#title")
+        delta = screen.query_one("#delta", ChartView)
+        await wait_for(pilot, lambda: delta.is_current and "Δ ams.pack.power" in delta.plain_text())
+        await wait_for(pilot, lambda: all(p.is_current for p in panels) and delta.is_current)
+        columns = {frame_column(c.plain_text()) for c in [*panels, delta]}
+        assert len(columns) == 1
+        # the summary covers every chosen signal, against numpy
+        table = screen.query_one("#summary", DataTable)
+        await wait_for(pilot, lambda: "…" not in str(table.get_row_at(0)))
+        columns_keys = [str(c.label) for c in table.columns.values()]
+        assert "ams.cells.v_min min" in columns_keys
+        row = table.get_row_at(0)
+        label = str(row[0])
+        run = next(r for r in runs[:3] if label.startswith(r.path.name))
+        minimum = row[columns_keys.index("ams.cells.v_min min")]
+        assert float(minimum) == pytest.approx(run.log["ams.cells.v_min"].values.min(), rel=1e-3)
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["parsed-cache", "no-cache"])
+async def test_marked_logs_parse_at_once_with_a_parsed_cache(
+    runs: list[SampleRun], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: bool
+) -> None:
+    """With a parsed cache (file-backed parse buffers) every marked log parses at the same
+    time; without one, two at a time."""
+    import threading
+
+    from textual.app import App
+
+    import perda_tui.parsed_cache
+    from perda_tui.clients.dataserver import LogEntry
+    from perda_tui.tui.compare.screen import PARSES_IN_MEMORY
+    from perda_tui.tui.logs.sources import LocalFileSource
+
+    real_open = perda_tui.parsed_cache.open_log
+    inside, most, arrived = [0], [0], [0]
+    lock = threading.Lock()
+    parties = 3 if cache else PARSES_IN_MEMORY
+    together = threading.Barrier(parties, timeout=30)
+
+    def open_log(path, cache_dir, **kwargs):
+        with lock:
+            inside[0] += 1
+            arrived[0] += 1
+            first = arrived[0] <= parties
+            most[0] = max(most[0], inside[0])
+        if first:  # broken (an error on that run) unless `parties` are in at once
+            together.wait()
+        try:
+            return real_open(path, cache_dir, **kwargs)
+        finally:
+            with lock:
+                inside[0] -= 1
+
+    monkeypatch.setattr(perda_tui.parsed_cache, "open_log", open_log)
+    folder = runs[0].path.parent
+    entries = [
+        LogEntry(key=r.path.name, name=r.path.name, is_folder=False, size=None) for r in runs[:3]
+    ]
+    source = LocalFileSource(folder, tmp_path / "cache" if cache else None)
+    app = App[None]()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = CompareScreen(source, entries, export_dir=tmp_path, config_dir=tmp_path)
+        await app.push_screen(screen)
+        await wait_for(pilot, lambda: not screen.still_loading, timeout=60)
+        assert [slot.state for slot in screen.slots] == ["ready"] * 3
+        assert most[0] == parties  # without a cache the third waited for a place

@@ -326,7 +326,6 @@ class CompareScreen(Screen[None]):
 
     def refresh_view(self) -> None:
         """Redraw the charts, the summary and the status for the current choices."""
-        self._compute_zeros()
         self._show_title()
         self._show_legend()
         self._draw_charts()
@@ -335,6 +334,7 @@ class CompareScreen(Screen[None]):
 
     def _draw_charts(self) -> None:
         """A panel per signal with runs, and the delta trace, in one time window."""
+        self._compute_zeros()  # of the runs ready now
         shown = [(name, traces) for name in self.signals if (traces := self._traces(name))]
         panels = self._panels(len(shown))
         markers, margin = self.markers, self.margin
