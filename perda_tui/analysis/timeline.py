@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -39,6 +39,7 @@ CHUNK = 8
 THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 #: Timestamps up to this size are exact as float64, as `np.interp` sees them.
 EXACT = 2**53
+T = TypeVar("T")
 #: What `Aligned.fill`'s function gives for each output: values on the block, or a number.
 Part = np.ndarray | float | np.floating
 
@@ -89,13 +90,7 @@ class Aligned:
                 for out, part in zip(outs, function(values), strict=True):
                     out[at] = part
 
-        chunks = [range(i, min(i + CHUNK, len(sizes))) for i in range(0, len(sizes), CHUNK)]
-        if len(chunks) == 1 or THREADS == 1:
-            for chunk in chunks:
-                work(chunk)
-        else:
-            with ThreadPoolExecutor(THREADS, thread_name_prefix="align") as pool:
-                list(pool.map(work, chunks))
+        in_chunks(work, len(sizes))
         if sum(sizes) == capacity:
             return outs
         # a block had repeated timestamps: close the gaps they left
@@ -131,6 +126,16 @@ class Aligned:
             np.interp(x, own[o], s.values[brackets[o]])
             for s, o in zip(self.signals, self._owners, strict=True)
         ]
+
+
+def in_chunks(work: Callable[[range], T], blocks: int) -> list[T]:
+    """`work` on consecutive chunks of `range(blocks)` (`CHUNK` blocks each), on up to
+    `THREADS` threads; what it gave for each chunk, in order."""
+    chunks = [range(i, min(i + CHUNK, blocks)) for i in range(0, blocks, CHUNK)]
+    if len(chunks) <= 1 or THREADS == 1:
+        return [work(chunk) for chunk in chunks]
+    with ThreadPoolExecutor(THREADS, thread_name_prefix="blocks") as pool:
+        return list(pool.map(work, chunks))
 
 
 def align(signals: Sequence[Signal]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -169,15 +174,20 @@ def values_on(signal: Signal, timeline: np.ndarray) -> np.ndarray:
     ends = np.minimum(starts + BLOCK, timeline.size)
     # each block's bracket: its own samples from the last at or before the block's first
     # point to the first after its last point
-    firsts = np.maximum(np.searchsorted(own, timeline[starts], side="right") - 1, 0)
-    lasts = np.searchsorted(own, timeline[ends - 1], side="right") + 1
-    for start, end, first, last in zip(
-        starts.tolist(), ends.tolist(), firsts.tolist(), lasts.tolist(), strict=True
-    ):
-        bracket = slice(first, last)
-        out[start:end] = np.interp(
-            timeline[start:end], own[bracket].astype(np.float64), signal.values[bracket]
-        )
+    firsts = np.maximum(np.searchsorted(own, timeline[starts], side="right") - 1, 0).tolist()
+    lasts = (np.searchsorted(own, timeline[ends - 1], side="right") + 1).tolist()
+    starts_, ends_ = starts.tolist(), ends.tolist()
+
+    def work(blocks: range) -> None:
+        for i in blocks:
+            bracket = slice(firsts[i], lasts[i])
+            out[starts_[i] : ends_[i]] = np.interp(
+                timeline[starts_[i] : ends_[i]],
+                own[bracket].astype(np.float64),
+                signal.values[bracket],
+            )
+
+    in_chunks(work, len(starts_))
     return out
 
 

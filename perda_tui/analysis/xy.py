@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from perda_tui.analysis.timeline import BLOCK, values_on
+from perda_tui.analysis.timeline import in_chunks, values_on
 
 if TYPE_CHECKING:
     from perda_tui.logs import Signal
+
+#: Points counted at a time (at least 4 per pixel); ranges are found 4 blocks at a time.
+BLOCK = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -67,27 +70,46 @@ def density(x: np.ndarray, y: np.ndarray, columns: int, rows: int) -> Density:
     # the maximum lands one past the last cell: counted on an extra row and column, then
     # added to the last ones (cheaper than clipping every index)
     cells = (rows + 1) * (columns + 1)
-    counts = np.zeros(cells, np.int64)
-    step = max(BLOCK, 4 * cells)  # blocks: temporaries stay in cache and are reused
-    for start in range(0, x.size, step):
-        block = slice(start, start + step)
-        index = _cell(y[block], y_range, rows)
-        index *= columns + 1
-        index += _cell(x[block], x_range, columns)
-        counts += np.bincount(index, minlength=cells)
-    grid = counts.reshape(rows + 1, columns + 1)
+    step = max(BLOCK, 4 * cells)  # temporaries stay in cache and are reused
+
+    def count(blocks: range) -> np.ndarray:
+        counts = np.zeros(cells, np.int64)
+        scaled, index, part = np.empty(step), np.empty(step, np.intp), np.empty(step, np.intp)
+        for start in range(blocks.start * step, min(blocks.stop * step, x.size), step):
+            block = slice(start, start + step)
+            n = x[block].size
+            _cell(y[block], y_range, rows, scaled[:n], index[:n])
+            index[:n] *= columns + 1
+            _cell(x[block], x_range, columns, scaled[:n], part[:n])
+            index[:n] += part[:n]
+            counts += np.bincount(index[:n], minlength=cells)
+        return counts
+
+    partial = in_chunks(count, -(-x.size // step))
+    grid = np.sum(partial, axis=0).reshape(rows + 1, columns + 1)
     grid[:, -2] += grid[:, -1]
     grid[-2] += grid[-1]
     return Density(grid[:-1, :-1].copy(), x_range, y_range, int(x.size))
 
 
 def _range(values: np.ndarray) -> tuple[float, float]:
-    lo, hi = float(values.min()), float(values.max())
+    """Lowest and highest value (NaN when there is one), in blocks on threads."""
+    step = 4 * BLOCK
+
+    def extremes(blocks: range) -> tuple[float, float]:
+        part = values[blocks.start * step : blocks.stop * step]
+        return float(part.min()), float(part.max())
+
+    found = np.array(in_chunks(extremes, -(-values.size // step)))
+    lo, hi = float(found[:, 0].min()), float(found[:, 1].max())
     return (lo - 0.5, hi + 0.5) if hi == lo else (lo, hi)
 
 
-def _cell(values: np.ndarray, bounds: tuple[float, float], cells: int) -> np.ndarray:
-    """The cell of each value, from 0 to `cells` (the maximum, on the far edge)."""
-    scaled = np.subtract(values, bounds[0])
+def _cell(
+    values: np.ndarray, bounds: tuple[float, float], cells: int, scaled: np.ndarray, out: np.ndarray
+) -> None:
+    """The cell of each value, from 0 to `cells` (the maximum, on the far edge), into
+    `out` (`scaled` is room for the values scaled)."""
+    np.subtract(values, bounds[0], out=scaled)
     scaled *= cells / (bounds[1] - bounds[0])
-    return scaled.astype(np.intp)
+    np.copyto(out, scaled, casting="unsafe")  # truncation, as astype

@@ -73,3 +73,28 @@ def test_density_and_pairs_in_blocks_equal_one_pass(monkeypatch: pytest.MonkeyPa
     expected, _, _ = np.histogram2d(ys, xs, bins=(3, 5), range=(result.y_range, result.x_range))
     assert result.points == tx.size
     np.testing.assert_array_equal(result.counts, expected)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_density_over_many_blocks_and_threads_is_histogram2d(
+    threads: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ranges and counts found in blocks (and chunks of them on threads) are still exactly
+    np.histogram2d over the finite points, a NaN or inf in any block dropped."""
+    monkeypatch.setattr("perda_tui.analysis.xy.BLOCK", 4)
+    monkeypatch.setattr("perda_tui.analysis.timeline.CHUNK", 3)
+    monkeypatch.setattr("perda_tui.analysis.timeline.THREADS", threads)
+    rng = np.random.default_rng(threads)
+    x, y = rng.normal(size=2_000), rng.normal(size=2_000) * 3
+    result = density(x, y, 4, 3)  # blocks of 4 * 20 points
+    expected, _, _ = np.histogram2d(y, x, bins=(3, 4), range=(result.y_range, result.x_range))
+    assert result.x_range == (x.min(), x.max()) and result.y_range == (y.min(), y.max())
+    np.testing.assert_array_equal(result.counts, expected)
+    x[[5, 1500]], y[900] = np.nan, -np.inf
+    ok = np.isfinite(x) & np.isfinite(y)
+    result = density(x, y, 4, 3)
+    expected, _, _ = np.histogram2d(
+        y[ok], x[ok], bins=(3, 4), range=(result.y_range, result.x_range)
+    )
+    assert result.points == ok.sum() == 1_997
+    np.testing.assert_array_equal(result.counts, expected)
