@@ -49,11 +49,15 @@ def spectrum(timestamps: np.ndarray, values: np.ndarray, seconds_per_unit: float
     median = float(np.median(steps[:: max(1, steps.size // 100_001)]))
     points = fast_length(int(min(span // median + 1, t.size, MAX_POINTS)))
     period = span / (points - 1)
-    grid = t[0] + np.arange(points) * period
+    grid = np.arange(points, dtype=np.float64)
+    grid *= period
+    grid += t[0]
     uniform = np.interp(grid, t, v)
     uniform -= uniform.mean()
-    window = np.hanning(points)
-    magnitudes = np.abs(np.fft.rfft(uniform * window)) * (2.0 / window.sum())
+    window = hann(points)
+    uniform *= window
+    magnitudes = np.abs(np.fft.rfft(uniform))
+    magnitudes *= 2.0 / window.sum()
     rate = 1.0 / (period * seconds_per_unit)
     frequencies = np.fft.rfftfreq(points, d=1.0 / rate)
     return Spectrum(frequencies, magnitudes, rate, points, _peaks(frequencies, magnitudes))
@@ -75,11 +79,28 @@ def fast_length(n: int) -> int:
     return best
 
 
+def hann(points: int) -> np.ndarray:
+    """`np.hanning(points)`, bit for bit, with half the cosines: the first half computed
+    as numpy does, the second its mirror image (the window and cos are symmetric)."""
+    n = np.arange(1 - points, 1, 2)  # numpy's n, up to the middle
+    window = np.empty(points)
+    half = window[: n.size]
+    np.multiply(np.pi, n, out=half)
+    half /= points - 1
+    np.cos(half, out=half)
+    half *= 0.5
+    half += 0.5
+    window[n.size :] = half[: points - n.size][::-1]
+    return window
+
+
 def _peaks(frequencies: np.ndarray, magnitudes: np.ndarray) -> tuple[tuple[float, float], ...]:
     """The `PEAKS` highest local maxima above 0 Hz as (frequency, amplitude)."""
     m = magnitudes
     if m.size < 3:
         return ()
     inner = np.flatnonzero((m[1:-1] > m[:-2]) & (m[1:-1] >= m[2:])) + 1
-    best = inner[np.argsort(m[inner])[::-1][:PEAKS]]
+    if inner.size > PEAKS:  # the highest few, without sorting all the maxima
+        inner = inner[np.argpartition(m[inner], -PEAKS)[-PEAKS:]]
+    best = inner[np.argsort(m[inner], kind="stable")[::-1]]
     return tuple((float(frequencies[i]), float(m[i])) for i in best)

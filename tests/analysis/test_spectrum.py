@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from perda_tui.analysis.spectrum import fast_length, spectrum
+from perda_tui.analysis.spectrum import PEAKS, _peaks, fast_length, hann, spectrum
 
 
 def test_two_sines_on_jittered_timestamps() -> None:
@@ -50,3 +50,18 @@ def test_too_few_samples() -> None:
         spectrum(np.arange(3), np.zeros(3), 1e-6)
     with pytest.raises(ValueError, match="one timestamp"):
         spectrum(np.zeros(5, np.int64), np.zeros(5), 1e-6)
+
+
+@pytest.mark.parametrize("points", [4, 5, 6, 7, 1_023, 1_024, 19_683, 1_000_000])
+def test_hann_is_numpys_bit_for_bit(points: int) -> None:
+    np.testing.assert_array_equal(hann(points).view(np.int64), np.hanning(points).view(np.int64))
+
+
+def test_peaks_are_the_highest_local_maxima() -> None:
+    rng = np.random.default_rng(8)
+    for size in (2, 3, 6, 40, 5_000):
+        m = rng.random(size)
+        f = np.arange(size) * 0.5
+        inner = [i for i in range(1, size - 1) if m[i] > m[i - 1] and m[i] >= m[i + 1]]
+        expected = sorted(inner, key=lambda i: -m[i])[:PEAKS]
+        assert _peaks(f, m) == tuple((f[i], m[i]) for i in expected)
