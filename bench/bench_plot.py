@@ -84,11 +84,13 @@ async def _measure(log) -> tuple[dict[str, list[float]], dict[str, list[float]]]
             self.push_screen(screen)
 
     painted: dict[int, float] = {}
-    render_line = ChartView.render_line
+    render_lines = ChartView.render_lines
 
-    def spy(chart: ChartView, y: int):
-        painted[chart.drawn_generation] = time.perf_counter()  # last row painted wins
-        return render_line(chart, y)
+    def spy(chart: ChartView, crop):
+        lines = render_lines(chart, crop)
+        if crop.bottom >= chart.size.height:  # up to the last row: the whole chart is painted
+            painted[chart.drawn_generation] = time.perf_counter()
+        return lines
 
     built: list[float] = []
     show = ChartView._show
@@ -97,7 +99,7 @@ async def _measure(log) -> tuple[dict[str, list[float]], dict[str, list[float]]]
         built.append(seconds)  # decimation, drawing and strips, in the chart's worker
         show(chart, generation, strips, error, seconds)
 
-    ChartView.render_line = spy  # type: ignore[method-assign]
+    ChartView.render_lines = spy  # type: ignore[method-assign]
     ChartView._show = record  # type: ignore[method-assign]
     results: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}  # CPU time of the process (all threads) per press
@@ -158,6 +160,7 @@ async def _measure(log) -> tuple[dict[str, list[float]], dict[str, list[float]]]
                     cpu.setdefault(label, []).append(time.process_time() - cpu_started)
                     await settle()
 
+            built.clear()  # from here on: the presses' charts only
             await press("overlay: zoom in (+)", ["plus"] * 8)
             await press("overlay: pan (Right/Left)", ["right", "left"] * 4)
             await press("overlay: zoom out (-)", ["minus"] * 8)
@@ -171,10 +174,10 @@ async def _measure(log) -> tuple[dict[str, list[float]], dict[str, list[float]]]
             await settle()
             results["A/B readout computed"] = [time.perf_counter() - started]
     finally:
-        ChartView.render_line = render_line  # type: ignore[method-assign]
+        ChartView.render_lines = render_lines  # type: ignore[method-assign]
         ChartView._show = show  # type: ignore[method-assign]
     results["key handled (chart requested)"] = handled
-    results["chart built in its worker"] = built[1:]  # after the first draw
+    results["chart built in its worker"] = built
     return results, cpu
 
 

@@ -133,3 +133,67 @@ async def test_a_sixteen_colour_app_draws_with_ansi_colours(
         assert chart.chart_theme == ChartTheme.ansi16(dark=True)
         app.theme = "textual-light"
         await wait_for(pilot, lambda: chart.chart_theme == ChartTheme.ansi16(dark=False))
+
+
+class ThemedChartApp(App[None]):
+    """A chart on a theme with ANSI colours, so the app's line filter has work to do."""
+
+    def compose(self) -> ComposeResult:
+        yield ChartView()
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "ansi-dark"])
+async def test_rows_render_as_textual_s_styles_cache_would(theme: str) -> None:
+    """`ChartView.render_lines` skips Textual's styles cache (a widget with no border,
+    padding, tint or opacity): whole and cropped, its rows equal what the styles cache
+    makes of the same rows, line filters included; with a border it uses the cache."""
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    x = np.linspace(0, 10, 300)
+    app = ThemedChartApp()
+    app.theme = theme
+    async with app.run_test(size=(70, 16)) as pilot:
+        chart = app.query_one(ChartView)
+        chart.draw(
+            lambda _w, _h: Chart(
+                [line_series("a", x, np.sin(x)), line_series("b", x, np.cos(x), slot=1)]
+            )
+        )
+        await wait_for(pilot, lambda: chart.is_current)
+        for crop in (Region(0, 0, 70, 16), Region(5, 3, 40, 6)):
+            chart._styles_cache.clear()
+            assert chart.render_lines(crop) == Widget.render_lines(chart, crop)
+        chart.styles.border = ("round", "white")
+        await pilot.pause()
+        crop = Region(0, 0, 70, 16)
+        chart._styles_cache.clear()
+        bordered = chart.render_lines(crop)
+        assert bordered[0].text.startswith("╭")
+        chart._styles_cache.clear()
+        assert bordered == Widget.render_lines(chart, crop)
+
+
+async def test_text_around_the_chart_changes_with_it() -> None:
+    """`draw(builder, shown)`: `shown` runs as that chart goes on screen, once; a newer
+    request drops an older one's; with no room to draw it runs at once."""
+    calls: list[str] = []
+    app = ChartApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        chart = app.query_one(ChartView)
+        x = np.arange(10.0)
+
+        def build(_w: int, _h: int) -> Chart:
+            assert calls == []  # never before the chart is drawn
+            return Chart([line_series("a", x, x)])
+
+        chart.draw(build, lambda: calls.append("first"))
+        await wait_for(pilot, lambda: chart.is_current)
+        assert calls == ["first"]
+        chart.redraw()  # same request again (a resize): nothing more to say
+        await wait_for(pilot, lambda: chart.is_current)
+        assert calls == ["first"]
+        chart.styles.display = "none"
+        await pilot.pause()
+        chart.draw(lambda _w, _h: Chart(), lambda: calls.append("hidden"))
+        assert calls == ["first", "hidden"]

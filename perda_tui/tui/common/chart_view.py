@@ -18,7 +18,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events, work
 from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.theme import Theme
@@ -96,6 +96,8 @@ class ChartView(Widget):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._builder: Builder | None = None
+        self._shown: Callable[[], object] | None = None
+        self._builder_generation = 0
         self._strips: list[Strip] = []
         self._lock = threading.Lock()
         self.generation = 0
@@ -125,9 +127,15 @@ class ChartView(Widget):
         """True when the latest request is on screen."""
         return self.drawn_generation == self.generation
 
-    def draw(self, builder: Builder) -> int:
-        """Show the chart `builder` returns (built in a worker); returns the request number."""
-        self._builder = builder
+    def draw(self, builder: Builder, shown: Callable[[], object] | None = None) -> int:
+        """Show the chart `builder` returns (built in a worker); returns the request number.
+
+        `shown` runs on the UI thread as that chart goes on screen, so that text around
+        the chart (a status line, values at a cursor) changes in the same frame: one
+        repaint, and never a caption ahead of its chart.
+        """
+        self._builder, self._shown = builder, shown
+        self._builder_generation = self.generation + 1
         return self.redraw()
 
     def redraw(self) -> int:
@@ -137,7 +145,14 @@ class ChartView(Widget):
             self._build(
                 self.generation, self._builder, self.size, self.chart_theme, self.rich_style
             )
+        else:
+            self._call_shown()  # nothing to draw: the text around it still changes
         return self.generation
+
+    def _call_shown(self) -> None:
+        shown, self._shown = self._shown, None
+        if shown is not None and self.is_attached:
+            shown()
 
     def on_resize(self, _event: events.Resize) -> None:
         self.redraw()
@@ -168,6 +183,8 @@ class ChartView(Widget):
         self._strips = strips
         self.last_error = error
         self.drawn_generation = generation
+        if generation >= self._builder_generation:  # the latest builder's chart
+            self._call_shown()
         self.refresh()
         self.post_message(self.Drawn(self, generation, seconds))
 
@@ -175,9 +192,43 @@ class ChartView(Widget):
         """The characters of the chart on screen, one line per row."""
         return "\n".join(strip.text for strip in self._strips)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The drawn rows as they are, through the app's line filters only.
+
+        Textual's styles cache would rebuild every row of each new chart (border,
+        padding, tint and opacity steps this widget has none of, two theme look-ups per
+        row): a third of a 200x50 frame's compositing. With any of those styles set,
+        the widget renders as any other.
+        """
+        styles = self.styles
+        if (
+            any(edge for edge, _ in styles.border)
+            or any(edge for edge, _ in styles.outline)
+            or any(styles.padding)
+            or styles.tint.a
+            or self.opacity != 1.0
+            or styles.text_opacity != 1.0
+            or (styles.has_rule("hatch") and styles.hatch != "none")
+        ):
+            return super().render_lines(crop)
+        filters = self.get_line_filters()
+        background = self.background_colors[1]
+        width = self.size.width
+        x1, x2 = crop.column_span
+        whole = (x1, x2) == (0, width)
+        lines = []
+        for y in crop.line_range:
+            strip = self._row(y, width)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            lines.append(strip if whole else strip.crop(x1, x2))
+        return lines
+
     def render_line(self, y: int) -> Strip:
         """Row `y` of the last chart drawn (blank below it), fitted to the widget's width."""
-        width = self.size.width
+        return self._row(y, self.size.width)
+
+    def _row(self, y: int, width: int) -> Strip:
         if y < len(self._strips):
             strip = self._strips[y]
             return strip if strip.cell_length == width else strip.adjust_cell_length(width)

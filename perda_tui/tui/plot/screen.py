@@ -10,6 +10,7 @@ the window's statistics, or the A/B readout once both cursors are placed.
 from __future__ import annotations
 
 import contextlib
+import gc
 import math
 import re
 from dataclasses import replace
@@ -136,6 +137,7 @@ class PlotScreen(AnalysisKeys):
         self.clock = False
         self._envelopes: dict[str, tuple[Envelope, float, float]] = {}
         self._stats_timer: Timer | None = None
+        self._heap_frozen = False
         # set before mounting: the Header watches these and would race its own children
         self.title = "Plot"
         self.sub_title = source_name
@@ -173,6 +175,8 @@ class PlotScreen(AnalysisKeys):
 
     def on_unmount(self) -> None:
         """Remember the layout for the next time this log is opened."""
+        if self._heap_frozen:
+            gc.unfreeze()  # what this screen held can be collected again
         if self.selection.items:
             # the chart works without it; nothing to tell once the screen is gone
             with contextlib.suppress(OSError):
@@ -254,9 +258,14 @@ class PlotScreen(AnalysisKeys):
             self.picker.markers = self.markers
             self.picker.restyle()
         samples = self.cursor_samples() if self.cursor is not None else None
-        self.query_one(SelectionPanel).show(self.selection.items, theme, samples, self.markers)
-        self.query_one("#plot-status", Static).update(Text(self.status_text()), layout=False)
-        self.chart.draw(self.chart_builder())
+        items, markers, status = list(self.selection.items), self.markers, self.status_text()
+
+        def shown() -> None:
+            """The panel and status line change with the chart they describe."""
+            self.query_one(SelectionPanel).show(items, theme, samples, markers)
+            self.query_one("#plot-status", Static).update(Text(status), layout=False)
+
+        self.chart.draw(self.chart_builder(), shown)
         if stats:
             if self._stats_timer is not None:
                 self._stats_timer.stop()
@@ -271,6 +280,13 @@ class PlotScreen(AnalysisKeys):
         return self.cursor, self.cursor_b
 
     def on_chart_view_drawn(self, _event: ChartView.Drawn) -> None:
+        if not self._heap_frozen:
+            # What is alive once the first chart is up (Textual, the app, this screen)
+            # lives as long as the screen: full garbage collections, which each frame's
+            # short-lived rows keep triggering, would rescan it all and stall a redraw
+            # for 50-250 ms. Unfrozen on unmount.
+            gc.freeze()
+            self._heap_frozen = True
         if self.picker.theme != self.chart.chart_theme:  # the app theme changed
             self.refresh_view()
 
@@ -558,7 +574,7 @@ class PlotScreen(AnalysisKeys):
         before = self.selection.get(self._highlighted or "")
         self._highlighted = event.option.id
         if before != self.selection.get(self._highlighted or ""):
-            self.chart.draw(self.chart_builder())
+            self.refresh_view(stats=False)
 
     def action_layouts(self) -> None:
         """`L`: load a named layout, save this one under a name, or delete one."""
