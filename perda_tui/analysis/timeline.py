@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 #: Samples of each timeline per block, about (a block ends at every `len(timelines)`-th
 #: of the timestamps found every `BLOCK` samples of each timeline).
-BLOCK = 8192
+BLOCK = 1 << 15
 #: Blocks handed to a thread at a time.
 CHUNK = 8
 #: Most threads working on one alignment.
@@ -111,7 +111,10 @@ class Aligned:
         """The union of the timelines' `parts` into `merged` (its head, when timestamps
         repeat), and each signal's values there."""
         timelines = self._timelines
-        np.concatenate([t[part] for t, part in zip(timelines, parts, strict=True)], out=merged)
+        at = 0
+        for t, part in zip(timelines, parts, strict=True):
+            merged[at : at + part.stop - part.start] = t[part]
+            at += part.stop - part.start
         merged.sort(kind="stable")  # timsort: merges the sorted runs
         if merged.size > 1 and not np.greater(merged[1:], merged[:-1]).all():
             unique = _unique_sorted(merged)

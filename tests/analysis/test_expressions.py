@@ -211,8 +211,8 @@ def test_signal_without_samples_is_an_error() -> None:
 def test_two_timelines_align_bit_for_bit_like_the_union_and_interp(
     common: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Disjoint timelines take the linear merge (in blocks of 5 here), others the general
-    way: both give exactly np.union1d + np.interp, infinities and NaN included."""
+    """Aligned in blocks (of 5 samples here, on threads), with or without common
+    timestamps: exactly np.union1d + np.interp, infinities and NaN included."""
     monkeypatch.setattr("perda_tui.analysis.timeline.BLOCK", 5)
     rng = np.random.default_rng(common)
     ta = np.sort(rng.choice(500, 60, replace=False)) * 2  # even
