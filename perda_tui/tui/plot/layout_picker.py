@@ -81,7 +81,7 @@ class LayoutPicker(ModalScreen[LayoutChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("1-9 or Enter loads a layout · type a name, Enter saves this chart")
+            yield Label("1-9 or Enter loads · type a name, Enter saves this chart")
             options = OptionList(id="layout-list")
             for name, layout in sorted(self.layouts.items()):
                 usable = layout.applies_to(self.signals)
