@@ -320,3 +320,30 @@ def test_an_unusable_cache_folder_still_opens_the_log(tmp_path: Path, log_path: 
     log = open_log(log_path, blocked)
     assert_same(log, Log.load(log_path))
     assert blocked.read_text() == "a file where the cache should be"
+
+
+@pytest.mark.parametrize(
+    ("field", "index", "value"),
+    [("at", 1, -8), ("at", 1, 4), ("at", 0, 1 << 40), ("levels", 0, 1 << 40), ("count", None, -1)],
+)
+def test_offsets_outside_the_files_are_refused_even_when_signed(
+    store: ParsedStore, log_path: Path, field: str, index: int | None, value: int
+) -> None:
+    """A meta document with a valid digest but an offset before, between or beyond the
+    words of its file (or a negative count) maps nothing: the entry is not used."""
+    from perda_tui.logs import columnar
+
+    store.open(log_path)
+    folder = store.folder_for(log_path)
+    doc = json.loads((folder / "meta.json").read_text().partition("\n")[2])
+    signal = doc["signals"][0]
+    if field == "levels":
+        signal["levels"][0][2] = value
+    elif index is None:
+        signal[field] = value
+    else:
+        signal[field][index] = value
+    body = json.dumps(doc)
+    (folder / "meta.json").write_text(f"{columnar._digest(body)}\n{body}")
+    assert columnar.read_meta(folder) is not None
+    assert columnar.read_entry(folder, doc["identity"]) is None
