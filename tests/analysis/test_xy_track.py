@@ -98,3 +98,8 @@ def test_density_over_many_blocks_and_threads_is_histogram2d(
     )
     assert result.points == ok.sum() == 1_997
     np.testing.assert_array_equal(result.counts, expected)
+
+
+def test_a_grid_too_large_is_refused() -> None:
+    with pytest.raises(ValueError, match="too large"):
+        density(np.zeros(3), np.zeros(3), 100_000, 100_000)
