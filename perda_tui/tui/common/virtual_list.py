@@ -12,12 +12,41 @@ from typing import ClassVar, Generic, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 ItemT = TypeVar("ItemT")
+
+#: The cursor keys of every list: (id suffix, keys, action, description).
+CURSOR_KEYS = (
+    ("up", "up", "move(-1)", "Up"),
+    ("down", "down", "move(1)", "Down"),
+    ("page_up", "pageup", "page(-1)", "Page up"),
+    ("page_down", "pagedown", "page(1)", "Page down"),
+    ("top", "home", "jump(0)", "Top"),
+    ("bottom", "end", "jump(-1)", "Bottom"),
+)
+#: Extra keys of `cursor_bindings(vim=True)`, by id suffix.
+VIM_KEYS = {"up": "k", "down": "j", "top": "g", "bottom": "G"}
+
+
+def cursor_bindings(id_prefix: str, *, vim: bool = False) -> list[BindingType]:
+    """Hidden bindings of the cursor keys (up, down, page up/down, home, end) to the
+    `VirtualList` actions, with ids `id_prefix` + `up`, `down`, `page_up`, `page_down`,
+    `top`, `bottom`; `vim` adds k, j, g and G."""
+    return [
+        Binding(
+            f"{keys},{VIM_KEYS[name]}" if vim and name in VIM_KEYS else keys,
+            action,
+            description,
+            show=False,
+            id=id_prefix + name,
+        )
+        for name, keys, action, description in CURSOR_KEYS
+    ]
 
 
 def fit(text: str, width: int, *, right: bool = False) -> str:
@@ -53,8 +82,30 @@ class VirtualList(ScrollView, Generic[ItemT], can_focus=True):
         """Replace the items (cheap: nothing is rendered until drawn); no cursor yet."""
         self.items = items
         self.cursor = None
-        self.virtual_size = Size(0, self.HEADER_LINES + self.LINES_PER_ITEM * len(items))
+        self._fit_to_items()
         self.refresh()
+
+    def item_added(self) -> None:
+        """An item was appended to `items` in place; the cursor goes to the first item if
+        it had none."""
+        self._fit_to_items()
+        if self.cursor is None:
+            self.move_to(0)
+        self.refresh()
+
+    def item_removed(self) -> None:
+        """An item was removed from `items` in place; the cursor stays on the same line
+        (the last item when that line is gone, none when the list is empty)."""
+        self._fit_to_items()
+        if not self.items:
+            self.cursor = None
+        elif self.cursor is not None:
+            self.move_to(self.cursor)  # clamped to the last item
+        self.refresh()
+
+    def _fit_to_items(self) -> None:
+        """Scroll height for the items under the header."""
+        self.virtual_size = Size(0, self.HEADER_LINES + self.LINES_PER_ITEM * len(self.items))
 
     def move_to(self, index: int) -> None:
         """Put the cursor on item `index` (clamped), scroll it into view and announce it."""

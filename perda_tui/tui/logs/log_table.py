@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from perda_tui.tui.common.text import clean, short_time, shorten_names
-from perda_tui.tui.common.virtual_list import VirtualList, fit
+from perda_tui.tui.common.virtual_list import VirtualList, cursor_bindings, fit
 from perda_tui.units import human_bytes
 
 if TYPE_CHECKING:
@@ -96,12 +96,7 @@ class LogTable(VirtualList["LogEntry"]):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "move(-1)", "Up", show=False, id="table.up"),
-        Binding("down,j", "move(1)", "Down", show=False, id="table.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
-        Binding("home,g", "jump(0)", "Top", show=False, id="table.top"),
-        Binding("end,G", "jump(-1)", "Bottom", show=False, id="table.bottom"),
+        *cursor_bindings("table.", vim=True),
         Binding("enter", "select", "Open", id="table.open"),
     ]
     HEADER_LINES = 1
