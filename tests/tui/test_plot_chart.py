@@ -197,3 +197,24 @@ async def test_text_around_the_chart_changes_with_it() -> None:
         await pilot.pause()
         chart.draw(lambda _w, _h: Chart(), lambda: calls.append("hidden"))
         assert calls == ["first", "hidden"]
+
+
+async def test_the_heap_is_frozen_once_the_screen_is_built_and_thawed_when_it_closes(
+    log: Log,
+) -> None:
+    """Full garbage collections skip what lived when the first statistics landed (they
+    stalled redraws); closing the screen gives it all back to the collector."""
+    import gc
+
+    from tests.tui.test_plot import plot_screen
+
+    async with PlotApp(log, layout=None).run_test(size=(100, 30)) as pilot:
+        screen = plot_screen(pilot)
+        await wait_for(pilot, lambda: gc.get_freeze_count() > 0)
+        frozen = gc.get_freeze_count()
+        await pilot.press("plus", "minus")
+        await drawn(pilot)
+        assert 0 < gc.get_freeze_count() <= frozen  # once only: nothing more is frozen
+        screen.dismiss(None)
+        await wait_for(pilot, lambda: not screen.is_attached)
+    assert gc.get_freeze_count() == 0
