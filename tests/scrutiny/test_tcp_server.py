@@ -20,6 +20,7 @@ from perda_tui.clients.scrutiny import (
     TCPLinkConfig,
     TimeoutException,
     UDPLinkConfig,
+    ValueUpdate,
 )
 from perda_tui.server.scrutiny_launcher import RunningScrutinyServer, start_scrutiny_server
 
@@ -93,6 +94,49 @@ def test_watching_a_demo_value_yields_changing_values(tcp_server: RunningScrutin
         assert handle.last_update_timestamp == pytest.approx(time.time(), abs=5)
         client.unwatch("/rpv/x1000")
     assert len(values) >= 3 and len(received) >= 5
+
+
+def test_values_gathered_per_interval_arrive_in_few_calls_and_all_of_them(
+    tcp_server: RunningScrutinyServer,
+) -> None:
+    calls: list[list[ValueUpdate]] = []
+    client = demo_client(tcp_server, on_values=calls.append, values_interval=0.5)
+    handle = client.watch("/rpv/x1000", rate=20)
+    started = time.monotonic()
+    while handle.update_count < 30:
+        handle.wait_update(5)
+    client.disconnect()  # hands over what was gathered since the last call
+    elapsed = time.monotonic() - started
+    delivered = [u for batch in calls for u in batch if u.path == "/rpv/x1000"]
+    assert len(delivered) == handle.update_count  # every value, once, in order
+    assert [u.timestamp for u in delivered] == sorted(u.timestamp for u in delivered)
+    assert len(calls) <= elapsed / 0.5 + 2  # at most one call per interval, and the last
+
+
+def test_gathered_values_come_before_the_news_of_a_lost_server(
+    tcp_server: RunningScrutinyServer,
+) -> None:
+    delivered: list[ValueUpdate] = []
+    at_loss: list[int] = []
+    lost = threading.Event()
+
+    def on_status(event: StatusEvent) -> None:
+        if event.lost:
+            at_loss.append(len(delivered))
+            lost.set()
+
+    client = demo_client(
+        tcp_server, on_values=delivered.extend, on_status=on_status, values_interval=60
+    )
+    try:
+        handle = client.watch("/rpv/x1000", rate=20)
+        while handle.update_count < 5:
+            handle.wait_update(5)
+        tcp_server.kill()
+        assert lost.wait(10)
+        assert at_loss == [handle.update_count]  # nothing received was held back
+    finally:
+        client.disconnect()
 
 
 def test_watch_of_an_unknown_path_is_refused(tcp_server: RunningScrutinyServer) -> None:
@@ -184,6 +228,9 @@ def test_link_configuration_is_validated_and_answered(tcp_server: RunningScrutin
 
 
 def test_errors_before_connecting() -> None:
+    for interval in (-1, 61, float("nan"), "1"):
+        with pytest.raises(ValueError, match="values_interval"):
+            ScrutinyClient(values_interval=interval)  # type: ignore[arg-type]
     client = ScrutinyClient()
     with pytest.raises(ConnectionError):
         client.get_server_status()

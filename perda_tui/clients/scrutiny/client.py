@@ -199,6 +199,7 @@ class ScrutinyClient:
         on_values: Callable[[list[ValueUpdate]], None] | None = None,
         on_watch_refused: Callable[[str, str], None] | None = None,
         allow_writes: bool = False,
+        values_interval: float = 0.0,
     ) -> None:
         self.allow_writes = allow_writes
         """Writes raise `WriteNotAllowed` unless this is True (read-only by default)."""
@@ -207,6 +208,11 @@ class ScrutinyClient:
         self.poll_interval = _check_timeout(poll_interval, "poll_interval")
         self.on_status = on_status
         self.on_values = on_values
+        if not (isinstance(values_interval, int | float) and 0 <= values_interval <= 60):
+            raise ValueError(f"values_interval must be 0..60 s, got {values_interval!r}")
+        self.values_interval = float(values_interval)
+        """`on_values` gets the values gathered over this many seconds in one call (0: one
+        call per server message); handles always update at once."""
         self.on_watch_refused = on_watch_refused
         """Called with `(path, reason)` when the server refuses to restore a watch; the
         watch is dropped (a new device session or firmware may not have the path)."""
@@ -223,6 +229,8 @@ class ScrutinyClient:
         self._session: Session | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+        self._gathered: list[ValueUpdate] = []  # for `on_values`, touched by the loop only
+        self._delivery: asyncio.TimerHandle | None = None
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> ScrutinyClient:
@@ -286,6 +294,7 @@ class ScrutinyClient:
             loop.call_soon_threadsafe(loop.stop)
             thread.join(timeout=5)
             loop.close()
+        self._deliver_values()  # the loop has stopped: what it gathered is handed over here
         self._loop = self._thread = None
         self._session = None
         was_connected = self._state != ServerState.Disconnected
@@ -685,6 +694,23 @@ class ScrutinyClient:
             handle = self._handles.get(update.path)
             if handle is not None:
                 handle._set(update)
+        if self.values_interval <= 0:
+            self._call_on_values(updates)
+            return
+        self._gathered.extend(updates)
+        if self._delivery is None and self._loop is not None:
+            self._delivery = self._loop.call_later(self.values_interval, self._deliver_values)
+
+    def _deliver_values(self) -> None:
+        """Hand the gathered values to `on_values` in one call."""
+        if self._delivery is not None:
+            self._delivery.cancel()
+            self._delivery = None
+        updates, self._gathered = self._gathered, []
+        if updates:
+            self._call_on_values(updates)
+
+    def _call_on_values(self, updates: list[ValueUpdate]) -> None:
         if self.on_values is not None:
             try:
                 self.on_values(updates)
@@ -693,6 +719,7 @@ class ScrutinyClient:
 
     def _connection_lost(self, reason: str) -> None:
         logger.warning("lost the Scrutiny server: %s", reason)
+        self._deliver_values()  # everything received comes before the news of the loss
         self._session = None
         self._set_state(ServerState.Disconnected, f"connection lost: {reason}")
         self._emit(lost=True)

@@ -57,7 +57,7 @@ from perda_tui.tui.common.prompt import ConfirmScreen, PromptScreen
 from perda_tui.tui.common.text import literal
 from perda_tui.tui.device.acquire_dialog import AcquireDialog
 from perda_tui.tui.device.acquisitions import AcquisitionsScreen
-from perda_tui.tui.device.chart import LiveChart, value_text
+from perda_tui.tui.device.chart import REDRAWS_PER_S, LiveChart, value_text
 from perda_tui.tui.device.link_dialog import LinkChoice, LinkDialog
 from perda_tui.tui.device.opening import open_written
 from perda_tui.tui.device.panels import (
@@ -99,7 +99,7 @@ WRITES_OFF = "Writes are off: start with --allow-writes or press Ctrl+Y."
 WATCH_RATE = 4.0
 
 
-class StatusChanged(Message):
+class StatusChanged(Message, bubble=False):
     """The client reported a new status or connection state."""
 
     def __init__(self, event: StatusEvent) -> None:
@@ -107,7 +107,7 @@ class StatusChanged(Message):
         self.event = event
 
 
-class ValuesReceived(Message):
+class ValuesReceived(Message, bubble=False):
     """New values of watched paths."""
 
     def __init__(self, updates: list[ValueUpdate]) -> None:
@@ -115,7 +115,7 @@ class ValuesReceived(Message):
         self.updates = updates
 
 
-class ConnectFinished(Message):
+class ConnectFinished(Message, bubble=False):
     """A connect or reconnect attempt ended (`error` empty on success)."""
 
     def __init__(self, client: ScrutinyClient, error: str) -> None:
@@ -124,7 +124,7 @@ class ConnectFinished(Message):
         self.error = error
 
 
-class CommandFinished(Message):
+class CommandFinished(Message, bubble=False):
     """A command (demo mode, link) ended with `answer`; `error` tells how."""
 
     def __init__(self, what: str, answer: str, error: bool) -> None:
@@ -134,7 +134,7 @@ class CommandFinished(Message):
         self.error = error
 
 
-class WatchFinished(Message):
+class WatchFinished(Message, bubble=False):
     """Subscribing to `path` ended: its data type, or the server's refusal in `error`."""
 
     def __init__(self, path: str, dtype: str, error: str) -> None:
@@ -144,7 +144,7 @@ class WatchFinished(Message):
         self.error = error
 
 
-class WriteFinished(Message):
+class WriteFinished(Message, bubble=False):
     """A write ended: `error` empty when the device confirmed it."""
 
     def __init__(self, record: WriteRecord, error: str) -> None:
@@ -153,7 +153,7 @@ class WriteFinished(Message):
         self.error = error
 
 
-class AcquisitionFinished(Message):
+class AcquisitionFinished(Message, bubble=False):
     """The armed acquisition ended: fetched and kept at `path`, or `error` says why not."""
 
     def __init__(
@@ -305,6 +305,7 @@ class DeviceScreen(Screen[None]):
             on_values=self._values_from_thread,
             on_watch_refused=self._refused_from_thread,
             allow_writes=self.writes_allowed,
+            values_interval=1 / REDRAWS_PER_S,  # one message per redraw, not per value
         )
         client.target = target
         self.client, self.link_answer = client, ""
@@ -396,13 +397,15 @@ class DeviceScreen(Screen[None]):
         if info.device_comm_state == DeviceCommState.ConnectedReady:
             self.device, self.device_at = info, now
         transport = self.client.transport if self.client is not None else None
-        self.connection = f"connected over {transport or 'tcp'}"
+        connection = f"connected over {transport or 'tcp'}"
+        changed = changed or connection != self.connection
+        self.connection = connection
         with self.app.batch_update():
             if changed:
                 panels = self._panels()
                 show_device(panels, info if self._device_live() else self.device or info)
                 show_server(panels, self.query_one(DataloggerPanel), info, self.link_answer)
-            self._show_status()  # the chart and the ages wait for the one-second tick
+                self._show_status()  # a mere new age waits for the one-second tick
             self._show_freshness()
         self._watch_demo_paths(info)
 

@@ -18,7 +18,7 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 
-from perda_tui.tui.common.virtual_list import VirtualList, fit
+from perda_tui.tui.common.virtual_list import VirtualList, cursor_bindings, fit
 
 #: Cells that are the same when drawn: text and style of each.
 RowKey = tuple[tuple[str, str], ...]
@@ -52,12 +52,7 @@ class WatchTable(VirtualList[str]):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "move(-1)", "Up", show=False, id="device.watch_up"),
-        Binding("down", "move(1)", "Down", show=False, id="device.watch_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="device.watch_page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="device.watch_page_down"),
-        Binding("home", "jump(0)", "Top", show=False, id="device.watch_top"),
-        Binding("end", "jump(-1)", "Bottom", show=False, id="device.watch_bottom"),
+        *cursor_bindings("device.watch_"),
         Binding("delete,backspace", "remove", "Unwatch", id="device.unwatch"),
         Binding("w,enter", "write", "Write", id="device.write"),
     ]
@@ -96,6 +91,7 @@ class WatchTable(VirtualList[str]):
         self._cells: dict[str, list[Text]] = {}
         self._keys: dict[str, RowKey] = {}
         self._lines: dict[str, Strip] = {}  # rows drawn without the cursor, per path
+        self._cursor_line: tuple[str, Style, Strip] | None = None  # (path, style, line)
         self._width = 0  # of the lines in `_lines`
         self._style: Style | None = None  # `rich_style`, kept until the styles change
         self.line_renders = 0
@@ -114,10 +110,7 @@ class WatchTable(VirtualList[str]):
         """A row for `path` at the bottom (the cursor goes to the first row)."""
         self._paths.append(path)
         self._cells[path], self._keys[path] = cells, row_key(cells)
-        self._resize()
-        if self.cursor is None:
-            self.move_to(0)
-        self.refresh()
+        self.item_added()
 
     def remove_row(self, path: str) -> None:
         """Remove `path`'s row; the cursor stays on the same line (or the last row)."""
@@ -125,13 +118,8 @@ class WatchTable(VirtualList[str]):
             return
         self._paths.remove(path)
         del self._cells[path], self._keys[path]
-        self._lines.pop(path, None)
-        self._resize()
-        if not self._paths:
-            self.cursor = None
-        elif self.cursor is not None:
-            self.move_to(min(self.cursor, len(self._paths) - 1))
-        self.refresh()
+        self._forget_line(path)
+        self.item_removed()
 
     def set_row(self, path: str, cells: list[Text]) -> bool:
         """Show `cells` in `path`'s row; only a row that looks different is repainted.
@@ -140,14 +128,17 @@ class WatchTable(VirtualList[str]):
         if self._keys.get(path, key) == key:
             return False
         self._cells[path], self._keys[path] = cells, key
-        self._lines.pop(path, None)
+        self._forget_line(path)
         y = self.HEADER_LINES + self._paths.index(path) - self.scroll_offset.y
         if self.HEADER_LINES <= y < self.scrollable_content_region.height:
             self.refresh(Region(0, y, self.size.width, 1))
         return True
 
-    def _resize(self) -> None:
-        self.virtual_size = self.virtual_size.with_height(self.HEADER_LINES + len(self._paths))
+    def _forget_line(self, path: str) -> None:
+        """Drop the drawn lines of `path` (its cells changed or it is gone)."""
+        self._lines.pop(path, None)
+        if self._cursor_line is not None and self._cursor_line[0] == path:
+            self._cursor_line = None
 
     @property
     def highlighted(self) -> str | None:
@@ -179,17 +170,21 @@ class WatchTable(VirtualList[str]):
         super().notify_style_update()
         self._style = None
         self._lines.clear()
+        self._cursor_line = None
 
     def render_item(self, index: int, part: int, width: int) -> Strip:
         path = self._paths[index]
         if self._style is None:
             self._style = self.rich_style
-        if index == self.cursor:
-            cursor = self._style + self.get_component_rich_style("watch-table--cursor")
-            return self._strip(self._cells[path], width, cursor)
         if width != self._width:
             self._width = width
             self._lines.clear()
+            self._cursor_line = None
+        if index == self.cursor:
+            cursor = self._style + self.get_component_rich_style("watch-table--cursor")
+            if self._cursor_line is None or self._cursor_line[:2] != (path, cursor):
+                self._cursor_line = (path, cursor, self._strip(self._cells[path], width, cursor))
+            return self._cursor_line[2]
         line = self._lines.get(path)
         if line is None:
             line = self._lines[path] = self._strip(self._cells[path], width, self._style)
