@@ -94,14 +94,15 @@ def density(x: np.ndarray, y: np.ndarray, columns: int, rows: int) -> Density:
 
 
 def _range(values: np.ndarray) -> tuple[float, float]:
-    """Lowest and highest value (NaN when there is one), in blocks on threads."""
+    """Lowest and highest value (NaN when there is one), in blocks on threads: the max
+    of a block read while its min left it in cache."""
     step = 4 * BLOCK
 
-    def extremes(blocks: range) -> tuple[float, float]:
-        part = values[blocks.start * step : blocks.stop * step]
-        return float(part.min()), float(part.max())
+    def extremes(blocks: range) -> list[tuple[float, float]]:
+        parts = [values[i * step : (i + 1) * step] for i in blocks]
+        return [(float(part.min()), float(part.max())) for part in parts]
 
-    found = np.array(in_chunks(extremes, -(-values.size // step)))
+    found = np.concatenate(in_chunks(extremes, -(-values.size // step)))
     lo, hi = float(found[:, 0].min()), float(found[:, 1].max())
     return (lo - 0.5, hi + 0.5) if hi == lo else (lo, hi)
 
