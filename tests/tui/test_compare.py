@@ -222,7 +222,8 @@ async def test_several_signals_stack_as_panels_on_one_time_axis(
     from textual.app import App
 
     from perda_tui.clients.dataserver import LogEntry
-    from perda_tui.tui.compare.screen import MAX_SIGNALS, frame_column
+    from perda_tui.tui.compare.charts import frame_column
+    from perda_tui.tui.compare.screen import MAX_SIGNALS
     from perda_tui.tui.logs.sources import LocalFileSource
 
     folder = runs[0].path.parent
@@ -333,3 +334,36 @@ async def test_marked_logs_parse_at_once_with_a_parsed_cache(
         await wait_for(pilot, lambda: not screen.still_loading, timeout=60)
         assert [slot.state for slot in screen.slots] == ["ready"] * 3
         assert most[0] == parties  # without a cache the third waited for a place
+
+
+def test_chart_stack_draws_aligned_frames_at_once() -> None:
+    """Panels whose y labels differ in width get the widest margin in their first draw."""
+    from functools import partial
+
+    import numpy as np
+
+    from perda_tui.charts.backend import draw
+    from perda_tui.logs import Signal
+    from perda_tui.tui.compare.charts import ChartStack, Trace, frame_column, overlay_chart
+
+    t = np.arange(0, 10_000_000, 100_000, dtype=np.int64)
+    small = Signal(t, np.sin(t * 1e-6), "small", "Small (V)", time_unit="us")
+    large = Signal(t, 1e5 * np.cos(t * 1e-6), "large", "Large (km/h)", time_unit="us")
+    traces = [[Trace("a", small, 0.0, 0.0, 0)], [Trace("a", large, 0.0, 0.0, 0)]]
+    window = (0.0, 10.0)
+
+    def panel(i: int, width: int):  # type: ignore[no-untyped-def]
+        return overlay_chart(traces[i], width, traces[i][0].signal.name, window)
+
+    unaligned = [frame_column(draw(panel(i, 80), 80, 10).plain()) for i in range(2)]
+    assert unaligned[0] != unaligned[1]
+    built: list[int] = []
+
+    def counted(i: int, width: int):  # type: ignore[no-untyped-def]
+        built.append(i)
+        return panel(i, width)
+
+    stack = ChartStack([partial(counted, 0), partial(counted, 1)], 0)
+    columns = [frame_column(draw(stack.builder(i)(80, 10), 80, 10).plain()) for i in range(2)]
+    assert columns[0] == columns[1] == max(unaligned)  # type: ignore[type-var]
+    assert sorted(built) == [0, 1]  # each built once at a size

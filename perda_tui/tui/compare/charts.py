@@ -5,14 +5,17 @@ variance. Each returns a `Chart` from a snapshot of what to draw (called in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from perda_tui.analysis.compare import delta
 from perda_tui.analysis.lap_overlay import LapDistance, lap_distance, lap_trace, time_variance
+from perda_tui.charts.backend import draw
 from perda_tui.charts.model import Chart, Series
 from perda_tui.charts.series import line_series, signal_series
 
@@ -71,13 +74,12 @@ def overlay_chart(
     signal: str,
     window: tuple[float, float],
     *,
-    margin: int = 0,
     axis_title: bool = True,
     markers: bool = False,
 ) -> Chart:
     """A panel: each run's `signal` in `window` (seconds from its alignment zero), named
     on its frame; the runs' legend is outside (the screen's), the time axis titled only
-    with `axis_title` (the bottom panel). See `aligned` for `margin`."""
+    with `axis_title` (the bottom panel)."""
     lo, hi = window
     series = [
         signal_series(
@@ -93,7 +95,7 @@ def overlay_chart(
         for t in traces
     ]
     return Chart(
-        aligned(series, margin),
+        series,
         x_range=(lo, hi),
         x_label=TIME_LABEL if axis_title else "",
         y_label=signal,
@@ -108,11 +110,10 @@ def delta_chart(
     title: str,
     window: tuple[float, float],
     *,
-    margin: int = 0,
     markers: bool = False,
 ) -> Chart:
-    """Each run minus the first (`traces[0]`), on the first run's timestamps, in `window`
-    (`margin`: see `aligned`); `title` leads the legend on the frame."""
+    """Each run minus the first (`traces[0]`), on the first run's timestamps, in `window`;
+    `title` leads the legend on the frame."""
     from perda_tui.logs import Signal
 
     first = traces[0]
@@ -141,7 +142,7 @@ def delta_chart(
             )
         )
     return Chart(
-        aligned(series, margin),
+        series,
         x_range=(lo, hi),
         x_label=TIME_LABEL,
         y_label=title,
@@ -149,11 +150,49 @@ def delta_chart(
     )
 
 
-def aligned(series: list[Series], margin: int) -> list[Series]:
-    """`series` with their unit right-aligned in `margin` cells. The chart's frame starts
-    after the widest of its unit and y-tick labels, so charts given the widest margin
-    of them all have their frames, and so their time axes, in the same columns."""
-    return [replace(s, unit=s.unit.rjust(margin)) for s in series]
+def aligned(chart: Chart, margin: int) -> Chart:
+    """`chart` with its series' units right-aligned in `margin` cells. A chart's frame
+    starts after the widest of its unit and y-tick labels, so charts given the widest
+    margin of them all have their frames, and so their time axes, in the same columns."""
+    return replace(chart, series=[replace(s, unit=s.unit.rjust(margin)) for s in chart.series])
+
+
+def frame_column(text: str) -> int | None:
+    """Column of a drawn chart's top-left frame corner, None when it has none."""
+    for line in text.splitlines():
+        column = line.find("┌")
+        if column >= 0:
+            return column
+    return None
+
+
+class ChartStack:
+    """Charts drawn one above the other on a shared time axis, each with the widest
+    frame margin among them (`aligned`, at least `floor`). The first chart worker that
+    asks at a width builds them all (`builders`: columns -> Chart) and draws them at
+    its height to measure their margins; the others wait, then reuse its charts, so
+    each chart is built once and the first frame shown is already aligned (y ticks
+    depend a little on height: the screen checks what was drawn)."""
+
+    def __init__(self, builders: Sequence[Callable[[int], Chart]], floor: int) -> None:
+        self._builders = list(builders)
+        self._floor = floor
+        self._built: dict[int, tuple[list[Chart], int]] = {}
+        self._lock = threading.Lock()
+
+    def builder(self, index: int) -> Callable[[int, int], Chart]:
+        """What `ChartView.draw` takes for chart `index`."""
+        return partial(self._chart, index)
+
+    def _chart(self, index: int, width: int, height: int) -> Chart:
+        with self._lock:
+            if width not in self._built:
+                charts = [build(width) for build in self._builders]
+                drawn = [draw(aligned(c, self._floor), width, height).plain() for c in charts]
+                known = [c for c in map(frame_column, drawn) if c is not None]
+                self._built[width] = (charts, max([self._floor, *known]))
+            charts, margin = self._built[width]
+        return aligned(charts[index], margin)
 
 
 @dataclass(frozen=True)

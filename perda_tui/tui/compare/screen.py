@@ -38,7 +38,14 @@ from perda_tui.progress import ProgressCallback
 from perda_tui.tui.common.chart_view import ChartView
 from perda_tui.tui.common.prompt import PromptScreen
 from perda_tui.tui.common.text import clean, literal
-from perda_tui.tui.compare.charts import Trace, delta_chart, overlay_chart, time_window
+from perda_tui.tui.compare.charts import (
+    ChartStack,
+    Trace,
+    delta_chart,
+    frame_column,
+    overlay_chart,
+    time_window,
+)
 from perda_tui.tui.compare.messages import RunFailed, RunLoaded, RunProgress, StatsReady
 from perda_tui.tui.compare.sizes import SHORT
 from perda_tui.tui.errors import explain, is_session_expired
@@ -47,6 +54,8 @@ from perda_tui.tui.stylesheets import stylesheet
 from perda_tui.units import duration, human_bytes
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from perda_tui.analysis.compare import SummaryRow
     from perda_tui.charts.model import Chart
     from perda_tui.clients.dataserver import LogEntry
@@ -280,6 +289,7 @@ class CompareScreen(Screen[None]):
         self.refresh_bindings()  # `check_action` depends on what has loaded: the footer follows
         if not self.signals and self.runs:
             self.signals = default_signals(self.runs)
+            self._panels(len(self.signals))  # laid out with the runs' lines, drawn after
         if not self.still_loading:
             failed = [slot for slot in self.slots if slot.state == "failed"]
             # the progress lines give way to the chart; failures stay listed
@@ -337,18 +347,23 @@ class CompareScreen(Screen[None]):
         self._compute_zeros()  # of the runs ready now
         shown = [(name, traces) for name in self.signals if (traces := self._traces(name))]
         panels = self._panels(len(shown))
-        markers, margin = self.markers, self.margin
+        markers = self.markers
         delta = self.query_one("#delta", ChartView)
         delta_traces = self._traces(self.signals[self.current]) if self.signals else []
+        with_delta = bool(shown) and self.delta_on and len(delta_traces) > 1
         if shown:
             window = time_window([t for _, traces in shown for t in traces])
-            for index, (panel, (name, traces)) in enumerate(zip(panels, shown, strict=True)):
-                last = index == len(shown) - 1
-                panel.draw(partial(_panel, traces, name, window, margin, last, markers))
-            if self.delta_on and len(delta_traces) > 1:
+            builders: list[Callable[[int], Chart]] = [
+                partial(_panel, traces, name, window, index == len(shown) - 1, markers)
+                for index, (name, traces) in enumerate(shown)
+            ]
+            if with_delta:
                 title = f"Δ {self.signals[self.current]}"
-                delta.draw(partial(_delta, delta_traces, title, window, margin, markers))
-        delta.set_class(not (shown and self.delta_on and len(delta_traces) > 1), "-hidden")
+                builders.append(partial(_delta, delta_traces, title, window, markers))
+            stack = ChartStack(builders, self.margin)
+            for index, chart in enumerate([*panels, delta] if with_delta else panels):
+                chart.draw(stack.builder(index))
+        delta.set_class(not with_delta, "-hidden")
 
     def _panels(self, count: int) -> list[ChartView]:
         """`count` signal panels, added or removed to match."""
@@ -374,14 +389,17 @@ class CompareScreen(Screen[None]):
         self.query_one("#legend", Static).update(text)
 
     def on_chart_view_drawn(self, _message: ChartView.Drawn) -> None:
-        """Line up the charts' frames, and so their time axes: when one's y-axis labels
-        are wider than `margin`, all are drawn again with that margin (`charts.aligned`)."""
+        """Keep the charts' frames, and so their time axes, lined up: when one's y-axis
+        labels came out wider than the others' (`ChartStack` measures at one chart's
+        height), all are drawn again with its margin (`charts.aligned`)."""
         charts = [c for c in self.query(ChartView) if c.display and c.drawn_generation]
-        columns = [frame_column(chart.plain_text()) for chart in charts]
-        widest = max((column for column in columns if column is not None), default=0)
+        found = (frame_column(chart.plain_text()) for chart in charts)
+        columns = {column for column in found if column is not None}
+        widest = max(columns, default=0)
         if widest > self.margin:
             self.margin = widest
-            self._draw_charts()
+            if len(columns) > 1:
+                self._draw_charts()
 
     def _show_title(self) -> None:
         text = Text(f"Compare {len(self.slots)} runs", style="bold")
@@ -638,36 +656,17 @@ def _panel(
     traces: list[Trace],
     name: str,
     window: tuple[float, float],
-    margin: int,
     last: bool,
     markers: bool,
     width: int,
-    _height: int,
 ) -> Chart:
-    return overlay_chart(
-        traces, width, name, window, margin=margin, axis_title=last, markers=markers
-    )
+    return overlay_chart(traces, width, name, window, axis_title=last, markers=markers)
 
 
 def _delta(
-    traces: list[Trace],
-    title: str,
-    window: tuple[float, float],
-    margin: int,
-    markers: bool,
-    width: int,
-    _height: int,
+    traces: list[Trace], title: str, window: tuple[float, float], markers: bool, width: int
 ) -> Chart:
-    return delta_chart(traces, width, title, window, margin=margin, markers=markers)
-
-
-def frame_column(text: str) -> int | None:
-    """Column of a drawn chart's top-left frame corner, None when it has none."""
-    for line in text.splitlines():
-        column = line.find("┌")
-        if column >= 0:
-            return column
-    return None
+    return delta_chart(traces, width, title, window, markers=markers)
 
 
 def cell(value: float) -> str:
