@@ -168,31 +168,53 @@ def frame_column(text: str) -> int | None:
 
 class ChartStack:
     """Charts drawn one above the other on a shared time axis, each with the widest
-    frame margin among them (`aligned`, at least `floor`). The first chart worker that
-    asks at a width builds them all (`builders`: columns -> Chart) and draws them at
-    its height to measure their margins; the others wait, then reuse its charts, so
-    each chart is built once and the first frame shown is already aligned (y ticks
-    depend a little on height: the screen checks what was drawn)."""
+    frame margin among them (`aligned`, at least `floor`), so that the first frame shown
+    is already aligned. Each chart's worker builds its own chart (`builders`: columns ->
+    Chart) and then the others', or waits for the worker building one: every chart is
+    built and measured (its frame column at the asking chart's height; y ticks depend
+    a little on height, so the screen checks what was drawn) once per width, the
+    workers in parallel."""
 
     def __init__(self, builders: Sequence[Callable[[int], Chart]], floor: int) -> None:
         self._builders = list(builders)
         self._floor = floor
-        self._built: dict[int, tuple[list[Chart], int]] = {}
-        self._lock = threading.Lock()
+        self._done: dict[tuple[str, int, int], object] = {}
+        self._locks: dict[tuple[str, int, int], threading.Lock] = {}
+        self._guard = threading.Lock()
 
     def builder(self, index: int) -> Callable[[int, int], Chart]:
         """What `ChartView.draw` takes for chart `index`."""
         return partial(self._chart, index)
 
     def _chart(self, index: int, width: int, height: int) -> Chart:
-        with self._lock:
-            if width not in self._built:
-                charts = [build(width) for build in self._builders]
-                drawn = [draw(aligned(c, self._floor), width, height).plain() for c in charts]
-                known = [c for c in map(frame_column, drawn) if c is not None]
-                self._built[width] = (charts, max([self._floor, *known]))
-            charts, margin = self._built[width]
-        return aligned(charts[index], margin)
+        order = [index, *(i for i in range(len(self._builders)) if i != index)]
+        columns = [self._column(i, width, height) for i in order]  # own chart first
+        margin = max([self._floor, *(c for c in columns if c is not None)])
+        return aligned(self._built(index, width), margin)
+
+    def _built(self, index: int, width: int) -> Chart:
+        chart = self._once(("chart", index, width), lambda: self._builders[index](width))
+        assert isinstance(chart, Chart)
+        return chart
+
+    def _column(self, index: int, width: int, height: int) -> int | None:
+        def measure() -> int | None:
+            drawn = draw(aligned(self._built(index, width), self._floor), width, height)
+            return frame_column(drawn.plain())
+
+        column = self._once(("column", index, width), measure)
+        return column if isinstance(column, int) else None
+
+    def _once(self, key: tuple[str, int, int], compute: Callable[[], object]) -> object:
+        """`compute()` the first time `key` is asked for; a second asker waits for it.
+        Locks nest only within one chart (its column, then its build), so workers asking
+        for each other's charts never deadlock."""
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._done:
+                self._done[key] = compute()
+            return self._done[key]
 
 
 @dataclass(frozen=True)
