@@ -481,7 +481,12 @@ class CompareScreen(Screen[None]):
 
     @work(thread=True, group="stats", exit_on_error=False)
     def _summarise(self, jobs: list[tuple[int, Log, str]]) -> None:
-        found = {(index, name): signal_stats(log, name) for index, log, name in jobs}
+        found: dict[tuple[int, str], Stats] = {}
+        for index, log, name in jobs:
+            try:
+                found[(index, name)] = signal_stats(log, name)
+            except Exception:  # noqa: BLE001 - e.g. a mapped log's file gone: "-", not "…" forever
+                found[(index, name)] = (math.nan, math.nan, math.nan, math.nan)
         self.post_message(StatsReady(found))
 
     def on_stats_ready(self, message: StatsReady) -> None:
