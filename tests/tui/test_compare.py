@@ -286,34 +286,31 @@ async def test_several_signals_stack_as_panels_on_one_time_axis(
         assert float(minimum) == pytest.approx(run.log["ams.cells.v_min"].values.min(), rel=1e-3)
 
 
-@pytest.mark.parametrize("cache", [True, False], ids=["parsed-cache", "no-cache"])
-async def test_marked_logs_parse_at_once_with_a_parsed_cache(
-    runs: list[SampleRun], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: bool
+async def test_marked_logs_parse_two_at_a_time(
+    runs: list[SampleRun], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With a parsed cache (file-backed parse buffers) every marked log parses at the same
-    time; without one, two at a time."""
+    """Two logs parse together (a barrier breaks unless two are in at once), never three."""
     import threading
 
     from textual.app import App
 
     import perda_tui.parsed_cache
     from perda_tui.clients.dataserver import LogEntry
-    from perda_tui.tui.compare.screen import PARSES_IN_MEMORY
+    from perda_tui.tui.compare.screen import PARSES_AT_ONCE
     from perda_tui.tui.logs.sources import LocalFileSource
 
     real_open = perda_tui.parsed_cache.open_log
     inside, most, arrived = [0], [0], [0]
     lock = threading.Lock()
-    parties = 3 if cache else PARSES_IN_MEMORY
-    together = threading.Barrier(parties, timeout=30)
+    together = threading.Barrier(PARSES_AT_ONCE, timeout=30)
 
     def open_log(path, cache_dir, **kwargs):
         with lock:
             inside[0] += 1
             arrived[0] += 1
-            first = arrived[0] <= parties
+            first = arrived[0] <= PARSES_AT_ONCE
             most[0] = max(most[0], inside[0])
-        if first:  # broken (an error on that run) unless `parties` are in at once
+        if first:  # broken (an error on that run) unless the first ones are in at once
             together.wait()
         try:
             return real_open(path, cache_dir, **kwargs)
@@ -326,14 +323,14 @@ async def test_marked_logs_parse_at_once_with_a_parsed_cache(
     entries = [
         LogEntry(key=r.path.name, name=r.path.name, is_folder=False, size=None) for r in runs[:3]
     ]
-    source = LocalFileSource(folder, tmp_path / "cache" if cache else None)
     app = App[None]()
     async with app.run_test(size=(100, 30)) as pilot:
+        source = LocalFileSource(folder, tmp_path / "cache")
         screen = CompareScreen(source, entries, export_dir=tmp_path, config_dir=tmp_path)
         await app.push_screen(screen)
         await wait_for(pilot, lambda: not screen.still_loading, timeout=60)
         assert [slot.state for slot in screen.slots] == ["ready"] * 3
-        assert most[0] == parties  # without a cache the third waited for a place
+        assert most[0] == PARSES_AT_ONCE  # the third waited for a place
 
 
 def test_chart_stack_draws_aligned_frames_at_once() -> None:
