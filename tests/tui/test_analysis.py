@@ -52,6 +52,7 @@ async def ready(pilot) -> PlotScreen:
 
 
 async def highlight(pilot, screen: PlotScreen, name: str, *, select: bool = False) -> None:
+    """Search the signal list for `name` and move the highlight onto it (and select it)."""
     await pilot.press("slash")
     screen.query_one("#signal-search", Input).value = name
     await pilot.press("enter")

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList
 
 from perda_tui.logs import Log
 from perda_tui.tui.common.chart_view import ChartView
@@ -15,6 +14,7 @@ from perda_tui.tui.plot.analysis.dots import DotCanvas
 from perda_tui.tui.plot.screen import PlotScreen
 from tests.charts.plot_app import drawn, sample_log
 from tests.tui.conftest import SNAPSHOT_SIZES, no_blink, snapshot_app, wait_for, wait_screen
+from tests.tui.test_analysis import highlight
 
 #: Workers (parse, health, charts) may be slow on a loaded machine: wait generously.
 PATIENCE = 60.0
@@ -23,17 +23,6 @@ PATIENCE = 60.0
 @pytest.fixture(scope="module")
 def log_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return Path(sample_log(tmp_path_factory.mktemp("snapshot")).source)
-
-
-async def highlight(pilot, screen: PlotScreen, name: str, *, select: bool = False) -> None:
-    await pilot.press("slash")
-    screen.query_one("#signal-search", Input).value = name
-    await pilot.press("enter")
-    options = screen.query_one("#signal-list", OptionList)
-    ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
-    await pilot.press(*["down"] * ids.index(name))
-    if select:
-        await pilot.press("space")
 
 
 def scene(log_path: Path, keys: tuple[str, ...], view: str) -> Callable:
