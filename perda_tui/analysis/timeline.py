@@ -10,12 +10,16 @@ expression, evaluated a block at a time with small temporaries that stay in cach
 How: the union is cut at timestamps taken every `BLOCK` samples of the timelines, so a
 block holds a bounded number of samples of each. In a block the slices of the timelines
 are merged (a stable sort of their concatenation, which merges sorted runs in linear
-time; repeated timestamps dropped), and each signal is `np.interp`-ed at the block's
-points against its own samples in the block and one more on each side: the two samples
-around every point are the same as against all its samples, so are the numbers, bit for
-bit. That needs timestamps exact as float64 (|t| <= 2**53: any log in µs or ms); others
-take the whole-array way (`np.union1d` and `np.interp`). Blocks are independent and run
-on up to `THREADS` threads (numpy releases the GIL in them).
+time), each timestamp carrying a tag in its low bits that says where it came from. The
+function runs on each timeline's points: a signal's own values there as they are (what
+`np.interp` gives at a sample's own time), the other signals `np.interp`-ed against their
+own samples in the block and one more on each side (the two samples around every point
+are the same as against all their samples, so are the numbers, bit for bit). The tags
+then gather the results into time order; of repeated timestamps the last is kept. That
+needs timestamps exact as float64 (|t| <= 2**53: any log in µs or ms); others take the
+whole-array way (`np.union1d` and `np.interp`), and a block spanning too long a time for
+the tags interpolates every signal at the merged timestamps. Blocks are independent and
+run on up to `THREADS` threads (numpy releases the GIL in them).
 """
 
 from __future__ import annotations
@@ -74,21 +78,20 @@ class Aligned:
         outs = [np.empty(capacity) for _ in range(outputs)]
         bounds = [e.tolist() for e in edges]
         sizes = counts.tolist()
-        widest = int(counts.max())
+        places = np.arange(int(counts.max()))  # tags, read by every block
 
         def work(blocks: range) -> None:
-            points = np.empty(widest)  # a block's timestamps as float64
             for block in blocks:
                 parts = [slice(b[block], b[block + 1]) for b in bounds]
                 at = slice(starts[block], starts[block + 1])
                 if self.shared:
                     values = [s.values[parts[0]] for s in self.signals]
+                    for out, part in zip(outs, function(values), strict=True):
+                        out[at] = part
                 else:
-                    values = self._merge(parts, self.timeline[at], points)
-                    sizes[block] = values[0].size
-                    at = slice(at.start, at.start + sizes[block])
-                for out, part in zip(outs, function(values), strict=True):
-                    out[at] = part
+                    heads = [out[at] for out in outs]
+                    timeline = self.timeline[at]
+                    sizes[block] = self._block(function, parts, timeline, heads, places)
 
         in_chunks(work, len(sizes))
         if sum(sizes) == capacity:
@@ -105,30 +108,94 @@ class Aligned:
         cuts = cuts[len(timelines) - 1 :: len(timelines)]
         return [np.concatenate(([0], np.searchsorted(t, cuts), [t.size])) for t in timelines]
 
-    def _merge(
-        self, parts: list[slice], merged: np.ndarray, points: np.ndarray
-    ) -> list[np.ndarray]:
-        """The union of the timelines' `parts` into `merged` (its head, when timestamps
-        repeat), and each signal's values there."""
+    def _block(
+        self,
+        function: Callable[[list[np.ndarray]], Sequence[Part]],
+        parts: list[slice],
+        timeline: np.ndarray,
+        outs: list[np.ndarray],
+        places: np.ndarray,
+    ) -> int:
+        """The union of the timelines' `parts` into the head of `timeline` and the
+        outputs there into the heads of `outs`; how many points that is.
+
+        Each timestamp is merged with a tag in its low bits, its place in the
+        concatenation of the parts (from `places`: 0, 1, 2, ...); `function` is
+        evaluated on each timeline's points (its own signals as they are, the others
+        interpolated) and the sorted tags gather the results into time order. Where
+        timestamps repeat, the last of them is kept: its row holds the value `np.interp`
+        gives there (the last of repeated samples)."""
+        timelines = self._timelines
+        shift = max(timeline.size - 1, 1).bit_length()
+        present = [(t, p) for t, p in zip(timelines, parts, strict=True) if p.stop > p.start]
+        t0 = min(int(t[p.start]) for t, p in present)
+        if max(int(t[p.stop - 1]) for t, p in present) - t0 >= 1 << (62 - shift):
+            return self._merged(function, parts, timeline, outs)  # tags do not fit
+        at = 0
+        for t, p in zip(timelines, parts, strict=True):
+            keys = timeline[at : at + p.stop - p.start]
+            np.subtract(t[p], t0, out=keys)
+            keys <<= shift
+            keys |= places[at : at + keys.size]
+            at += keys.size
+        timeline.sort(kind="stable")  # timsort: merges the timelines' ascending runs
+        tags = timeline & ((1 << shift) - 1)
+        timeline >>= shift
+        timeline += t0
+        kept = timeline.size
+        if kept > 1 and not np.greater(timeline[1:], timeline[:-1]).all():
+            last = np.empty(kept, dtype=bool)
+            last[-1] = True
+            np.not_equal(timeline[1:], timeline[:-1], out=last[:-1])
+            tags = tags[last]
+            kept = tags.size
+            timeline[:kept] = timeline[last]
+        brackets = [slice(max(p.start - 1, 0), p.stop + 1) for p in parts]
+        own = [t[b].astype(np.float64) for t, b in zip(timelines, brackets, strict=True)]
+        results = [np.empty(timeline.size) for _ in outs]
+        at = 0
+        for i, p in enumerate(parts):
+            x = own[i][p.start - brackets[i].start : p.stop - brackets[i].start]
+            values = [
+                s.values[p] if o == i else np.interp(x, own[o], s.values[brackets[o]])
+                for s, o in zip(self.signals, self._owners, strict=True)
+            ]
+            for result, part in zip(results, function(values), strict=True):
+                result[at : at + x.size] = part
+            at += x.size
+        for out, result in zip(outs, results, strict=True):
+            # "wrap": the tags are all in range, and "raise" would copy `out` first
+            np.take(result, tags, out=out[:kept], mode="wrap")
+        return kept
+
+    def _merged(
+        self,
+        function: Callable[[list[np.ndarray]], Sequence[Part]],
+        parts: list[slice],
+        timeline: np.ndarray,
+        outs: list[np.ndarray],
+    ) -> int:
+        """`_block` by merging the timestamps alone and interpolating every signal at all
+        of them (for blocks spanning too long a time for tags)."""
         timelines = self._timelines
         at = 0
         for t, part in zip(timelines, parts, strict=True):
-            merged[at : at + part.stop - part.start] = t[part]
+            timeline[at : at + part.stop - part.start] = t[part]
             at += part.stop - part.start
-        merged.sort(kind="stable")  # timsort: merges the sorted runs
-        if merged.size > 1 and not np.greater(merged[1:], merged[:-1]).all():
-            unique = _unique_sorted(merged)
-            merged = merged[: unique.size]
-            merged[:] = unique
-        x = points[: merged.size]
-        np.copyto(x, merged, casting="unsafe")
+        timeline.sort(kind="stable")  # timsort: merges the sorted runs
+        unique = _unique_sorted(timeline)
+        timeline[: unique.size] = unique
+        x = unique.astype(np.float64)
         # each timeline's samples in the block and one more on each side
         brackets = [slice(max(part.start - 1, 0), part.stop + 1) for part in parts]
         own = [t[b].astype(np.float64) for t, b in zip(timelines, brackets, strict=True)]
-        return [
+        values = [
             np.interp(x, own[o], s.values[brackets[o]])
             for s, o in zip(self.signals, self._owners, strict=True)
         ]
+        for out, value in zip(outs, function(values), strict=True):
+            out[: x.size] = value
+        return x.size
 
 
 def in_chunks(work: Callable[[range], T], blocks: int) -> list[T]:

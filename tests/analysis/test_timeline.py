@@ -95,6 +95,27 @@ def test_timestamps_beyond_float64_precision_take_the_whole_array_way() -> None:
     assert_aligned_like_reference([a, b])
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_blocks_spanning_too_long_for_tags_merge_timestamps_alone(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A block's tags take its low bits: the blocks around timestamps far apart (but
+    exact as float64) merge the timestamps alone, the others use tags; same numbers."""
+    monkeypatch.setattr(timeline, "BLOCK", 512)
+    monkeypatch.setattr(timeline, "CHUNK", 1)
+    monkeypatch.setattr(timeline, "THREADS", 2)
+    merged = []
+    merge = Aligned._merged
+    monkeypatch.setattr(Aligned, "_merged", lambda *args: merged.append(1) or merge(*args))
+    rng = np.random.default_rng(seed)
+    far = 2**53
+    ta = np.concatenate([[-far], jittered(rng, 3000), [far - 7, far - 7, far]])
+    tb = np.unique(np.concatenate([[-far + 1], jittered(rng, 2500, 5), ta[5:-5:7], [far]]))
+    signals = [Signal(ta, values(rng, ta.size), "a"), Signal(tb, values(rng, tb.size), "b")]
+    assert_aligned_like_reference(signals)
+    assert 0 < len(merged) < len(Aligned(signals)._edges()[0]) - 1
+
+
 def test_signals_without_samples_are_refused() -> None:
     with pytest.raises(ValueError, match="each with samples"):
         Aligned([Signal([], [], "empty"), Signal([1], [1.0], "one")])
