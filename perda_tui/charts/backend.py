@@ -21,8 +21,8 @@ strips from `draw`'s cells.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from io import StringIO
+from typing import NamedTuple
 
 import numpy as np
 
@@ -185,8 +185,7 @@ class _Grid:
 # --------------------------------------------------------------------------- layout
 
 
-@dataclass(frozen=True)
-class _Axis:
+class _Axis(NamedTuple):
     """One y-axis of a panel: its limits, ticks and unit."""
 
     lo: float
@@ -196,8 +195,7 @@ class _Axis:
     unit: str
 
 
-@dataclass(frozen=True)
-class _Panel:
+class _Panel(NamedTuple):
     """A framed plot: its header (frame line) row, data rows, series and y-axes by side."""
 
     header: int
