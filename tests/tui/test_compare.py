@@ -333,6 +333,47 @@ async def test_marked_logs_parse_two_at_a_time(
         assert most[0] == PARSES_AT_ONCE  # the third waited for a place
 
 
+async def test_summary_figures_are_computed_once_the_charts_are_shown(
+    runs: list[SampleRun], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summary's workers start after a refresh's charts are on screen (computed
+    alongside, they held the charts back), and then fill every cell."""
+    from textual.app import App
+
+    from perda_tui.clients.dataserver import LogEntry
+    from perda_tui.tui.logs.sources import LocalFileSource
+
+    started: list[bool] = []  # per start: were all panels on screen and current?
+    real = CompareScreen._summarise_missing
+
+    def spied(self: CompareScreen) -> None:
+        panels = list(self.query(".panel").results(ChartView))
+        started.append(bool(panels) and all(p.drawn_generation and p.is_current for p in panels))
+        real(self)
+
+    monkeypatch.setattr(CompareScreen, "_summarise_missing", spied)
+    folder = runs[0].path.parent
+    entries = [
+        LogEntry(key=r.path.name, name=r.path.name, is_folder=False, size=None) for r in runs[:2]
+    ]
+    app = App[None]()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = CompareScreen(
+            LocalFileSource(folder), entries, export_dir=tmp_path, config_dir=tmp_path
+        )
+        await app.push_screen(screen)
+        await wait_for(pilot, lambda: not screen.still_loading, timeout=60)
+        table = screen.query_one("#summary", DataTable)
+        await wait_for(
+            pilot,
+            lambda: (
+                table.row_count == 2 and all("…" not in str(table.get_row_at(i)) for i in range(2))
+            ),
+            timeout=30,
+        )
+    assert started and all(started)
+
+
 def test_chart_stack_draws_aligned_frames_at_once() -> None:
     """Panels whose y labels differ in width get the widest margin in their first draw."""
     from functools import partial

@@ -165,6 +165,7 @@ class CompareScreen(Screen[None]):
         self._stats: dict[tuple[int, str], Stats] = {}  # by (slot index, signal)
         self._computing: set[tuple[int, str]] = set()
         self._refresh_queued = False
+        self._keys_enabled = False  # `_runs_usable` when the footer was last refreshed
         self.margin = 0  # cells left of the charts' frames: the widest y-axis labels yet
 
     # -- layout ------------------------------------------------------------------------
@@ -278,12 +279,23 @@ class CompareScreen(Screen[None]):
         return any(slot.state not in ("ready", "failed") for slot in self.slots)
 
     @property
+    def _runs_usable(self) -> bool:
+        """Whether the keys that work on runs are enabled: some run loaded, or none
+        loading any more (they then say there is nothing to show)."""
+        return not self.still_loading or any(slot.run is not None for slot in self.slots)
+
+    @property
     def runs(self) -> list[Run]:
         """The runs loaded so far, in the order they were marked."""
         return [slot.run for slot in self.slots if slot.run is not None]
 
     def _after_load(self) -> None:
-        self.refresh_bindings()  # `check_action` depends on what has loaded: the footer follows
+        if self._keys_enabled != self._runs_usable:
+            # `check_action` depends on what has loaded: the footer follows. Only on a
+            # change: each refresh builds the footer again (a third of the UI thread's time
+            # when four runs landed, each refreshing it)
+            self._keys_enabled = self._runs_usable
+            self.refresh_bindings()
         if not self.signals and self.runs:
             self.signals = default_signals(self.runs)
             self._panels(len(self.signals))  # laid out with the runs' lines, drawn after
@@ -358,8 +370,12 @@ class CompareScreen(Screen[None]):
                 title = f"Δ {self.signals[self.current]}"
                 builders.append(partial(_delta, delta_traces, title, window, markers))
             stack = ChartStack(builders, self.margin)
-            for index, chart in enumerate([*panels, delta] if with_delta else panels):
-                chart.draw(stack.builder(index))
+            charts = [*panels, delta] if with_delta else panels
+            shown = _after_all(len(charts), self._summarise_missing)
+            for index, chart in enumerate(charts):
+                chart.draw(stack.builder(index), shown)
+        else:
+            self._summarise_missing()
         delta.set_class(not with_delta, "-hidden")
 
     def _panels(self, count: int) -> list[ChartView]:
@@ -432,7 +448,6 @@ class CompareScreen(Screen[None]):
         runs = self.runs
         if not runs or not self.signals:
             return
-        self._summarise_missing()
         index_of = {id(slot.run): i for i, slot in enumerate(self.slots) if slot.run}
         missing = (math.nan, math.nan, math.nan, math.nan)
 
@@ -464,7 +479,9 @@ class CompareScreen(Screen[None]):
 
     def _summarise_missing(self) -> None:
         """Start computing the summary figures not known yet (off the UI thread: the
-        full-resolution arrays of a mapped log page in from disk)."""
+        full-resolution arrays of a mapped log page in from disk). Called once a refresh's
+        charts are on screen: computed alongside, the figures held the charts back (the
+        workers share one interpreter lock)."""
         jobs = [
             (index, slot.run.log, name)
             for index, slot in enumerate(self.slots)
@@ -651,7 +668,7 @@ class CompareScreen(Screen[None]):
             return True
         if action == "next_signal":  # only the delta trace follows the chosen signal
             return self.delta_on and len(self.signals) > 1
-        return not self.still_loading or bool(self.runs)
+        return self._runs_usable
 
 
 def _panel(
@@ -669,6 +686,18 @@ def _delta(
     traces: list[Trace], title: str, window: tuple[float, float], markers: bool, width: int
 ) -> Chart:
     return delta_chart(traces, width, title, window, markers=markers)
+
+
+def _after_all(count: int, then: Callable[[], object]) -> Callable[[], None]:
+    """A callback that calls `then` on its `count`-th call."""
+    left = [count]
+
+    def one_done() -> None:
+        left[0] -= 1
+        if left[0] == 0:
+            then()
+
+    return one_done
 
 
 def cell(value: float) -> str:
