@@ -374,6 +374,39 @@ async def test_summary_figures_are_computed_once_the_charts_are_shown(
     assert started and all(started)
 
 
+async def test_progress_lines_follow_each_report(tmp_path: Path) -> None:
+    """Within a stage only the figures change (repainted without a layout); a new stage
+    lays the line out again. The figures on screen follow every report."""
+    import threading
+
+    from textual.app import App
+
+    from perda_tui.clients.dataserver import LogEntry
+    from perda_tui.tui.compare.messages import RunProgress
+
+    class Waiting:
+        """A source whose download waits until the screen goes."""
+
+        def fetch(self, key: str, progress: object, cancel: threading.Event) -> Path:
+            cancel.wait(60)
+            raise InterruptedError("cancelled")
+
+    entries = [LogEntry(key="a.csv", name="a.csv", is_folder=False, size=None)]
+    app = App[None]()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = CompareScreen(Waiting(), entries, export_dir=tmp_path, config_dir=tmp_path)  # type: ignore[arg-type]
+        await app.push_screen(screen)
+        line = screen.query_one("#run-0")
+        for stage, done, shown in [
+            ("parse", 10, "a.csv: parsing 10% (10 B / 100 B)"),
+            ("parse", 55, "a.csv: parsing 55% (55 B / 100 B)"),
+            ("queued", 0, "a.csv: waiting to parse…"),
+        ]:
+            screen.post_message(RunProgress(0, stage, done, 100 if done else 0))
+            await wait_for(pilot, lambda: shown in line.render_line(0).text)  # noqa: B023
+        await pilot.press("escape")
+
+
 def test_chart_stack_draws_aligned_frames_at_once() -> None:
     """Panels whose y labels differ in width get the widest margin in their first draw."""
     from functools import partial
