@@ -22,6 +22,8 @@ from perda_tui.clients.scrutiny import (
     UDPLinkConfig,
     ValueUpdate,
 )
+from perda_tui.clients.scrutiny import client as client_module
+from perda_tui.clients.scrutiny.transports import TcpTransport
 from perda_tui.server.scrutiny_launcher import RunningScrutinyServer, start_scrutiny_server
 
 pytestmark = pytest.mark.scrutiny
@@ -111,6 +113,41 @@ def test_values_gathered_per_interval_arrive_in_few_calls_and_all_of_them(
     assert len(delivered) == handle.update_count  # every value, once, in order
     assert [u.timestamp for u in delivered] == sorted(u.timestamp for u in delivered)
     assert len(calls) <= elapsed / 0.5 + 2  # at most one call per interval, and the last
+
+
+def test_values_interval_reads_several_pushes_at_once_and_loses_none(
+    tcp_server: RunningScrutinyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[int] = []  # messages each read of the socket brought
+    receive = TcpTransport.receive
+
+    async def counted(self: TcpTransport) -> list[dict[str, object]]:
+        messages = await receive(self)
+        reads.append(len(messages))
+        return messages
+
+    monkeypatch.setattr(TcpTransport, "receive", counted)
+    delivered: list[ValueUpdate] = []
+    client = demo_client(tcp_server, on_values=delivered.extend, values_interval=0.5)
+    handle = client.watch("/rpv/x1000", rate=20)
+    reads.clear()
+    while handle.update_count < 60:
+        handle.wait_update(5)
+    client.disconnect()
+    assert len([u for u in delivered if u.path == "/rpv/x1000"]) == handle.update_count
+    assert len(reads) < sum(reads)  # pushes waited in the socket and came in together
+
+
+def test_a_request_ends_the_rest_of_the_reads_at_once(
+    tcp_server: RunningScrutinyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with demo_client(tcp_server, values_interval=60, request_timeout=5) as client:
+        session = client._session
+        assert session is not None and session.read_rest == client_module.READ_REST
+        monkeypatch.setattr(session, "read_rest", 60.0)  # a rest outlasts the request timeout
+        client.watch("/rpv/x1000", rate=20)  # its reply read, the reads rest for a minute
+        assert client.get_watchable_list()  # answered within 5 s: the request woke the reads
+        client.unwatch("/rpv/x1000")
 
 
 def test_gathered_values_come_before_the_news_of_a_lost_server(

@@ -219,11 +219,11 @@ async def test_readouts_are_redrawn_at_most_a_few_times_a_second(tmp_path: Path)
             chart.track(f"/v{index}")
         for burst in range(50):  # 50 pushes of 20 values arrive at once
             chart.add([ValueUpdate(f"/v{i}", burst * 1.0 + i, 1000.0 + burst) for i in range(20)])
-        assert chart.redraws == 1  # the first push drawn at once; the rest wait for one timer
-        await wait_for(pilot, lambda: chart.redraws == 2)
-        assert REDRAWS_PER_S <= 10  # the bound
+        assert chart.redraws <= 1  # the first push drawn at once (before the first tick)
         table = chart.query_one(WatchTable)
-        assert table.get_row("/v3")[1].plain == "52"  # the newest value, min and max kept
+        await wait_for(pilot, lambda: table.get_row("/v3")[1].plain == "52")  # the newest
+        assert chart.redraws <= 2  # the other 49 waited for one redraw
+        assert 2 <= REDRAWS_PER_S <= 10  # the bound
         assert (chart.watches["/v3"].minimum, chart.watches["/v3"].maximum) == (3.0, 52.0)
 
 

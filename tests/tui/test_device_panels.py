@@ -21,10 +21,21 @@ from perda_tui.clients.scrutiny import (
     UDPLinkConfig,
     ValueUpdate,
 )
-from perda_tui.tui.device.chart import LiveChart, build_chart, fit_number, short_age
+from perda_tui.tui.common.chart_view import ChartView
+from perda_tui.tui.device.chart import (
+    REDRAWS_PER_S,
+    TICK,
+    LiveChart,
+    build_chart,
+    fit_number,
+    next_redraw,
+    short_age,
+)
 from perda_tui.tui.device.link_dialog import build_config
 from perda_tui.tui.device.panels import link_text, region_text, sfd_text
 from perda_tui.tui.device.status import age_text
+from perda_tui.tui.device.watch_table import WatchTable
+from tests.tui.conftest import wait_for
 from tests.tui.test_device import FakeClock, device_app, device_screen
 
 SERIAL_FIELDS = {
@@ -101,6 +112,52 @@ def test_chart_shows_the_last_span_relative_to_the_newest_sample() -> None:
     assert chart.x_range == (-30.0, 0.0)
     assert chart.series[0].x[-1] == 0.0 and chart.series[0].label == "/a"
     assert len(chart.series[1].x) == 0
+
+
+PERIOD = 1 / REDRAWS_PER_S
+
+
+@pytest.mark.parametrize(
+    ("now", "drawn_at", "ticked_at", "due"),
+    [
+        (10.0, -math.inf, None, 10.0),  # before the first tick: at once
+        (10.0, 9.9, None, 9.9 + PERIOD),  # ... or one period after the last redraw
+        (100.0 + 2 * TICK, 100.0, 100.0, 100.0 + 2 * TICK),  # ticks stopped: the same
+        (99.0, 98.0, 100.0, 99.0),  # a tick "from the future" (clock stepped back): the same
+        (100.0 + 0.4 * PERIOD, 100.0, 100.0, 100.0 + PERIOD),  # the next slot of the grid
+        (100.0 + PERIOD, 100.0, 100.0, 100.0 + PERIOD),  # on a slot: now
+        (100.0 + TICK - 0.4 * PERIOD, 100.0 + TICK - PERIOD, 100.0, None),  # the tick's slot
+        (100.0 + TICK - 0.4 * PERIOD, 100.0, 100.0, None),  # ... even with no redraw before
+        (100.0 + PERIOD + 0.01, 100.0 + PERIOD + 0.005, 100.0, None),  # a late slot redraw
+    ],
+)
+def test_readouts_are_redrawn_on_the_grid_of_the_tick(
+    now: float, drawn_at: float, ticked_at: float | None, due: float | None
+) -> None:
+    assert PERIOD < TICK  # at least one redraw between two ticks
+    assert next_redraw(now, drawn_at, ticked_at) == pytest.approx(due)
+
+
+@pytest.mark.anyio
+async def test_the_seconds_tick_changes_rows_and_text_with_its_chart() -> None:
+    async with device_app().run_test(size=(120, 40)) as pilot:
+        screen = await device_screen(pilot)
+        clock = FakeClock()
+        screen.clock = clock
+        chart = screen.query_one(LiveChart)
+        table = chart.query_one(WatchTable)
+        chart.track("/x")
+        chart.add([ValueUpdate("/x", 1.5, 10.0)])
+        await wait_for(pilot, lambda: chart.query_one(ChartView).is_current)
+        clock.advance(5)
+        shown: list[str] = []
+        chart.tick(then=lambda: shown.append(table.get_row("/x")[-1].plain))
+        assert not shown and table.get_row("/x")[-1].plain != "5s"  # waits for the chart
+        await wait_for(pilot, lambda: bool(shown))
+        assert shown[0] == "5s"  # the rows were redrawn first, in the same frame
+        chart.pause()
+        chart.tick(then=lambda: shown.append("paused"))
+        assert shown[-1] == "paused"  # no chart drawn while hidden: at once
 
 
 @pytest.mark.anyio

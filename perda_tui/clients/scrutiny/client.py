@@ -62,6 +62,9 @@ TRANSPORTS: tuple[str, ...] = ("auto", "tcp", "ws")
 DEFAULT_PORT = 8765
 #: With transport `auto`, how long to wait for a TCP server's welcome before trying WebSocket.
 AUTO_PROBE = 1.0
+#: With `values_interval` > 0, the socket is read at most this often while no reply is
+#: awaited (never less often than values are handed over): see `Session.read_rest`.
+READ_REST = 0.1
 WATCHABLE_TYPES = {
     "var": WatchableType.Variable,
     "alias": WatchableType.Alias,
@@ -212,7 +215,9 @@ class ScrutinyClient:
             raise ValueError(f"values_interval must be 0..60 s, got {values_interval!r}")
         self.values_interval = float(values_interval)
         """`on_values` gets the values gathered over this many seconds in one call (0: one
-        call per server message); handles always update at once."""
+        call per server message, handles update as each message arrives). Above 0, the
+        socket is read every `READ_REST` s at most while no reply is awaited, so values
+        and status pushes may wait that long; replies do not."""
         self.on_watch_refused = on_watch_refused
         """Called with `(path, reason)` when the server refuses to restore a watch; the
         watch is dropped (a new device session or firmware may not have the path)."""
@@ -366,6 +371,7 @@ class ScrutinyClient:
                     on_status=self._status_received,
                     on_values=self._values_received,
                     on_lost=self._connection_lost,
+                    read_rest=min(READ_REST, self.values_interval),
                 )
                 # `auto`: a TCP server greets at once, a WebSocket server stays silent
                 probe = AUTO_PROBE if target.transport == "auto" and kind == "tcp" else None

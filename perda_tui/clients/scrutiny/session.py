@@ -4,6 +4,10 @@ The session reads messages, matches replies to requests by integer `reqid`, poll
 status every `poll_interval` seconds without a push (servers push on events only), fetches
 device and SFD details when a 0.16 server sends them separately, and turns value pushes
 into `(path, value, timestamp)` tuples. It reports through three callbacks.
+
+With `read_rest` > 0 the session reads at most every `read_rest` seconds while no reply
+is awaited (the socket is left alone meanwhile, see `Transport.rest`): a stream of value
+pushes then costs one wake-up per rest, not one per push. A request ends the rest at once.
 """
 
 from __future__ import annotations
@@ -52,8 +56,10 @@ class Session:
         on_status: Callable[[ServerInfo], None],
         on_values: Callable[[list[ValueUpdate]], None],
         on_lost: Callable[[str], None],
+        read_rest: float = 0.0,
     ) -> None:
         self.transport = transport
+        self.read_rest = read_rest
         self.request_timeout = request_timeout
         self.poll_interval = poll_interval
         self._on_status = on_status
@@ -73,6 +79,7 @@ class Session:
         self._device_cache: tuple[str, DeviceInfo | None] | None = None
         self._sfd_cache: tuple[str, SFDInfo | None] | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._wake: asyncio.Future[None] | None = None  # done: the read loop's rest ends
         self._established = False
         self._closed = False
 
@@ -128,6 +135,7 @@ class Session:
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         reqid = self._next_reqid
         self._pending[reqid] = future
+        self._end_rest()
         try:
             await self.send(cmd, **fields)
             reply = await asyncio.wait_for(future, timeout or self.request_timeout)
@@ -168,6 +176,7 @@ class Session:
             raise ConnectionError("not connected to a Scrutiny server")
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._token_waiters[token] = future
+        self._end_rest()
         try:
             return await asyncio.wait_for(future, timeout)
         except TimeoutError:
@@ -221,6 +230,9 @@ class Session:
                         self._dispatch(message)
                     except Exception:  # one odd message never ends the session
                         logger.exception("dropping a Scrutiny message that could not be handled")
+                if self.read_rest and self._established and not self._awaited():
+                    self._wake = asyncio.get_running_loop().create_future()
+                    await self.transport.rest(self.read_rest, self._wake)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - any transport failure ends the session
@@ -232,6 +244,15 @@ class Session:
                     task.cancel()
                 await self.transport.close()
                 self._on_lost(reason)
+
+    def _end_rest(self) -> None:
+        """A reply is awaited: the read loop reads again at once."""
+        if self._wake is not None and not self._wake.done():
+            self._wake.set_result(None)
+
+    def _awaited(self) -> bool:
+        """True while a reply or a completion is awaited (the read loop must not rest)."""
+        return bool(self._pending or self._token_waiters)
 
     def _dispatch(self, message: dict[str, Any]) -> None:
         cmd, reqid = message.get("cmd"), message.get("reqid")

@@ -1,8 +1,9 @@
 """The two ways to talk to a Scrutiny server: framed TCP (≥ 0.4) and WebSocket (≤ 0.3).
 
 Both expose the same small async interface used by the session: `send(obj)`,
-`receive() -> list[dict]` (raises `ConnectionError` when the server goes away) and
-`close()`. `greets` says whether the server opens with a `welcome` message.
+`receive() -> list[dict]` (raises `ConnectionError` when the server goes away),
+`rest(seconds, wake)` and `close()`. `greets` says whether the server opens with a
+`welcome` message.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 import logging
 import socket
 import struct
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from perda_tui.clients.scrutiny.errors import ConnectionError
 from perda_tui.clients.scrutiny.framing import MTU, FrameDecoder, encode_frame
@@ -34,8 +35,16 @@ class Transport(Protocol):
     async def receive(self) -> list[dict[str, Any]]:
         """Wait for the next messages (possibly none if only bad data arrived)."""
 
+    async def rest(self, seconds: float, wake: asyncio.Future[None]) -> None:
+        """Read nothing for `seconds` or until `wake` is done (what arrives waits)."""
+
     async def close(self) -> None:
         """Close the connection; never raises."""
+
+
+def _finish(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class TcpTransport:
@@ -78,6 +87,22 @@ class TcpTransport:
         if not data:
             raise ConnectionError("the server closed the connection")
         return self.decoder.feed(data)
+
+    async def rest(self, seconds: float, wake: asyncio.Future[None]) -> None:
+        """Stop reading the socket for `seconds` or until `wake` is done: the kernel keeps
+        what arrives and the next `receive()` takes it in one read, so a stream of small
+        value pushes wakes this thread once per rest instead of once per push."""
+        transport = cast(asyncio.ReadTransport, self._writer.transport)  # the socket's, reads too
+        pausing = transport.is_reading()  # not: the stream's own flow control paused it
+        if pausing:
+            transport.pause_reading()
+        timer = asyncio.get_running_loop().call_later(seconds, _finish, wake)
+        try:
+            await wake
+        finally:
+            timer.cancel()
+            if pausing:
+                transport.resume_reading()
 
     async def close(self) -> None:
         """Close the socket (abortive, like the server)."""
@@ -136,6 +161,9 @@ class WebSocketTransport:
             logger.warning("dropping a Scrutiny WebSocket message: not a JSON object")
             return []
         return [message]
+
+    async def rest(self, seconds: float, wake: asyncio.Future[None]) -> None:
+        """No rest: the WebSocket library reads in its own task whatever we do."""
 
     async def close(self) -> None:
         """Close the WebSocket (bounded wait for the closing handshake)."""

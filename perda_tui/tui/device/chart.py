@@ -2,9 +2,10 @@
 chart of the first `MAX_SERIES` paths (the data type is kept for writes, not shown: the
 row must fit beside the status panels).
 
-Values update the model at once; changed readouts are redrawn at once unless they were
-redrawn less than 1/`REDRAWS_PER_S` s ago (then one timer waits out the rest), so at most
-`REDRAWS_PER_S` times a second whatever the server sends.
+Values update the model at once; changed readouts are redrawn at most `REDRAWS_PER_S`
+times a second whatever the server sends, on a grid set by the screen's one-second tick
+(`next_redraw`): the tick redraws every row together with the new chart, in one frame, and
+changes in between are drawn half-way (or at once before the first tick).
 A value older than `FRESH` seconds is dimmed. History is bounded per path. The chart's x
 axis is seconds before *now* (the newest sample's server time plus the local time since
 it arrived), so when values stop coming the lines slide left at once and the gap at the
@@ -53,6 +54,8 @@ REDRAWS_PER_S = 2
 FRESH = 2.0
 #: Seconds of arrivals the update rate is computed over.
 RATE_WINDOW = 5.0
+#: Seconds between two ticks of the screen (ages, chart).
+TICK = 1.0
 
 Scalar = float | int | bool
 
@@ -121,6 +124,22 @@ def short_age(seconds: float) -> str:
     return f"{min(999, int(seconds // 86400))}d"
 
 
+def next_redraw(now: float, drawn_at: float, ticked_at: float | None) -> float | None:
+    """When readouts that changed at `now` are drawn (None: by the next tick).
+
+    `drawn_at` is when readouts were last drawn, `ticked_at` the last tick. While ticks
+    come (one in the last `TICK` s), redraws fall on the grid `ticked_at + k /
+    REDRAWS_PER_S`, and the slot of the next tick is left to the tick, which draws every
+    row with the chart; without ticks, as soon as 1/`REDRAWS_PER_S` s passed since the last.
+    """
+    period = 1 / REDRAWS_PER_S
+    earliest = max(now, drawn_at + period)
+    if ticked_at is None or not 0 <= now - ticked_at < TICK:
+        return earliest
+    slot = ticked_at + math.ceil(round((earliest - ticked_at) / period, 9)) * period
+    return None if slot >= ticked_at + TICK else slot
+
+
 def readout_cells(watch: Watch, now: float, stale: bool) -> list[Text]:
     """The row of `watch`: path, value, min, max, rate, age; dimmed when `stale` or when
     the value is older than `FRESH` seconds."""
@@ -164,6 +183,8 @@ class LiveChart(Vertical):
         self._dirty: set[str] = set()
         self._flush_armed = False
         self._flushed_at = -math.inf  # time.monotonic() of the last redraw
+        self._ticked_at: float | None = None  # time.monotonic() of the last tick
+        self._after_chart: Callable[[], None] | None = None  # a tick waiting for its chart
         self._table: WatchTable | None = None
 
     def compose(self) -> ComposeResult:
@@ -251,17 +272,21 @@ class LiveChart(Vertical):
                 points.append((update.timestamp, value))
             if self._anchor is None or update.timestamp >= self._anchor[0]:
                 self._anchor = (update.timestamp, now)
-        if self._dirty and not self._flush_armed:
-            wait = self._flushed_at + 1 / REDRAWS_PER_S - time.monotonic()
-            if wait <= 0:
+        if self._dirty and not self._flush_armed and self._after_chart is None:
+            now = time.monotonic()
+            due = next_redraw(now, self._flushed_at, self._ticked_at)
+            if due is not None and due <= now:
                 self.flush()
-            else:
+            elif due is not None:
                 self._flush_armed = True
-                self.set_timer(wait, self.flush)
+                self.set_timer(due - now, self.flush)
 
     def flush(self) -> None:
-        """Redraw the readouts that changed since the last redraw."""
+        """Redraw the readouts that changed since the last redraw (unless a tick's chart
+        is on its way: the tick redraws them with it)."""
         self._flush_armed = False
+        if self._after_chart is not None:
+            return
         dirty, self._dirty = self._dirty, set()
         if dirty:
             self.redraws += 1
@@ -287,13 +312,39 @@ class LiveChart(Vertical):
             self.stale = reason
             self.tick()
 
-    def tick(self) -> None:
+    def tick(self, then: Callable[[], None] | None = None) -> None:
         """Refresh ages, the staleness note and the chart (once a second); every row is
-        redrawn here, which counts as the readouts' redraw."""
+        redrawn, which counts as the readouts' redraw.
+
+        With `then` (the screen's own ages), the rows, the note and `then` change when
+        the new chart goes on screen: one frame for all of it instead of two. Without it
+        (a change to show at once), they change now and the chart follows.
+        """
+        self._ticked_at = time.monotonic()
+        self._chart_shown()  # a tick still waiting for its chart a second later waits no more
+        if then is None or self.paused:
+            self._show_times()
+            if then is not None:
+                then()
+        else:
+            self._after_chart = then
+        if not self.paused:
+            self._draw()
+
+    def _chart_shown(self) -> None:
+        """A chart went on screen: finish the tick that waited for it."""
+        then, self._after_chart = self._after_chart, None
+        if then is not None:
+            self._show_times()
+            then()
+
+    def _show_times(self) -> None:
+        """Every row, the staleness note and the panel's look, as of now (the tick's
+        redraw: it takes the tick's slot of the redraw grid, see `next_redraw`)."""
         if self._dirty:
             self._dirty.clear()
             self.redraws += 1
-        self._flushed_at = time.monotonic()
+        self._flushed_at = time.monotonic() if self._ticked_at is None else self._ticked_at
         for watch in self.watches.values():
             self._show_row(watch)
         note = ""
@@ -304,8 +355,6 @@ class LiveChart(Vertical):
         if note != (self.border_subtitle or ""):  # setting it repaints the whole panel
             self.border_subtitle = note
         self.set_class(bool(self.stale), "-stale")
-        if not self.paused:
-            self._draw()
 
     def pause(self) -> None:
         """Keep collecting values but stop drawing (screen hidden)."""
@@ -333,7 +382,9 @@ class LiveChart(Vertical):
     def _draw(self) -> None:
         snapshot = {path: list(points) for path, points in self.history.items()}
         now = self._now_on_server()
-        self.query_one(ChartView).draw(lambda width, height: build_chart(snapshot, now))
+        self.query_one(ChartView).draw(
+            lambda width, height: build_chart(snapshot, now), self._chart_shown
+        )
 
 
 def build_chart(history: dict[str, list[tuple[float, float]]], now: float | None = None) -> Chart:

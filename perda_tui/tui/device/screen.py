@@ -57,7 +57,7 @@ from perda_tui.tui.common.prompt import ConfirmScreen, PromptScreen
 from perda_tui.tui.common.text import literal
 from perda_tui.tui.device.acquire_dialog import AcquireDialog
 from perda_tui.tui.device.acquisitions import AcquisitionsScreen
-from perda_tui.tui.device.chart import REDRAWS_PER_S, LiveChart, value_text
+from perda_tui.tui.device.chart import REDRAWS_PER_S, TICK, LiveChart, value_text
 from perda_tui.tui.device.link_dialog import LinkChoice, LinkDialog
 from perda_tui.tui.device.opening import open_written
 from perda_tui.tui.device.panels import (
@@ -251,7 +251,7 @@ class DeviceScreen(Screen[None]):
         show_nothing(self._panels(), self.query_one(DataloggerPanel))
         for field in self.query(Input):
             field.cursor_blink = False  # a blinking cursor redraws twice a second, for hours
-        self._ticker = self.set_interval(1.0, self.tick)
+        self._ticker = self.set_interval(TICK, self._second)
         self._show_status()
         url = self.query_one("#device-url", Input)
         if url.value:
@@ -435,12 +435,24 @@ class DeviceScreen(Screen[None]):
     # -- the tick: ages, countdown, staleness, chart -------------------------------------
 
     def tick(self) -> None:
-        """Refresh everything that depends on time; reconnect when the countdown is over."""
+        """Refresh everything that depends on time now; reconnect when the countdown is over."""
+        self._retry_when_due()
+        self._show_times()
+        self.query_one(LiveChart).tick()
+
+    def _second(self) -> None:
+        """The one-second tick: as `tick`, but the text changes with the new chart, in one
+        frame (every frame composes each widget of the screen)."""
+        self._retry_when_due()
+        self.query_one(LiveChart).tick(then=self._show_times)
+
+    def _retry_when_due(self) -> None:
         if self.retry_at is not None and self.clock() >= self.retry_at:
             self.action_reconnect_now()
+
+    def _show_times(self) -> None:
         self._show_status()
         self._show_freshness()
-        self.query_one(LiveChart).tick()
 
     def status_line(self) -> str:
         """The connection in words, with the countdown or the data's age."""
