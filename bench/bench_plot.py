@@ -3,7 +3,9 @@
 Headless Textual app with the real `PlotScreen`; each figure is the median (and worst)
 over several presses of the time from sending the key event until the last row of the
 requested chart has been painted by the compositor (decimation + drawing + strips), in
-overlay and in stacked mode, and with both cursors placed (moving B). The key goes
+overlay and in stacked mode, and with both cursors placed (moving B). The way back
+from stacked to overlay (`l`) is pressed five times, each after a rest like the first key
+of every row; the `l` presses back to stacked in between count in the stacked row. The key goes
 straight to the driver rather than through `pilot.press`, which waits for the whole
 process to go idle and would add its own polling delay. Also reported: the first draw
 after selecting the signals (builds each signal's decimation pyramid once), the A/B
@@ -167,6 +169,9 @@ async def _measure(log) -> tuple[dict[str, list[float]], dict[str, list[float]]]
             await press("overlay: reset (0) and redraw", ["0"] * 8)
             await press("stacked (l, then +/-)", ["l", *["plus", "minus"] * 4])
             await press("stacked: pan (Right/Left)", ["right", "left"] * 4)
+            for _ in range(4):  # several samples of the way back, each after a rest
+                await press("overlay (l back)", ["l"])
+                await press("stacked (l, then +/-)", ["l"])
             await press("overlay (l back)", ["l"])
             await press("A/B cursors: move B (Right/Left)", ["c", "b", *["right", "left"] * 4])
             started = time.perf_counter()

@@ -200,20 +200,30 @@ async def test_text_around_the_chart_changes_with_it() -> None:
 
 
 async def test_the_heap_is_frozen_once_the_screen_is_built_and_thawed_when_it_closes(
-    log: Log,
+    log: Log, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Full garbage collections skip what lived when the first statistics landed (they
-    stalled redraws); closing the screen gives it all back to the collector."""
+    stalled redraws), and run whenever later statistics land (the keys rest) rather than
+    during a key's redraw; closing the screen gives it all back to the collector."""
     import gc
 
     from tests.tui.test_plot import plot_screen
 
+    collect, full = gc.collect, []
+
+    def spy(generation: int = 2) -> int:
+        full.append(generation)
+        return collect(generation)
+
+    monkeypatch.setattr(gc, "collect", spy)
     async with PlotApp(log, layout=None).run_test(size=(100, 30)) as pilot:
         screen = plot_screen(pilot)
         await wait_for(pilot, lambda: gc.get_freeze_count() > 0)
-        frozen = gc.get_freeze_count()
-        await pilot.press("plus", "minus")
+        frozen, collections = gc.get_freeze_count(), len(full)
+        screen.action_zoom_in()
         await drawn(pilot)
+        await wait_for(pilot, lambda: len(full) > collections)  # the statistics landed
+        assert set(full) == {2}
         assert 0 < gc.get_freeze_count() <= frozen  # once only: nothing more is frozen
         screen.dismiss(None)
         await wait_for(pilot, lambda: not screen.is_attached)
