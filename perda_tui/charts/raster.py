@@ -59,13 +59,15 @@ def line_pixels(
 
 def braille_bits(px: np.ndarray, py: np.ndarray, columns: int, rows: int) -> np.ndarray:
     """Braille bit mask per cell (`rows` by `columns`, top row first) of the given dots."""
-    top = rows * DOTS_Y - 1 - py  # dot row counted from the top
-    bits = np.zeros(rows * columns, dtype=np.int64)
-    # OR, not add: a dot given twice sets its bit once
-    np.bitwise_or.at(
-        bits, (top // DOTS_Y) * columns + px // DOTS_X, BRAILLE_BITS[px % DOTS_X, top % DOTS_Y]
-    )
-    return bits.reshape(rows, columns)
+    dots = np.zeros((rows * DOTS_Y, columns * DOTS_X), dtype=bool)
+    dots[rows * DOTS_Y - 1 - py, px] = True  # a dot given twice is set once
+    # a pass per dot position over the cells: 3-4 times faster than `np.bitwise_or.at`
+    # per dot once a line has some 10,000 dots (a noisy signal across a wide chart)
+    bits = np.zeros((rows, columns), dtype=np.int64)
+    for dx in range(DOTS_X):
+        for dy in range(DOTS_Y):
+            bits |= dots[dy::DOTS_Y, dx::DOTS_X] * BRAILLE_BITS[dx, dy]
+    return bits
 
 
 def marker_cells(
