@@ -15,8 +15,7 @@ One folder per log:
   caller stores.
 
 `meta.json` is written last, by atomic rename: until it names them, the Arrow files are
-not part of the entry, so a crash mid-write leaves the previous entry or none (and files
-the next write removes). Reading maps
+not part of the entry, so a crash mid-write leaves the previous entry or none. Reading maps
 the files (`mmap`) and views them with numpy: no pyarrow import, no copy, pages load when
 a signal is read. Anything inconsistent (a file missing, resized or with a different
 sampled CRC, the JSON damaged) makes `read_entry` return None: the caller parses again.
@@ -101,8 +100,7 @@ def write_entry(folder: Path, log: Log, identity: dict[str, Any]) -> None:
             with contextlib.suppress(FileNotFoundError):
                 (folder / name).unlink()
         raise
-    # the previous generation (mapped ones live on) and what an interrupted write left
-    for stale in [*folder.glob("*.arrow"), *folder.glob(f".{META}.*.tmp")]:
+    for stale in folder.glob("*.arrow"):  # the previous generation (mapped ones live on)
         if stale.name not in (samples, pyramids):
             stale.unlink(missing_ok=True)
 

@@ -9,31 +9,18 @@ replaces it. One folder per source file, named by a hash of its resolved path.
 
 Cross-process locks (`Locks`, e.g. the download cache's `CacheLocks`) keep a reader and a
 prune apart: opening holds the entry's lock shared while it checks and maps the entry, and
-exclusive while it parses and writes one (a second open of the same log, from this process
-or another, waits and then maps what the first wrote); `remove` takes it exclusive without
-waiting and leaves an entry in use alone. A log already mapped stays readable after its
-entry is removed or replaced (its files are unlinked, never rewritten in place).
-
-A parsed log is handed back as soon as it is parsed: its entry is written by a background
-thread, which is handed the exclusive lock the parse took (so no other open can slip in
-between and parse again) and releases it when the entry is written. The thread is not a
-daemon: the interpreter joins it at exit, so quitting right after opening a log still
-keeps its entry (a daemon would be frozen mid-write at exit and its work lost). An exit
-that cannot wait (a kill, a crash) leaves nothing trusted: the meta is written last,
-atomically, and the next write removes the interrupted write's files. A log big enough to
-be parsed into file-backed scratch buffers is still written and mapped before it is
-handed back: mapping the stored form is what bounds its memory. `wait_for_writes` waits
-for this process's background writes.
+exclusive while it parses and writes one (a second process opening the same log waits
+and then maps what the first wrote); `remove` takes it exclusive without waiting and leaves
+an entry in use alone. A log already mapped stays readable after its entry is removed or
+replaced (its files are unlinked, never rewritten in place).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, ExitStack, suppress
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -46,9 +33,6 @@ from perda_tui.progress import ProgressCallback
 #: Bump when the parser's output changes for the same file: older entries are rebuilt.
 PARSER_VERSION = 2  # 2: per-signal out-of-order row counts
 OPENED = "opened"
-
-_writers: set[threading.Thread] = set()  # background entry writes still running
-_writers_lock = threading.Lock()
 
 
 class Locks(Protocol):
@@ -124,13 +108,10 @@ class ParsedStore:
         with self.locks.hold(key, exclusive=False):
             log = _reuse(folder, identity, parsing_errors_limit)
         if log is None:
-            with ExitStack() as held:
-                held.enter_context(self.locks.hold(key, exclusive=True))
+            with self.locks.hold(key, exclusive=True):
                 log = _reuse(folder, identity, parsing_errors_limit)  # built meanwhile?
                 if log is None:
-                    return self._parse(
-                        source, folder, identity, parsing_errors_limit, progress, held
-                    )
+                    return self._parse(source, folder, identity, parsing_errors_limit, progress)
         if progress is not None:
             progress(identity["size"], identity["size"])
         _touch(folder)
@@ -143,10 +124,7 @@ class ParsedStore:
         identity: dict[str, Any],
         parsing_errors_limit: int,
         progress: ProgressCallback | None,
-        held: ExitStack,
     ) -> Log:
-        """Parse `source` (holding the entry's lock exclusively, in `held`) and store it:
-        in the background, handing the lock over, unless the log is big (see the module)."""
         private_mkdir(folder)  # big logs are parsed into file-backed buffers there
         log = Log.load(
             source,
@@ -158,18 +136,13 @@ class ParsedStore:
         try:
             if _identity(source, identity["ts_offset"]) != identity:
                 return log  # the file changed while it was read: not worth keeping
+            write_entry(folder, log, identity)
         except OSError as exc:
             _warn("cannot store the parsed form of %s: %s", source, exc)
             return log
-        from perda_tui.logs.reader import SCRATCH_BYTES  # loaded by the parse already
-
-        if identity["size"] >= SCRATCH_BYTES:  # parsed into file-backed buffers
-            if not _store(source, folder, log, identity):
-                return log
-            # the mapped form: the parsed arrays are freed, pages load from disk as needed
-            return read_entry(folder, identity) or log
-        _write_in_background(source, folder, log, identity, held.pop_all())
-        return log
+        _touch(folder)
+        # the mapped form: the parsed arrays are freed, pages load from disk as needed
+        return read_entry(folder, identity) or log
 
     def entries(self) -> list[StoredLog]:
         """Every entry, least recently opened first."""
@@ -216,70 +189,6 @@ class ParsedStore:
         except OSError:
             return
         yield from (child for child in children if child.is_dir())
-
-
-def wait_for_writes(timeout: float | None = None) -> bool:
-    """Wait until this process's background entry writes are done (at most `timeout`
-    seconds); False if some are still running then."""
-    deadline = None if timeout is None else time.monotonic() + timeout
-    while True:
-        with _writers_lock:
-            running = next(iter(_writers), None)
-        if running is None:
-            return True
-        left = None if deadline is None else deadline - time.monotonic()
-        if left is not None and left <= 0:
-            return False
-        running.join(left)
-
-
-def _store(source: Path, folder: Path, log: Log, identity: dict[str, Any]) -> bool:
-    """Write `log`'s entry (the caller holds its lock exclusively); False if it could not."""
-    try:
-        write_entry(folder, log, identity)
-    except OSError as exc:
-        _warn("cannot store the parsed form of %s: %s", source, exc)
-        return False
-    _touch(folder)
-    return True
-
-
-def _write_in_background(
-    source: Path, folder: Path, log: Log, identity: dict[str, Any], held: ExitStack
-) -> None:
-    """Start a writer thread that stores `log` and then releases the entry's lock (`held`,
-    handed over); written here and now if no thread can start (the interpreter exiting)."""
-    writer = threading.Thread(
-        target=_store_in_background,
-        args=(source, folder, log, identity, held),
-        name=f"parsed-cache write {source.name}",
-        daemon=False,  # joined at exit (see the module); a worker's thread may be a daemon
-    )
-    with _writers_lock:  # started and listed at once: `wait_for_writes` joins started ones
-        try:
-            writer.start()
-        except RuntimeError:
-            started = False
-        else:
-            _writers.add(writer)
-            started = True
-    if not started:
-        with held:
-            _store(source, folder, log, identity)
-
-
-def _store_in_background(
-    source: Path, folder: Path, log: Log, identity: dict[str, Any], held: ExitStack
-) -> None:
-    """`_store` in the writer thread, releasing the entry's lock (`held`) when done."""
-    try:
-        with held:
-            _store(source, folder, log, identity)
-    except Exception as exc:  # noqa: BLE001 - nobody waits for this thread: say so in the log
-        _warn("cannot store the parsed form of %s: %s", source, exc)
-    finally:
-        with _writers_lock:
-            _writers.discard(threading.current_thread())
 
 
 def _identity(source: Path, ts_offset: int) -> dict[str, Any]:

@@ -12,7 +12,6 @@ import pytest
 from perda_tui.cli.cache import CacheCommandError, parse_size
 from perda_tui.cli.main import main
 from perda_tui.clients.dataserver import LogCache, ServerClient
-from perda_tui.logs.store import wait_for_writes
 from perda_tui.parsed_cache import cache_bytes, open_log, parsed_store
 from perda_tui.server.runner import RunningDataServer
 from tests.fixtures.dataserver import PASSWORD
@@ -31,7 +30,6 @@ def filled_cache(data_server: RunningDataServer, tmp_path: Path) -> Path:
         for age, key in zip((3, 2, 0), KEYS, strict=True):
             path = client.download(key)
             open_log(path, cache_dir)
-            assert wait_for_writes(60)  # the parsed form is written in the background
             opened = store_folder(cache_dir, path) / "opened"
             then = opened.stat().st_mtime - age * DAY
             os.utime(opened, (then, then))
@@ -135,7 +133,6 @@ def test_prune_of_a_local_file_removes_only_its_parsed_form(
     log = write_sample_log(tmp_path / "local.csv", 5_000, signals=4)
     cache_dir = tmp_path / "cache"
     open_log(log, cache_dir)
-    assert wait_for_writes(60)
     lines = run(cache_dir, capsys)
     assert lines[1].split()[2] == "local" and lines[1].endswith(str(log))
     lines = run(cache_dir, capsys, "prune", "--older-than", "0")
@@ -173,7 +170,6 @@ def test_a_parsed_form_whose_file_is_gone_is_listed_as_gone(
     log = write_sample_log(tmp_path / "gone.csv", 2_000, signals=2)
     cache_dir = tmp_path / "cache"
     open_log(log, cache_dir)
-    assert wait_for_writes(60)
     log.unlink()
     lines = run(cache_dir, capsys)
     assert lines[1].split()[2] == "gone"

@@ -1,16 +1,11 @@
-"""The parsed-log cache: reuse, invalidation, damage, locks, background writes and the
-open-data layout."""
+"""The parsed-log cache: reuse, invalidation, damage, locks and the open-data layout."""
 
 from __future__ import annotations
 
-import errno
 import json
 import os
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
 from pathlib import Path
 
 import numpy as np
@@ -18,20 +13,13 @@ import pyarrow.feather as feather
 import pytest
 
 from perda_tui.logs import Log, TooManyParseErrors
-from perda_tui.logs import columnar as columnar_module
 from perda_tui.logs import reader as reader_module
 from perda_tui.logs import scratch as scratch_module
 from perda_tui.logs import store as store_module
 from perda_tui.logs.pyramid import build
-from perda_tui.logs.store import Locks, ParsedStore, wait_for_writes
+from perda_tui.logs.store import ParsedStore
 from perda_tui.parsed_cache import open_log, parsed_store
 from perda_tui.samples.writer import write_sample_log
-
-#: Seconds a test waits for an event of another thread before failing (never reached when
-#: the code is right; a hang would otherwise stop the suite).
-PATIENCE = 60
-#: The files of a complete entry, by their name's first part.
-ENTRY_FILES = {"samples", "pyramids", "meta.json", "opened"}
 
 
 @pytest.fixture
@@ -41,9 +29,8 @@ def log_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[ParsedStore]:
-    yield parsed_store(tmp_path / "cache")
-    assert wait_for_writes(PATIENCE)  # no test leaves a writer behind
+def store(tmp_path: Path) -> ParsedStore:
+    return parsed_store(tmp_path / "cache")
 
 
 @pytest.fixture
@@ -124,11 +111,9 @@ def test_big_log_buffers_are_file_backed_and_leave_nothing(
     monkeypatch.setattr(scratch_module, "file_backed_empty", spied)
     log = store.open(log_path)
     assert made  # the parse went through file-backed buffers
-    # stored before it came back (not in the background), and mapped: memory stays bounded
-    assert not log["ams.pack.voltage"].values.flags.writeable
     assert_same(log, Log.load(log_path))
     folder = store.folder_for(log_path)
-    assert {p.name.split("-")[0] for p in folder.iterdir()} == ENTRY_FILES  # no scratch files
+    assert not [p.name for p in folder.iterdir() if p.name.startswith("scratch-")]
 
 
 def test_progress_reports_completion_when_reused(store: ParsedStore, log_path: Path) -> None:
@@ -199,7 +184,6 @@ def test_a_damaged_entry_is_rebuilt_never_trusted(
     store: ParsedStore, log_path: Path, parses: list[Path], damage: str
 ) -> None:
     store.open(log_path)
-    wait_for_writes()  # the entry is written in the background
     reference = Log.load(log_path)  # not mapped: truncating a mapped file faults its reader
     parses.clear()
     files = entry_files(store, log_path)
@@ -264,7 +248,6 @@ def test_opens_racing_removals_always_get_the_log(store: ParsedStore, log_path: 
 
 def test_entry_files_are_user_only(store: ParsedStore, log_path: Path) -> None:
     store.open(log_path)
-    wait_for_writes()  # the entry is written in the background
     folder = store.folder_for(log_path)
     assert folder.stat().st_mode & 0o777 == 0o700
     assert {p.name.split("-")[0]: p.stat().st_mode & 0o777 for p in folder.iterdir()} == {
@@ -277,7 +260,6 @@ def test_entry_files_are_user_only(store: ParsedStore, log_path: Path) -> None:
 
 def test_entries_report_source_size_and_currency(store: ParsedStore, log_path: Path) -> None:
     store.open(log_path)
-    wait_for_writes()  # the entry is written in the background
     [entry] = store.entries()
     assert entry.source == log_path.resolve()
     assert entry.current
@@ -288,7 +270,6 @@ def test_entries_report_source_size_and_currency(store: ParsedStore, log_path: P
 
 def test_samples_file_is_open_data(store: ParsedStore, log_path: Path) -> None:
     log = store.open(log_path)
-    wait_for_writes()  # the entry is written in the background
     table = feather.read_table(entry_files(store, log_path)["samples"])
     assert table.column_names == ["signal", "timestamp", "value"]
     names = table.column("signal").to_pylist()
@@ -306,7 +287,6 @@ def test_open_log_without_cache_dir_parses(log_path: Path, parses: list[Path]) -
 
 def test_meta_holds_no_absolute_offsets_outside_files(store: ParsedStore, log_path: Path) -> None:
     store.open(log_path)
-    wait_for_writes()  # the entry is written in the background
     meta = entry_files(store, log_path)["meta.json"].read_text()
     doc = json.loads(meta.partition("\n")[2])
     sizes = {name: check["size"] for name, check in doc["files"].items()}
@@ -323,7 +303,6 @@ def test_a_season_reads_as_one_dataset(tmp_path: Path) -> None:
         open_log(write_sample_log(tmp_path / f"run{i}.csv", 3_000 * (i + 1), seed=i), cache)
         for i in range(2)
     ]
-    wait_for_writes()
     parsed = cache / ".perda" / "parsed"
     files = sorted(str(p) for p in parsed.glob("*/samples-*.arrow"))
     season = ds.dataset(files, format="ipc")
@@ -355,7 +334,6 @@ def test_offsets_outside_the_files_are_refused_even_when_signed(
     from perda_tui.logs import columnar
 
     store.open(log_path)
-    wait_for_writes()  # the entry is written in the background
     folder = store.folder_for(log_path)
     doc = json.loads((folder / "meta.json").read_text().partition("\n")[2])
     signal = doc["signals"][0]
@@ -369,146 +347,3 @@ def test_offsets_outside_the_files_are_refused_even_when_signed(
     (folder / "meta.json").write_text(f"{columnar._digest(body)}\n{body}")
     assert columnar.read_meta(folder) is not None
     assert columnar.read_entry(folder, doc["identity"]) is None
-
-
-# -- background writes --------------------------------------------------------------
-
-
-def names(folder: Path) -> set[str]:
-    return {p.name.split("-")[0] for p in folder.iterdir()}
-
-
-def test_the_parsed_log_comes_first_and_the_next_open_maps_its_entry(
-    store: ParsedStore, log_path: Path, parses: list[Path]
-) -> None:
-    first = store.open(log_path)
-    assert first["ams.pack.voltage"].values.flags.writeable  # the parsed arrays, not a map
-    assert wait_for_writes(PATIENCE)
-    assert names(store.folder_for(log_path)) == ENTRY_FILES
-    second = store.open(log_path)
-    assert parses == [log_path]
-    assert not second["ams.pack.voltage"].values.flags.writeable  # mapped
-    reference = Log.load(log_path)
-    assert_same(first, reference)
-    assert_same(second, reference)
-
-
-class Watched:
-    """`Locks` that set `asked` when a shared lock of the entry is asked for (before
-    waiting for it)."""
-
-    def __init__(self, locks: Locks) -> None:
-        self.locks = locks
-        self.asked = threading.Event()
-
-    def hold(
-        self, key: str, *, exclusive: bool, timeout: float | None = None
-    ) -> AbstractContextManager[None]:
-        if not exclusive:
-            self.asked.set()
-        return self.locks.hold(key, exclusive=exclusive, timeout=timeout)
-
-
-def test_an_open_during_the_write_waits_for_it_and_maps_it(
-    store: ParsedStore, log_path: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    writing, release = threading.Event(), threading.Event()
-    real = store_module.write_entry
-
-    def held_back(folder: Path, log: Log, identity: dict[str, object]) -> None:
-        writing.set()
-        assert release.wait(PATIENCE)
-        real(folder, log, identity)
-
-    monkeypatch.setattr(store_module, "write_entry", held_back)
-    first = store.open(log_path)
-    assert writing.wait(PATIENCE)  # the log came back while its entry is being written
-    watched = Watched(store.locks)
-    other = ParsedStore(store.root, watched)
-    found: list[Log] = []
-    opener = threading.Thread(target=lambda: found.append(other.open(log_path)))
-    opener.start()
-    assert watched.asked.wait(PATIENCE)  # it asks while the writer holds the entry
-    assert not found
-    release.set()
-    opener.join(PATIENCE)
-    [second] = found
-    assert parses == [log_path]  # the second open did not parse again
-    assert not second["ams.pack.voltage"].values.flags.writeable  # it mapped the entry
-    assert_same(second, first)
-
-
-@pytest.mark.parametrize(
-    "error",
-    [OSError(errno.EROFS, "Read-only file system"), ValueError("unexpected Arrow layout")],
-    ids=["read-only", "other"],
-)
-def test_a_failed_write_leaves_the_log_intact_and_nothing_behind(
-    store: ParsedStore,
-    log_path: Path,
-    parses: list[Path],
-    monkeypatch: pytest.MonkeyPatch,
-    error: Exception,
-) -> None:
-    """The meta, written last, fails: both Arrow files were written by then and go, and
-    the entry's lock is released (the next open parses and stores it)."""
-    real = columnar_module.private_write_atomic
-    broken = [True]
-
-    def refused(path: Path, data: bytes | str) -> None:
-        if broken[0]:
-            raise error
-        real(path, data)
-
-    monkeypatch.setattr(columnar_module, "private_write_atomic", refused)
-    log = store.open(log_path)
-    assert wait_for_writes(PATIENCE)
-    assert_same(log, Log.load(log_path))
-    folder = store.folder_for(log_path)
-    assert names(folder) == set()
-    broken[0] = False
-    assert_same(store.open(log_path), log)
-    assert wait_for_writes(PATIENCE)
-    assert names(folder) == ENTRY_FILES
-    assert len(parses) == 3  # the failed store, the reference, the next open
-
-
-def test_an_interrupted_write_is_not_trusted_and_its_files_go(
-    store: ParsedStore, log_path: Path, parses: list[Path]
-) -> None:
-    """A process that exits mid-write (no cleanup, no join: `os._exit`) leaves Arrow files
-    and a meta's temporary file; the next open parses again and its write removes them."""
-    code = (
-        "import os\n"
-        "from perda_tui.logs import columnar\n"
-        "from perda_tui.parsed_cache import open_log\n"
-        "def exit_now(*args):\n"
-        "    (args[0].parent / '.meta.json.x1.tmp').write_text('{')\n"
-        "    os._exit(3)\n"
-        "columnar._write_pyramids = exit_now\n"
-        f"open_log({str(log_path)!r}, {str(store.root.parent.parent)!r})\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
-    assert result.returncode == 3, result.stderr
-    folder = store.folder_for(log_path)
-    assert {p.name for p in folder.iterdir()} >= {".meta.json.x1.tmp"}
-    assert "samples" in names(folder) and "meta.json" not in names(folder)
-    log = store.open(log_path)
-    assert parses == [log_path]
-    assert wait_for_writes(PATIENCE)
-    assert names(folder) == ENTRY_FILES
-    assert len(list(folder.glob("samples-*"))) == 1
-    assert_same(store.open(log_path), log)
-    assert parses == [log_path]
-
-
-def test_exit_right_after_the_open_keeps_the_entry(store: ParsedStore, log_path: Path) -> None:
-    """The interpreter joins the writer at exit: the entry is complete and used."""
-    cache = store.root.parent.parent
-    code = (
-        "from perda_tui.parsed_cache import open_log\n"
-        f"open_log({str(log_path)!r}, {str(cache)!r})\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
-    assert names(store.folder_for(log_path)) == ENTRY_FILES
-    assert columnar_module.read_meta(store.folder_for(log_path)) is not None

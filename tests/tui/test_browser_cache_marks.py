@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from perda_tui.logs.store import wait_for_writes
 from perda_tui.parsed_cache import cache_bytes
 from perda_tui.server.runner import RunningDataServer
 from perda_tui.tui.compare.screen import CompareScreen
@@ -37,7 +36,6 @@ async def test_logs_a_comparison_downloaded_are_marked_on_return(
         compare = app.screen
         assert isinstance(compare, CompareScreen)
         await wait_for(pilot, lambda: not compare.still_loading, timeout=60)
-        assert wait_for_writes(60)  # the parsed form is written in the background
         await pilot.press("escape")
         await wait_screen(pilot, "BrowserScreen")
         await wait_for(pilot, lambda: CACHED_MARK in row_text(table, "endurance.csv"))

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from perda_tui.logs import Log
-from perda_tui.logs.store import wait_for_writes
 from perda_tui.parsed_cache import cache_bytes
 from perda_tui.server.runner import RunningDataServer
 from perda_tui.units import human_bytes
@@ -69,7 +68,6 @@ async def test_browser_status_shows_the_cache_size(
         await wait_screen(pilot, "PlotScreen")
         app.pop_screen()
         await wait_screen(pilot, "BrowserScreen")
-        assert wait_for_writes(60)  # the parsed form is written in the background
         await pilot.press("r")  # a new listing measures the cache again
         size = human_bytes(cache_bytes(cache_dir))
         await wait_for(pilot, lambda: f"in local cache ({size})" in static_text(pilot, "#status"))
