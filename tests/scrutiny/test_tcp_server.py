@@ -127,15 +127,36 @@ def test_values_interval_reads_several_pushes_at_once_and_loses_none(
         return messages
 
     monkeypatch.setattr(TcpTransport, "receive", counted)
-    delivered: list[ValueUpdate] = []
-    client = demo_client(tcp_server, on_values=delivered.extend, values_interval=0.5)
+    calls: list[list[ValueUpdate]] = []
+    client = demo_client(tcp_server, on_values=calls.append, values_interval=0.5)
     handle = client.watch("/rpv/x1000", rate=20)
     reads.clear()
+    before = len(calls)
     while handle.update_count < 60:
         handle.wait_update(5)
-    client.disconnect()
-    assert len([u for u in delivered if u.path == "/rpv/x1000"]) == handle.update_count
+    client.disconnect()  # hands over what was gathered since the last call
+    delivered = [u for batch in calls for u in batch if u.path == "/rpv/x1000"]
+    assert len(delivered) == handle.update_count  # every value, once
     assert len(reads) < sum(reads)  # pushes waited in the socket and came in together
+    assert len(calls) - before <= len(reads) + 1  # one call per read at most, and the last
+
+
+def test_the_first_values_are_handed_over_at_once_the_next_after_the_interval(
+    tcp_server: RunningScrutinyServer,
+) -> None:
+    calls: list[list[ValueUpdate]] = []
+    first = threading.Event()
+
+    def on_values(updates: list[ValueUpdate]) -> None:
+        calls.append(updates)
+        first.set()
+
+    with demo_client(tcp_server, on_values=on_values, values_interval=60) as client:
+        handle = client.watch("/rpv/x1000", rate=20)
+        assert first.wait(10)  # not a minute later
+        while handle.update_count < len(calls[0]) + 5:
+            handle.wait_update(5)
+        assert len(calls) == 1  # the others wait for the interval
 
 
 def test_a_request_ends_the_rest_of_the_reads_at_once(

@@ -62,9 +62,10 @@ TRANSPORTS: tuple[str, ...] = ("auto", "tcp", "ws")
 DEFAULT_PORT = 8765
 #: With transport `auto`, how long to wait for a TCP server's welcome before trying WebSocket.
 AUTO_PROBE = 1.0
-#: With `values_interval` > 0, the socket is read at most this often while no reply is
-#: awaited (never less often than values are handed over): see `Session.read_rest`.
-READ_REST = 0.1
+#: With `values_interval` > 0, the socket is read once per `values_interval` while no reply
+#: is awaited, and at least this often (status pushes and a lost server wait that long at
+#: most): see `Session.read_rest`.
+READ_REST = 0.5
 WATCHABLE_TYPES = {
     "var": WatchableType.Variable,
     "alias": WatchableType.Alias,
@@ -214,10 +215,11 @@ class ScrutinyClient:
         if not (isinstance(values_interval, int | float) and 0 <= values_interval <= 60):
             raise ValueError(f"values_interval must be 0..60 s, got {values_interval!r}")
         self.values_interval = float(values_interval)
-        """`on_values` gets the values gathered over this many seconds in one call (0: one
-        call per server message, handles update as each message arrives). Above 0, the
-        socket is read every `READ_REST` s at most while no reply is awaited, so values
-        and status pushes may wait that long; replies do not."""
+        """`on_values` gets the values gathered over this many seconds in one call, at once
+        when the last call is that old (0: one call per read of the socket, handles update
+        as it is read). Above 0, the socket itself is read once per interval (`READ_REST`
+        s at most) while no reply is awaited: handles and status pushes wait that long,
+        replies do not."""
         self.on_watch_refused = on_watch_refused
         """Called with `(path, reason)` when the server refuses to restore a watch; the
         watch is dropped (a new device session or firmware may not have the path)."""
@@ -236,6 +238,7 @@ class ScrutinyClient:
         self._thread: threading.Thread | None = None
         self._gathered: list[ValueUpdate] = []  # for `on_values`, touched by the loop only
         self._delivery: asyncio.TimerHandle | None = None
+        self._delivered_at = -math.inf  # loop time of the last `on_values` call
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> ScrutinyClient:
@@ -705,7 +708,11 @@ class ScrutinyClient:
             return
         self._gathered.extend(updates)
         if self._delivery is None and self._loop is not None:
-            self._delivery = self._loop.call_later(self.values_interval, self._deliver_values)
+            wait = self._delivered_at + self.values_interval - self._loop.time()
+            if wait <= 0:
+                self._deliver_values()
+            else:
+                self._delivery = self._loop.call_later(wait, self._deliver_values)
 
     def _deliver_values(self) -> None:
         """Hand the gathered values to `on_values` in one call."""
@@ -714,6 +721,8 @@ class ScrutinyClient:
             self._delivery = None
         updates, self._gathered = self._gathered, []
         if updates:
+            if self._loop is not None and not self._loop.is_closed():
+                self._delivered_at = self._loop.time()
             self._call_on_values(updates)
 
     def _call_on_values(self, updates: list[ValueUpdate]) -> None:

@@ -3,7 +3,8 @@
 The session reads messages, matches replies to requests by integer `reqid`, polls the
 status every `poll_interval` seconds without a push (servers push on events only), fetches
 device and SFD details when a 0.16 server sends them separately, and turns value pushes
-into `(path, value, timestamp)` tuples. It reports through three callbacks.
+into `(path, value, timestamp)` tuples, handed to `on_values` once per read of the
+transport (all the values its messages brought). It reports through three callbacks.
 
 With `read_rest` > 0 the session reads at most every `read_rest` seconds while no reply
 is awaited (the socket is left alone meanwhile, see `Transport.rest`): a stream of value
@@ -80,6 +81,7 @@ class Session:
         self._sfd_cache: tuple[str, SFDInfo | None] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._wake: asyncio.Future[None] | None = None  # done: the read loop's rest ends
+        self._read_values: list[ValueUpdate] = []  # from the messages of the current read
         self._established = False
         self._closed = False
 
@@ -230,6 +232,7 @@ class Session:
                         self._dispatch(message)
                     except Exception:  # one odd message never ends the session
                         logger.exception("dropping a Scrutiny message that could not be handled")
+                self._hand_over_values()
                 if self.read_rest and self._established and not self._awaited():
                     self._wake = asyncio.get_running_loop().create_future()
                     await self.transport.rest(self.read_rest, self._wake)
@@ -310,8 +313,16 @@ class Session:
                 now if stamp is None or self._time_zero is None else self._time_zero + stamp * 1e-6
             )
             updates.append(ValueUpdate(path=path, value=value, timestamp=when))
+        self._read_values.extend(updates)
+
+    def _hand_over_values(self) -> None:
+        """Give `on_values` the values of the read just handled, in one call."""
+        updates, self._read_values = self._read_values, []
         if updates:
-            self._on_values(updates)
+            try:
+                self._on_values(updates)
+            except Exception:
+                logger.exception("Scrutiny values callback failed")
 
     def _fail_pending(self, reason: str) -> None:
         for future in [*self._pending.values(), *self._token_waiters.values()]:
