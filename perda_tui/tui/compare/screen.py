@@ -376,9 +376,9 @@ class CompareScreen(Screen[None]):
                 builders.append(partial(_delta, delta_traces, title, window, markers))
             stack = ChartStack(builders, self.margin)
             charts = [*panels, delta] if with_delta else panels
-            shown = _after_all(len(charts), self._summarise_missing)
+            all_shown = _after_all(len(charts), self._summarise_missing)
             for index, chart in enumerate(charts):
-                chart.draw(stack.builder(index), shown)
+                chart.draw(stack.builder(index), all_shown)
         else:
             self._summarise_missing()
         delta.set_class(not with_delta, "-hidden")
