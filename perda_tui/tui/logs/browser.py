@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from perda_tui.parsed_cache import cache_bytes
+from perda_tui.tui.common.heap import heap_frozen, release_heap, settle_heap
 from perda_tui.tui.common.text import clean, literal
 from perda_tui.tui.errors import explain, is_session_expired, is_unreachable
 from perda_tui.tui.help import InfoModal
@@ -118,6 +119,7 @@ class BrowserScreen(Screen[None]):
         self._marked: dict[str, LogEntry] = {}  # logs marked for comparison, in any folder
         self._status_cut = False
         self._cache_bytes = 0  # the local cache's size, measured with each listing
+        self._heap_frozen = False  # this screen froze the heap (see `_settle_heap`)
 
     def compose(self) -> ComposeResult:
         yield Static(breadcrumb(self.prefix, self.source.offline), id="breadcrumb")
@@ -140,6 +142,20 @@ class BrowserScreen(Screen[None]):
         """Back from a download, a plot or a comparison: the cache may have grown."""
         if not self._loading and self._entries:
             self._measure_cache(self.prefix)
+            self.call_after_refresh(self._settle_heap)
+
+    def on_unmount(self) -> None:
+        if self._heap_frozen:
+            release_heap()
+
+    def _settle_heap(self) -> None:
+        """Once a listing is on screen (keys at rest): freeze the app's heap unless
+        something already is, so a full collection over the whole app does not land in
+        a filter keystroke (130-420 ms of a key in the bench). Screens that freeze more
+        release it when they close; the browser freezes again when it is back."""
+        if not heap_frozen():
+            settle_heap(freeze=True)
+            self._heap_frozen = True
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -214,6 +230,7 @@ class BrowserScreen(Screen[None]):
         if self._open_pending:
             self._open_pending = False
             self.query_one(LogTable).action_select()
+        self.call_after_refresh(self._settle_heap)
 
     def on_listing_failed(self, message: ListingFailed) -> None:
         if message.prefix != self._requested:

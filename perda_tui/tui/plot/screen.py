@@ -10,7 +10,6 @@ the window's statistics, or the A/B readout once both cursors are placed.
 from __future__ import annotations
 
 import contextlib
-import gc
 import math
 import re
 from dataclasses import replace
@@ -33,6 +32,7 @@ from perda_tui.charts.series import GAP_PERIODS, envelope_series, typical_step, 
 from perda_tui.config import config_dir
 from perda_tui.errors import describe
 from perda_tui.tui.common.chart_view import Builder, ChartView
+from perda_tui.tui.common.heap import release_heap, settle_heap
 from perda_tui.tui.common.prompt import ConfirmScreen, PromptScreen
 from perda_tui.tui.plot.analysis_keys import AnalysisKeys
 from perda_tui.tui.plot.details import DetailsScreen, problems_summary
@@ -176,7 +176,7 @@ class PlotScreen(AnalysisKeys):
     def on_unmount(self) -> None:
         """Remember the layout for the next time this log is opened."""
         if self._heap_frozen:
-            gc.unfreeze()  # what this screen held can be collected again
+            release_heap()  # what this screen held can be collected again
         if self.selection.items:
             # the chart works without it; nothing to tell once the screen is gone
             with contextlib.suppress(OSError):
@@ -429,10 +429,8 @@ class PlotScreen(AnalysisKeys):
         the plot bench, Textual's strip caches mostly), at rest rather than when Python's
         count of promoted objects comes due in the middle of a run of keys (a 60-130 ms
         stall of that key's redraw)."""
-        gc.collect()  # nothing already garbage is frozen; the count restarts
-        if not self._heap_frozen:
-            gc.freeze()
-            self._heap_frozen = True
+        settle_heap(freeze=not self._heap_frozen)  # nothing already garbage is frozen
+        self._heap_frozen = True
 
     # ------------------------------------------------------------------ actions
 
