@@ -53,7 +53,12 @@ def shown(pilot, selector: str) -> str:
 async def open_link_dialog(pilot) -> LinkDialog:
     """Ctrl+L, then the link dialog once it is up."""
     await pilot.press("ctrl+l")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, LinkDialog))
+    # pushed is not yet composed: its fields exist once it is mounted
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, LinkDialog) and pilot.app.screen.is_mounted,
+    )
+    await pilot.pause()
     return pilot.app.screen
 
 
