@@ -11,7 +11,7 @@ from textual.widgets import Input, Select
 
 from perda_tui.tui.archive.export import ExportDialog
 from tests.drms.server import DrmsTestServer
-from tests.tui.conftest import static_text, wait_for
+from tests.tui.conftest import static_text, wait_for, wait_screen
 from tests.tui.test_archive import archive_app, find_series
 
 pytestmark = pytest.mark.anyio
@@ -25,7 +25,7 @@ async def open_export(pilot: Pilot[object], method: str = "url") -> ExportDialog
     """The export dialog for `RECORDS`, filled in and started."""
     if not isinstance(pilot.app.screen, ExportDialog):
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
+        await wait_screen(pilot, "ExportDialog")
     dialog = pilot.app.screen
     assert isinstance(dialog, ExportDialog)
     dialog.query_one("#export-recordset", Input).value = RECORDS

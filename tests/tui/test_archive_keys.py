@@ -10,9 +10,8 @@ from textual.pilot import Pilot
 from textual.widgets import Footer, Input, Select, TabbedContent
 
 from perda_tui.tui.archive.screen import ArchiveScreen
-from perda_tui.tui.help import InfoModal
 from tests.drms.server import DrmsTestServer
-from tests.tui.conftest import static_text, wait_for
+from tests.tui.conftest import static_text, wait_for, wait_screen
 from tests.tui.test_archive import (
     QUERY,
     archive_app,
@@ -122,7 +121,7 @@ async def test_long_message_is_one_line_with_the_full_text_one_key_away(
         dead_url = gone.cgi_url
     app = archive_app(dead_url, tmp_path, monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ArchiveScreen))
+        await wait_screen(pilot, "ArchiveScreen")
         screen = app.screen
         assert isinstance(screen, ArchiveScreen)
         await wait_for(pilot, lambda: "Cannot reach" in screen.message)
@@ -132,7 +131,7 @@ async def test_long_message_is_one_line_with_the_full_text_one_key_away(
         assert shown.endswith("…") and "Ctrl+R retries" not in shown
         await wait_for(pilot, lambda: "Full message" in footer_keys(pilot))
         await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: isinstance(app.screen, InfoModal))
+        await wait_screen(pilot, "InfoModal")
         body = " ".join(static_text(pilot, "#info-body").split())
         assert f"Cannot reach the DRMS server Local archive at {dead_url}" in body
         assert body.endswith("Ctrl+S picks another server or a custom URL; Ctrl+R retries.")

@@ -12,7 +12,7 @@ from perda_tui.tui.app import PerdaApp
 from perda_tui.tui.device.chart import LiveChart
 from perda_tui.tui.device.link_dialog import LinkDialog
 from perda_tui.tui.device.screen import DeviceScreen
-from tests.tui.conftest import screen_name, wait_for
+from tests.tui.conftest import screen_name, wait_for, wait_screen
 
 pytestmark = [pytest.mark.anyio, pytest.mark.scrutiny]
 
@@ -37,7 +37,7 @@ def device_app(url: str = "") -> PerdaApp:
 
 async def device_screen(pilot) -> DeviceScreen:
     """The device screen once the app has switched to it and mounted it."""
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DeviceScreen))
+    await wait_screen(pilot, "DeviceScreen")
     await wait_for(pilot, lambda: pilot.app.screen.is_mounted)
     screen = pilot.app.screen
     assert isinstance(screen, DeviceScreen)
@@ -53,12 +53,7 @@ def shown(pilot, selector: str) -> str:
 async def open_link_dialog(pilot) -> LinkDialog:
     """Ctrl+L, then the link dialog once it is up."""
     await pilot.press("ctrl+l")
-    # pushed is not yet composed: its fields exist once it is mounted
-    await wait_for(
-        pilot,
-        lambda: isinstance(pilot.app.screen, LinkDialog) and pilot.app.screen.is_mounted,
-    )
-    await pilot.pause()
+    await wait_screen(pilot, "LinkDialog")  # mounted: its fields exist
     return pilot.app.screen
 
 
@@ -179,7 +174,7 @@ async def test_link_dialog_validates_then_sends_and_shows_the_answer(
 
         dialog.query_one("#link-port", Input).value = "50123"
         await press_apply(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, DeviceScreen))
+        await wait_screen(pilot, "DeviceScreen")
         await wait_for(pilot, lambda: "127.0.0.1:50123" in shown(pilot, "#panel-link"))
         assert "accepted by the server" in shown(pilot, "#panel-link")
 

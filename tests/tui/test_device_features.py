@@ -21,14 +21,9 @@ from perda_tui.config import Settings
 from perda_tui.logs import Log
 from perda_tui.server.scrutiny_launcher import RunningScrutinyServer
 from perda_tui.tui.app import PerdaApp
-from perda_tui.tui.common.prompt import ConfirmScreen, PromptScreen
-from perda_tui.tui.device.acquire_dialog import AcquireDialog
-from perda_tui.tui.device.acquisitions import AcquisitionsScreen
 from perda_tui.tui.device.chart import REDRAWS_PER_S, LiveChart
-from perda_tui.tui.device.picker import WatchPicker
 from perda_tui.tui.device.records import CONNECTED_SIGNAL, write_log_path
 from perda_tui.tui.device.screen import DeviceScreen
-from perda_tui.tui.device.snapshots import SnapshotsScreen
 from perda_tui.tui.device.watch_table import WatchTable
 from tests.tui.conftest import wait_for, wait_screen
 from tests.tui.test_device import badge, device_screen
@@ -56,13 +51,13 @@ async def ready(pilot) -> DeviceScreen:
 async def pick(pilot, query: str) -> None:
     """Ctrl+B, type `query`, Enter: watch the first match."""
     await pilot.press("ctrl+b")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, WatchPicker))
+    await wait_screen(pilot, "WatchPicker")
     picker = pilot.app.screen
     await wait_for(pilot, lambda: bool(picker.entries))
     await pilot.press(*query)
     await wait_for(pilot, lambda: picker.query_one(OptionList).option_count >= 1)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DeviceScreen))
+    await wait_screen(pilot, "DeviceScreen")
 
 
 async def test_picked_from_the_firmware_list_and_shown_with_min_max_rate(
@@ -98,13 +93,13 @@ async def test_write_refused_until_allowed_then_confirmed_and_logged(
         assert screen.client is not None and not screen.client.allow_writes
 
         await pilot.press("ctrl+y")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await wait_screen(pilot, "ConfirmScreen")
         await pilot.press("y")
         await wait_for(pilot, lambda: screen.writes_allowed)
         table.focus()
         old = chart.watches[FREQUENCY].value
         await pilot.press("w")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PromptScreen))
+        await wait_screen(pilot, "PromptScreen")
         await pilot.press(*"abc", "enter")  # refused by the check: the prompt stays
         await wait_for(
             pilot,
@@ -112,7 +107,7 @@ async def test_write_refused_until_allowed_then_confirmed_and_logged(
         )
         pilot.app.screen.query_one(Input).value = ""
         await pilot.press(*"3.25", "enter")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await wait_screen(pilot, "ConfirmScreen")
         question = str(pilot.app.screen.query_one("#confirm-question").render())
         assert f"Write {FREQUENCY}:" in question and "→ 3.25" in question
         await pilot.press("y")
@@ -131,7 +126,7 @@ async def test_acquisition_with_a_trigger_opens_in_the_plot_screen(
         chart = screen.query_one(LiveChart)
         await wait_for(pilot, lambda: "/rpv/x1000" in chart.watches)  # the demo's own watch
         await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, AcquireDialog))
+        await wait_screen(pilot, "AcquireDialog")
         dialog = pilot.app.screen
         await wait_for(pilot, lambda: bool(dialog.query("#acquire-arm")))  # composed
         await pilot.pause()
@@ -161,16 +156,16 @@ async def test_stored_acquisitions_rename_delete_and_open(
     async with app_for(demo_server.url, tmp_path).run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, AcquisitionsScreen))
+        await wait_screen(pilot, "AcquisitionsScreen")
         stored = pilot.app.screen
         await wait_for(pilot, lambda: len(stored.entries) == 2)
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PromptScreen))
+        await wait_screen(pilot, "PromptScreen")
         pilot.app.screen.query_one(Input).value = "renamed"
         await pilot.press("enter")
         await wait_for(pilot, lambda: "renamed" in {e.name for e in stored.entries.values()})
         await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await wait_screen(pilot, "ConfirmScreen")
         await pilot.press("y")
         await wait_for(pilot, lambda: len(stored.entries) == 1)
         await pilot.press("enter")
@@ -206,7 +201,7 @@ async def test_legacy_server_has_no_datalogger_or_list(
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: notified(pilot, "Stored acquisitions are not available"))
         await pilot.press("ctrl+b")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, WatchPicker))
+        await wait_screen(pilot, "WatchPicker")
         note = pilot.app.screen.query_one("#picker-note")
         await wait_for(pilot, lambda: "not available on this server" in str(note.render()))
 
@@ -239,9 +234,9 @@ async def test_snapshot_saved_diffed_and_restored_with_one_confirmation(
         await wait_for(pilot, lambda: chart.watches[FREQUENCY].received_at is not None)
         saved = chart.watches[FREQUENCY].value
         await pilot.press("f6")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, SnapshotsScreen))
+        await wait_screen(pilot, "SnapshotsScreen")
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PromptScreen))
+        await wait_screen(pilot, "PromptScreen")
         pilot.app.screen.query_one(Input).value = "tuned"
         await pilot.press("enter")
         snapshots = pilot.app.screen
@@ -252,13 +247,13 @@ async def test_snapshot_saved_diffed_and_restored_with_one_confirmation(
         screen.client.write(FREQUENCY, saved + 2)  # the device changes meanwhile
         await wait_for(pilot, lambda: chart.watches[FREQUENCY].value == saved + 2)
         await pilot.press("f6")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, SnapshotsScreen))
+        await wait_screen(pilot, "SnapshotsScreen")
         diff = pilot.app.screen.query_one("#snapshots-diff")
         await wait_for(
             pilot, lambda: f"{FREQUENCY}: {saved + 2:g} → {saved:g}" in str(diff.render())
         )
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await wait_screen(pilot, "ConfirmScreen")
         question = str(pilot.app.screen.query_one("#confirm-question").render())
         # the demo's own watch (/rpv/x1000) moves all the time: restored too, listed too
         assert question.startswith("Restore 2 values?") and "/rpv/x1000: " in question

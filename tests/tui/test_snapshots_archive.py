@@ -14,10 +14,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
-from perda_tui.tui.archive.export import ExportDialog
 from perda_tui.tui.common.chart_view import ChartView
 from tests.drms.server import DrmsTestServer
-from tests.tui.conftest import static_text, wait_for
+from tests.tui.conftest import static_text, wait_for, wait_screen
 from tests.tui.test_archive import archive_app
 
 SIZES = [(80, 24), (120, 40)]
@@ -55,7 +54,7 @@ async def export(pilot: Pilot[object]) -> None:
     """The export dialog with a checked, registered address."""
     await records(pilot)
     await pilot.press("e")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
+    await wait_screen(pilot, "ExportDialog")
     email = pilot.app.screen.query_one("#export-email", Input)
     email.value = "team@example.org"
     email.focus()
