@@ -163,4 +163,4 @@ def format_summary(
     return "\n".join(lines)
 
 
-_STAT_TITLES = ("min", "max", "mean", "integral/s")
+_STAT_TITLES = ("min", "max", "mean", "integral·s")

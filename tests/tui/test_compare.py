@@ -83,6 +83,8 @@ async def test_mark_across_folders_compare_and_laps(
         assert "endurance_AB.csv (AB)" in static_text(pilot, "#legend")
         summary = screen.query_one("#summary", DataTable)
         assert summary.row_count == 3
+        titles = [column.label.plain for column in summary.columns.values()]
+        assert "gps.speed integral [km/h·s]" in titles  # the integral says its unit
         # delta trace
         await pilot.press("d")
         delta = screen.query_one("#delta", ChartView)

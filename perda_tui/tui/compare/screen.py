@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -32,6 +33,7 @@ from perda_tui.analysis.compare import (
 )
 from perda_tui.charts.backend import rich_color
 from perda_tui.charts.model import swatch_text
+from perda_tui.charts.series import unit_of
 from perda_tui.errors import describe
 from perda_tui.progress import ProgressCallback
 from perda_tui.tui.common.chart_view import ChartView
@@ -78,6 +80,18 @@ NUDGE_SMALL, NUDGE_LARGE = 0.1, 1.0
 #: once finished no sooner on two cores (4.43 s against 4.51 s, the parsed-cache writes
 #: then all come last) and showed the first chart 2 s later.
 PARSES_AT_ONCE = 2
+
+
+def column_title(key: str, runs: Sequence[Run]) -> str:
+    """A summary column's title; an integral's says its unit: the signal's times seconds
+    (`ams.pack.power integral [kW·s]`), from the first run that has the signal."""
+    name, _, stat = key.partition(":")
+    if stat != "integral":
+        return COLUMN_TITLES.get(key, key.replace(":", " "))
+    unit = next((unit_of(run.log[name].description) for run in runs if name in run.log), "")
+    return f"{name} integral [{unit}·s]" if unit else f"{name} integral [·s]"
+
+
 #: A summary cell whose figures are still being computed.
 PENDING = "…"
 #: Suggested event when switching to event alignment.
@@ -464,7 +478,7 @@ class CompareScreen(Screen[None]):
         )
         label_width = max(len(clean(row.run.label)) for row in rows)
         for key in summary_columns(self.signals, self.metadata):
-            title = COLUMN_TITLES.get(key, key.replace(":", " "))
+            title = column_title(key, runs)
             if key == self.sort_column:
                 title += " ↓" if self.descending else " ↑"
             table.add_column(literal(title), width=label_width if key == "run" else None)
