@@ -146,6 +146,14 @@ def _child(code: str, *args: str, limit: int | None = None) -> tuple[float, dict
     return (ready if 0 < ready <= wall else wall), out
 
 
+def _import_floor(module: str) -> tuple[float, float]:
+    """Best (seconds from launch to exit, CPU seconds) of a fresh interpreter importing
+    `module` and nothing else: what any reopen that needs it costs at least."""
+    code = CPU + f"import json, {module}; print(json.dumps({{'cpu': cpu()}}))"
+    runs = [_child(code) for _ in range(REPEAT)]
+    return min(seconds for seconds, _ in runs), min(out["cpu"] for _, out in runs)
+
+
 def _store_plot_log(folder: Path) -> None:
     """The plot benchmark's 4 x 10M-sample log, stored as a parsed entry in `folder`."""
     from bench.bench_plot import make_log
@@ -171,10 +179,8 @@ def run() -> list[BenchResult]:
             raise RuntimeError(f"rows differ: parsed {first['rows']}, reopened {out['rows']}")
         rss_ratio = out["rss"] / out["arrays"]
         own_ratio = (out["rss"] - out["before"]) / out["arrays"]
-        numpy_only = CPU + "import json, numpy; print(json.dumps({'cpu': cpu()}))"
-        floors = [_child(numpy_only) for _ in range(REPEAT)]
-        floor_s = min(seconds for seconds, _ in floors)
-        floor_cpu = min(o["cpu"] for _, o in floors)
+        floor_s, floor_cpu = _import_floor("numpy")
+        textual_s, _ = _import_floor("textual.app")
         _store_plot_log(work / "plot")
         draw_s = min(_child(MAPPED_DRAW, str(work / "plot"))[1]["seconds"] for _ in range(REPEAT))
         log.unlink()
@@ -205,7 +211,8 @@ def run() -> list[BenchResult]:
             f"<= {REOPEN_TARGET_S * 1000:.0f} ms",
             reopen_s <= REOPEN_TARGET_S,
             f"4 longest signals, 200x50, no Textual; python + numpy alone: {floor_s * 1000:.0f} "
-            f"ms; CPU {reopen_cpu * 1000:.0f} ms (python + numpy {floor_cpu * 1000:.0f} ms)",
+            f"ms; CPU {reopen_cpu * 1000:.0f} ms (python + numpy {floor_cpu * 1000:.0f} ms); "
+            f"python + Textual alone: {textual_s * 1000:.0f} ms",
         ),
         BenchResult(
             "cache: RSS of the reopened 20M-row log / its arrays",
