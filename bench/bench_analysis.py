@@ -97,7 +97,7 @@ def window(rng: np.random.Generator) -> list[BenchResult]:
 
 
 def xy(rng: np.random.Generator) -> list[BenchResult]:
-    from perda_tui.analysis.xy import density, pairs
+    from perda_tui.analysis.xy import xy_density
     from perda_tui.logs import Signal
 
     x = Signal(jittered(BIG, 1000, rng), rng.normal(size=BIG), "x")
@@ -105,7 +105,7 @@ def xy(rng: np.random.Generator) -> list[BenchResult]:
     shared = Signal(x.timestamps, rng.normal(size=BIG), "y")
 
     def plot(y: Signal) -> None:
-        density(*pairs(x, y, None, None), 2 * 200, 4 * 50)
+        xy_density(x, y, None, None, 2 * 200, 4 * 50)
 
     return [
         row("XY density of 10M points", best(lambda: plot(own)), 100, "own timestamps"),

@@ -233,32 +233,56 @@ def union(arrays: list[np.ndarray]) -> np.ndarray:
 def values_on(signal: Signal, timeline: np.ndarray) -> np.ndarray:
     """`signal` at the ascending points `timeline`: its own values where the timestamps
     are its own, else linear interpolation between its neighbours, flat before its first
-    and after its last sample (`np.interp`, bit for bit, in blocks: see the module)."""
-    if _same(signal.timestamps, timeline):
+    and after its last sample (`np.interp`, bit for bit, in blocks: see `Pieces`)."""
+    if same_timeline(signal.timestamps, timeline):
         return signal.values
-    own = signal.timestamps
-    if not own.size or not timeline.size or max(abs(own[0]), abs(own[-1])) > EXACT:
-        return np.interp(timeline, own.astype(np.float64), signal.values)
+    pieces = Pieces(signal, timeline, BLOCK)
+    if pieces.whole is not None:
+        return pieces.whole
     out = np.empty(timeline.size)
-    starts = np.arange(0, timeline.size, BLOCK)
-    ends = np.minimum(starts + BLOCK, timeline.size)
-    # each block's bracket: its own samples from the last at or before the block's first
-    # point to the first after its last point
-    firsts = np.maximum(np.searchsorted(own, timeline[starts], side="right") - 1, 0).tolist()
-    lasts = (np.searchsorted(own, timeline[ends - 1], side="right") + 1).tolist()
-    starts_, ends_ = starts.tolist(), ends.tolist()
 
     def work(blocks: range) -> None:
         for i in blocks:
-            bracket = slice(firsts[i], lasts[i])
-            out[starts_[i] : ends_[i]] = np.interp(
-                timeline[starts_[i] : ends_[i]],
-                own[bracket].astype(np.float64),
-                signal.values[bracket],
-            )
+            out[i * BLOCK : (i + 1) * BLOCK] = pieces.values(i)
 
-    in_chunks(work, len(starts_))
+    in_chunks(work, len(pieces))
     return out
+
+
+class Pieces:
+    """`signal` at the ascending points `timeline`, `size` points at a time: `values(i)`
+    is piece `i`, `np.interp`-ed against the signal's samples from the last at or before
+    the piece's first point to the first after its last (every point's two neighbours
+    among all the samples, so the same numbers, bit for bit). Timestamps not exact as
+    float64 (beyond `EXACT`) are interpolated all at once instead: `whole`."""
+
+    def __init__(self, signal: Signal, timeline: np.ndarray, size: int) -> None:
+        self.signal, self.timeline, self.size = signal, timeline, size
+        own = signal.timestamps
+        #: All the values, when they are not computed in pieces.
+        self.whole: np.ndarray | None = None
+        self._firsts: list[int] = []
+        self._lasts: list[int] = []
+        if not own.size or not timeline.size or max(abs(own[0]), abs(own[-1])) > EXACT:
+            self.whole = np.interp(timeline, own.astype(np.float64), signal.values)
+            return
+        starts = np.arange(0, timeline.size, size)
+        ends = np.minimum(starts + size, timeline.size)
+        firsts = np.searchsorted(own, timeline[starts], side="right") - 1
+        self._firsts = np.maximum(firsts, 0).tolist()
+        self._lasts = (np.searchsorted(own, timeline[ends - 1], side="right") + 1).tolist()
+
+    def __len__(self) -> int:
+        return -(-self.timeline.size // self.size)
+
+    def values(self, piece: int) -> np.ndarray:
+        """The signal at the points of piece `piece`."""
+        points = slice(piece * self.size, (piece + 1) * self.size)
+        if self.whole is not None:
+            return self.whole[points]
+        bracket = slice(self._firsts[piece], self._lasts[piece])
+        own = self.signal.timestamps[bracket].astype(np.float64)
+        return np.interp(self.timeline[points], own, self.signal.values[bracket])
 
 
 def _full(part: Part, size: int) -> np.ndarray:
@@ -279,7 +303,7 @@ def _distinct(arrays: list[np.ndarray]) -> tuple[list[np.ndarray], list[int]]:
     distinct: list[np.ndarray] = []
     owners = []
     for array in arrays:
-        owner = next((i for i, seen in enumerate(distinct) if _same(array, seen)), None)
+        owner = next((i for i, seen in enumerate(distinct) if same_timeline(array, seen)), None)
         if owner is None:
             owner = len(distinct)
             distinct.append(array)
@@ -287,7 +311,8 @@ def _distinct(arrays: list[np.ndarray]) -> tuple[list[np.ndarray], list[int]]:
     return distinct, owners
 
 
-def _same(a: np.ndarray, b: np.ndarray) -> bool:
+def same_timeline(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two timestamp arrays are equal (usually told by their ends alone)."""
     if a is b:
         return True
     if a.shape != b.shape or (a.size and (a[0] != b[0] or a[-1] != b[-1])):

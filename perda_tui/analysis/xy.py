@@ -1,27 +1,41 @@
 """One signal against another: the points on a pixel grid, counted per pixel.
 
-The y signal is taken at the x signal's timestamps (linear interpolation, flat outside its
-range, as in math channels). The points are counted per pixel of a `columns` by `rows`
-grid spanning their range, so the cost of drawing depends on the grid, not on the number
-of points; the counts show where points pile up.
+The y signal is taken at the x signal's timestamps in the window: linear interpolation,
+flat outside its range, as in math channels (`np.interp`, bit for bit); a y logged with
+x, on the same timestamps, sample by sample. The points are counted per pixel of a
+`columns` by `rows` grid. The x axis spans x's values in the window; the y axis spans the
+y samples the points are taken from, its samples in the window and one more on each side
+(they hold every interpolated value; a point that rounding puts past an edge is counted
+in the edge pixel). Points with a NaN or inf are left out, and such values are left out
+of the axes. The cost of drawing depends on the grid, not on the number of points; the
+counts show where points pile up.
+
+How: y is interpolated a piece of x's samples at a time (`timeline.Pieces`, against its
+samples around the piece) and the piece's points are given their pixels right away, so
+y at x's timestamps is never written out whole; blocks of pieces are counted on threads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from perda_tui.analysis.timeline import in_chunks, values_on
+from perda_tui.analysis.timeline import Pieces, in_chunks, same_timeline
 
 if TYPE_CHECKING:
     from perda_tui.logs import Signal
 
+#: Values beyond this size may overflow when interpolated: their pairs are checked.
+LARGE = np.finfo(np.float64).max / 4
 #: Most pixels of a grid (with one extra row and column).
 MAX_CELLS = 1 << 24
-#: Points counted at a time (at least 4 per pixel); ranges are found 4 blocks at a time.
+#: Points counted at a time (at least 4 per pixel), and values read at a time for ranges.
 BLOCK = 1 << 18
+#: Points interpolated and given their cells at a time.
+PIECE = 1 << 15
 
 
 @dataclass(frozen=True)
@@ -45,73 +59,146 @@ class Density:
         )
 
 
-def pairs(
-    x: Signal, y: Signal, start: float | None, end: float | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """(x values, y values at x's timestamps) for x's samples between `start` and `end`
-    (raw units)."""
-    xs = x.trim(start, end)
-    return xs.values, values_on(y, xs.timestamps) if len(y) else np.full(len(xs), np.nan)
-
-
-def density(x: np.ndarray, y: np.ndarray, columns: int, rows: int) -> Density:
-    """Count the finite (x, y) points per pixel of a `columns` by `rows` grid."""
+def xy_density(
+    x: Signal, y: Signal, start: float | None, end: float | None, columns: int, rows: int
+) -> Density:
+    """`y` against `x` for x's samples between `start` and `end` (raw units), counted per
+    pixel of a `columns` by `rows` grid."""
     if columns < 1 or rows < 1:
         raise ValueError("the grid needs at least one column and one row")
     if (columns + 1) * (rows + 1) > MAX_CELLS:
         raise ValueError(f"a grid of {columns} x {rows} pixels is too large")
     empty = Density(np.zeros((rows, columns), np.int64), (0.0, 1.0), (0.0, 1.0), 0)
-    if x.size == 0:
+    window = x.trim(start, end)
+    if not len(window) or not len(y):
         return empty
-    x_range, y_range = _range(x), _range(y)
-    if not np.isfinite([*x_range, *y_range]).all():  # a NaN or inf somewhere: drop those
-        ok = np.isfinite(x)
-        ok &= np.isfinite(y)
-        x, y = x[ok], y[ok]
-        if x.size == 0:
+    points, own = window.timestamps, y.timestamps
+    # y's samples in the window and one more on each side
+    first = max(int(np.searchsorted(own, points[0], side="left")) - 1, 0)
+    last = int(np.searchsorted(own, points[-1], side="right")) + 1
+    samples = (window.values, y.values[first:last])
+    extremes = [_extremes(v) for v in samples]
+    # NaN or inf, or values so large that interpolating between them may overflow
+    checked = not (np.abs(extremes) < LARGE).all()
+    if checked:
+        extremes = [_finite_extremes(v) for v in samples]
+        if np.isnan(extremes).any():
             return empty
-        x_range, y_range = _range(x), _range(y)
-    # the maximum lands one past the last cell: counted on an extra row and column, then
-    # added to the last ones (cheaper than clipping every index)
+    x_range, y_range = (_axis(*e) for e in extremes)
+    values: Callable[[int], np.ndarray]
+    if same_timeline(own, x.timestamps):  # logged together: y's own values
+        shared = y.trim(start, end).values
+        values = lambda i: shared[i * PIECE : (i + 1) * PIECE]  # noqa: E731
+        rounded = False
+    else:
+        pieces = Pieces(y, points, PIECE)
+        values, rounded = pieces.values, pieces.whole is not None
+    # interpolation may round past y's extremes by an ulp or so: harmless (see `_cells`)
+    # unless a pixel is about that narrow, or timestamps were rounded (not exact as float64)
+    y0, y1 = y_range
+    clip = rounded or (y1 - y0) / rows < 1e-12 * max(abs(y0), abs(y1))
+    axes = (x_range, y_range)
+    counts = _count(window.values, values, axes, columns, rows, checked=checked, clip=clip)
+    total = int(counts.sum())
+    return Density(counts, x_range, y_range, total) if total else empty
+
+
+def _count(
+    xs: np.ndarray,
+    ys: Callable[[int], np.ndarray],
+    axes: tuple[tuple[float, float], tuple[float, float]],
+    columns: int,
+    rows: int,
+    *,
+    checked: bool,
+    clip: bool,
+) -> np.ndarray:
+    """Points per pixel (`counts[row, column]`) of the pairs (`xs`, `ys(i)` for piece `i`
+    of `PIECE` points) on the x and y `axes`; `checked`: leave out pairs with a NaN or
+    inf; `clip`: y may lie past its axis by more than rounding."""
+    x_range, y_range = axes
+    # blocks of pieces, at least 4 points a pixel (one bincount each), counted on an
+    # extra row and column; a piece's temporaries stay in the core's cache
     cells = (rows + 1) * (columns + 1)
-    step = max(BLOCK, 4 * cells)  # temporaries stay in cache and are reused
+    per = -(-max(BLOCK, 4 * cells) // PIECE)
+    pieces = -(-xs.size // PIECE)
 
     def count(blocks: range) -> np.ndarray:
         counts = np.zeros(cells, np.int64)
-        for start in range(blocks.start * step, min(blocks.stop * step, x.size), step):
-            block = slice(start, start + step)
-            index = _cell(y[block], y_range, rows)
-            index *= columns + 1
-            index += _cell(x[block], x_range, columns)
-            counts += np.bincount(index, minlength=cells)
+        index = np.empty(per * PIECE, np.int32)
+        spare, scratch = np.empty(PIECE, np.int32), np.empty(PIECE)
+        for block in blocks:
+            at = 0
+            for piece in range(block * per, min((block + 1) * per, pieces)):
+                x, y = xs[piece * PIECE : (piece + 1) * PIECE], ys(piece)
+                if checked:
+                    ok = np.isfinite(x)
+                    ok &= np.isfinite(y)
+                    x, y = x[ok], y[ok]
+                cell = index[at : at + x.size]
+                _cells(y, y_range, rows, scratch[: x.size], cell, clip=clip)
+                cell *= columns + 1
+                _cells(x, x_range, columns, scratch[: x.size], spare[: x.size])
+                cell += spare[: x.size]
+                at += x.size
+            counts += np.bincount(index[:at], minlength=cells)
         return counts
 
-    partial = in_chunks(count, -(-x.size // step))
-    grid = np.sum(partial, axis=0).reshape(rows + 1, columns + 1)
+    grid = np.sum(in_chunks(count, -(-pieces // per)), axis=0).reshape(rows + 1, -1)
+    # the maximum lands one past the last pixel: counted on the extra row and column,
+    # then added to the last ones (cheaper than clipping every index)
     grid[:, -2] += grid[:, -1]
     grid[-2] += grid[-1]
-    return Density(grid[:-1, :-1].copy(), x_range, y_range, int(x.size))
+    return grid[:-1, :-1].copy()
 
 
-def _range(values: np.ndarray) -> tuple[float, float]:
-    """Lowest and highest value (NaN when there is one), in blocks on threads: the max
-    of a block read while its min left it in cache."""
-    step = 4 * BLOCK
+def _extremes(values: np.ndarray) -> tuple[float, float]:
+    """Lowest and highest value (NaN if there is one), in blocks on threads: the max of a
+    block read while its min left it in cache."""
+    step = BLOCK
 
     def extremes(blocks: range) -> list[tuple[float, float]]:
         parts = [values[i * step : (i + 1) * step] for i in blocks]
         return [(float(part.min()), float(part.max())) for part in parts]
 
     found = np.concatenate(in_chunks(extremes, -(-values.size // step)))
-    lo, hi = float(found[:, 0].min()), float(found[:, 1].max())
-    return (lo - 0.5, hi + 0.5) if hi == lo else (lo, hi)
+    return float(found[:, 0].min()), float(found[:, 1].max())
 
 
-def _cell(values: np.ndarray, bounds: tuple[float, float], cells: int) -> np.ndarray:
-    """The cell of each value, from 0 to `cells` (the maximum, on the far edge), as int32
-    (float64 -> int32 converts 4 at a time, int64 one by one)."""
-    scaled = np.subtract(values, bounds[0])
-    scaled *= cells / (bounds[1] - bounds[0])
-    out = np.empty(scaled.size, np.int32)
-    np.copyto(out, scaled, casting="unsafe")  # truncation, as astype
-    return out
+def _finite_extremes(values: np.ndarray) -> tuple[float, float]:
+    """Lowest and highest finite value (NaN when there is none)."""
+    finite = values[np.isfinite(values)]
+    return (float(finite.min()), float(finite.max())) if finite.size else (np.nan, np.nan)
+
+
+def _axis(lo: float, hi: float) -> tuple[float, float]:
+    """An axis from `lo` to `hi`; around a single value, one unit wide (or a billionth of
+    it, for values so large that a unit is below their precision)."""
+    half = max(0.5, abs(lo) * 1e-9)
+    return (lo - half, hi + half) if hi == lo else (lo, hi)
+
+
+def _cells(
+    values: np.ndarray,
+    bounds: tuple[float, float],
+    cells: int,
+    scratch: np.ndarray,
+    out: np.ndarray,
+    *,
+    clip: bool = False,
+) -> None:
+    """The cell of each value, from 0 to `cells` (the maximum, on the far edge), into the
+    int32 `out` (float64 -> int32 converts 4 at a time, int64 one by one), by truncation:
+    a value below the bounds by less than a cell lands in cell 0 too; `clip` for values
+    that may lie further past them."""
+    lo, hi = bounds
+    if np.isfinite(hi - lo):
+        np.subtract(values, lo, out=scratch)
+        scratch *= cells / (hi - lo)
+    else:  # bounds so far apart that their difference overflows: in halves
+        np.multiply(values, 0.5, out=scratch)
+        scratch -= lo * 0.5
+        scratch *= cells / (hi * 0.5 - lo * 0.5)
+    if clip:
+        np.clip(scratch, 0, cells, out=scratch)
+    np.copyto(out, scratch, casting="unsafe")  # truncation, as astype

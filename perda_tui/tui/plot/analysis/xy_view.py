@@ -107,12 +107,12 @@ class XYScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="xy", exit_on_error=False)
     def _compute(self, width: int, height: int) -> None:
-        from perda_tui.analysis.xy import density, pairs
+        from perda_tui.analysis.xy import xy_density
 
-        x, y = pairs(self.x_signal, self.y_signal, *self.raw_window)
         columns, rows = grid_size(width, height)
-        picture, legend = density_picture(density(x, y, columns, rows))
-        legend = f"{len(x):,} points · {legend}"
+        result = xy_density(self.x_signal, self.y_signal, *self.raw_window, columns, rows)
+        picture, legend = density_picture(result)
+        legend = f"{result.points:,} points · {legend}"
         self.app.call_from_thread(self._show, picture, legend)
 
     def _show(self, picture: Picture, legend: str) -> None:
