@@ -77,7 +77,7 @@ def xy_density(
     first = max(int(np.searchsorted(own, points[0], side="left")) - 1, 0)
     last = int(np.searchsorted(own, points[-1], side="right")) + 1
     samples = (window.values, y.values[first:last])
-    extremes = [_extremes(v) for v in samples]
+    extremes = _extremes(samples)
     # NaN or inf, or values so large that interpolating between them may overflow
     checked = not (np.abs(extremes) < LARGE).all()
     if checked:
@@ -152,17 +152,24 @@ def _count(
     return grid[:-1, :-1].copy()
 
 
-def _extremes(values: np.ndarray) -> tuple[float, float]:
-    """Lowest and highest value (NaN if there is one), in blocks on threads: the max of a
-    block read while its min left it in cache."""
-    step = BLOCK
+def _extremes(arrays: tuple[np.ndarray, ...]) -> list[tuple[float, float]]:
+    """Lowest and highest value of each array (NaN if it has one), in blocks of all the
+    arrays on threads (evenly shared): the max of a block read while its min left it in
+    cache."""
+    blocks = [(k, i) for k, values in enumerate(arrays) for i in range(0, values.size, BLOCK)]
 
-    def extremes(blocks: range) -> list[tuple[float, float]]:
-        parts = [values[i * step : (i + 1) * step] for i in blocks]
-        return [(float(part.min()), float(part.max())) for part in parts]
+    def extremes(chunk: range) -> list[tuple[int, float, float]]:
+        found = []
+        for k, i in (blocks[b] for b in chunk):
+            part = arrays[k][i : i + BLOCK]
+            found.append((k, float(part.min()), float(part.max())))
+        return found
 
-    found = np.concatenate(in_chunks(extremes, -(-values.size // step)))
-    return float(found[:, 0].min()), float(found[:, 1].max())
+    found = np.array([e for part in in_chunks(extremes, len(blocks)) for e in part])
+    return [
+        (float(found[found[:, 0] == k, 1].min()), float(found[found[:, 0] == k, 2].max()))
+        for k in range(len(arrays))
+    ]
 
 
 def _finite_extremes(values: np.ndarray) -> tuple[float, float]:
