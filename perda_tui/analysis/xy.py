@@ -93,10 +93,12 @@ def xy_density(
     else:
         pieces = Pieces(y, points, PIECE)
         values, rounded = pieces.values, pieces.whole is not None
-    # interpolation may round past y's extremes by an ulp or so: harmless (see `_cells`)
-    # unless a pixel is about that narrow, or timestamps were rounded (not exact as float64)
+    # timestamps rounded to float64 (beyond 2**53) may take values from beyond y's samples
+    # around the window: checked, and clipped to the axis; otherwise interpolation rounds
+    # past y's extremes by an ulp or so, harmless (see `_cells`) unless a pixel is as narrow
+    checked |= rounded
     y0, y1 = y_range
-    clip = rounded or (y1 - y0) / rows < 1e-12 * max(abs(y0), abs(y1))
+    clip = checked or (y1 - y0) / rows < 1e-12 * max(abs(y0), abs(y1))
     axes = (x_range, y_range)
     counts = _count(window.values, values, axes, columns, rows, checked=checked, clip=clip)
     total = int(counts.sum())

@@ -180,6 +180,8 @@ def test_timestamps_beyond_2_53_are_interpolated_all_at_once() -> None:
     x = Signal(big + np.arange(0, 2000, 10), np.arange(200.0), "x")
     y = Signal(big + np.arange(5, 2005, 7), np.sin(np.arange(286.0)), "y")
     assert_like_reference(x, y, None, None, 4, 4)
+    y.values[[0, 200]] = np.nan
+    assert_like_reference(x, y, big + 100, big + 1000, 4, 4)
 
 
 def test_empty_windows_single_samples_and_missing_values() -> None:
