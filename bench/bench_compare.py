@@ -3,8 +3,9 @@
 - Compare 4 runs of 5,000,000 rows each from CSVs on disk: time from opening the compare
   screen (headless, 160x50) until its charts (a panel per default signal, a speed and a
   power) with all four runs are painted, and until the first charts (the first run
-  parsed) are; downloads run in parallel, parses two at a time.
-  Then again, with the parsed logs in the parsed-log cache.
+  parsed) are; downloads run in parallel, parses two at a time (the screen stores each
+  log's parsed form once all runs are drawn, after the timed part).
+  Then again, once those writes are done, with the parsed logs in the parsed-log cache.
 - Lap detection on a 30-minute lapped run (GPS at 10 Hz): `find_laps` from the
   start/finish line plus the lap table, median of 5.
 - Lap overlay redraw: the lap overlay and time-variance charts of three laps built and
@@ -116,6 +117,7 @@ def _redraw_times(path: Path) -> list[float]:
 def run() -> list[BenchResult]:
     import numpy as np
 
+    from perda_tui.logs.store import wait_for_writes
     from perda_tui.samples.laps import LapRun, lap_paces, write_lap_log
     from perda_tui.samples.writer import write_sample_log
 
@@ -126,7 +128,8 @@ def run() -> list[BenchResult]:
             write_sample_log(folder / name, ROWS, seed=20 + i)
         reference = _parallel_parse(folder, names)
         first, all_runs = asyncio.run(_compare_times(folder, names))
-        _, cached = asyncio.run(_compare_times(folder, names))  # parsed logs now cached
+        wait_for_writes()  # the parsed forms are stored after the charts: all of them now
+        _, cached = asyncio.run(_compare_times(folder, names))
         run_30 = LapRun.build(lap_paces(LAPS_30_MIN, 1.0, 0.012, np.random.default_rng(3)))
         lapped = folder / "lapped.csv"
         write_lap_log(lapped, run_30, 3, datetime(2026, 5, 16, 10, 0, 0))

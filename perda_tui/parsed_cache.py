@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from perda_tui.logs import Log
-    from perda_tui.logs.store import ParsedStore
+    from perda_tui.logs.store import ParsedStore, PendingEntry
     from perda_tui.progress import ProgressCallback
 
 PARSED = "parsed"
@@ -44,6 +44,19 @@ def open_log(
             path, ts_offset=ts_offset, parsing_errors_limit=parsing_errors_limit, progress=progress
         )
     return parsed_store(cache_dir).open(path, ts_offset, parsing_errors_limit, progress)
+
+
+def open_log_pending(
+    path: str | Path,
+    cache_dir: str | Path | None,
+    *,
+    progress: ProgressCallback | None = None,
+) -> tuple[Log, PendingEntry | None]:
+    """As `open_log`, but a log parsed now comes back before its parsed form is stored,
+    with the `PendingEntry` that stores it (`ParsedStore.open_pending`)."""
+    if cache_dir is None:
+        return open_log(path, None, progress=progress), None
+    return parsed_store(cache_dir).open_pending(path, progress=progress)
 
 
 def cache_bytes(cache_dir: str | Path) -> int:

@@ -13,14 +13,28 @@ exclusive while it parses and writes one (a second process opening the same log 
 and then maps what the first wrote); `remove` takes it exclusive without waiting and leaves
 an entry in use alone. A log already mapped stays readable after its entry is removed or
 replaced (its files are unlinked, never rewritten in place).
+
+`open_pending` is `open` for a caller with something more urgent to do first (the compare
+screen draws its runs): a log it parses comes back unstored, with a `PendingEntry` that
+keeps the entry's exclusive lock (a second open of the log, from this process or another,
+waits and then maps it) until `write` is called, or at the latest `PENDING_LIMIT_S` later.
+The write stores the signals the parse produced (not channels computed later on the log),
+runs on a non-daemon thread (the interpreter joins it at exit, so a quit keeps the entry)
+and hands the caller the mapped form, whose pages the system can reclaim, to use instead
+of the parsed arrays. A crash or kill mid-write leaves nothing trusted (the meta is written
+last, atomically). Logs parsed into file-backed scratch buffers (`SCRATCH_BYTES` and more)
+are stored and mapped at once: mapping the stored form is what bounds their memory.
+`wait_for_writes` waits for this process's pending writes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, suppress
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,6 +47,12 @@ from perda_tui.progress import ProgressCallback
 #: Bump when the parser's output changes for the same file: older entries are rebuilt.
 PARSER_VERSION = 2  # 2: per-signal out-of-order row counts
 OPENED = "opened"
+#: Longest time a `PendingEntry` holds its entry's lock before it is written anyway (its
+#: caller did not get round to it: e.g. a screen closed before its message arrived).
+PENDING_LIMIT_S = 20.0
+
+_writers: set[threading.Thread] = set()  # pending entries' writer threads still running
+_writers_lock = threading.Lock()
 
 
 class Locks(Protocol):
@@ -79,6 +99,29 @@ class ParsedStore:
     ) -> Log:
         """The log at `path`, as `Log.load` returns it (same arguments), from the store when
         it holds a current entry; parsed and stored otherwise."""
+        log, pending = self._open_or_parse(path, ts_offset, parsing_errors_limit, progress, False)
+        assert pending is None
+        return log
+
+    def open_pending(
+        self,
+        path: str | Path,
+        ts_offset: int = 0,
+        parsing_errors_limit: int = 100,
+        progress: ProgressCallback | None = None,
+    ) -> tuple[Log, PendingEntry | None]:
+        """As `open`, but a log parsed now comes back before it is stored, with its
+        `PendingEntry` (see the module); None when nothing is left to store."""
+        return self._open_or_parse(path, ts_offset, parsing_errors_limit, progress, True)
+
+    def _open_or_parse(
+        self,
+        path: str | Path,
+        ts_offset: int,
+        parsing_errors_limit: int,
+        progress: ProgressCallback | None,
+        defer: bool,
+    ) -> tuple[Log, PendingEntry | None]:
         source = Path(path).expanduser().resolve()
         try:
             identity = _identity(source, ts_offset)
@@ -86,15 +129,16 @@ class ParsedStore:
             identity = None  # Log.load below says why the file cannot be read
         if identity is not None:
             try:
-                return self._open(source, identity, parsing_errors_limit, progress)
+                return self._open(source, identity, parsing_errors_limit, progress, defer)
             except OSError as exc:  # the cache folder cannot be used (read-only, not a folder)
                 _warn("parsed cache unusable (%s); parsing %s", exc, source)
-        return Log.load(
+        log = Log.load(
             source,
             ts_offset=ts_offset,
             parsing_errors_limit=parsing_errors_limit,
             progress=progress,
         )
+        return log, None
 
     def _open(
         self,
@@ -102,20 +146,24 @@ class ParsedStore:
         identity: dict[str, Any],
         parsing_errors_limit: int,
         progress: ProgressCallback | None,
-    ) -> Log:
+        defer: bool,
+    ) -> tuple[Log, PendingEntry | None]:
         folder = self.folder_for(source)
         key = _lock_key(folder)
         with self.locks.hold(key, exclusive=False):
             log = _reuse(folder, identity, parsing_errors_limit)
         if log is None:
-            with self.locks.hold(key, exclusive=True):
+            with ExitStack() as held:
+                held.enter_context(self.locks.hold(key, exclusive=True))
                 log = _reuse(folder, identity, parsing_errors_limit)  # built meanwhile?
                 if log is None:
-                    return self._parse(source, folder, identity, parsing_errors_limit, progress)
+                    return self._parse(
+                        source, folder, identity, parsing_errors_limit, progress, held, defer
+                    )
         if progress is not None:
             progress(identity["size"], identity["size"])
         _touch(folder)
-        return log
+        return log, None
 
     def _parse(
         self,
@@ -124,7 +172,11 @@ class ParsedStore:
         identity: dict[str, Any],
         parsing_errors_limit: int,
         progress: ProgressCallback | None,
-    ) -> Log:
+        held: ExitStack,
+        defer: bool,
+    ) -> tuple[Log, PendingEntry | None]:
+        """Parse `source` (holding the entry's lock exclusively, in `held`) and store it:
+        now, or with `defer` later by a `PendingEntry` that takes the lock over."""
         private_mkdir(folder)  # big logs are parsed into file-backed buffers there
         log = Log.load(
             source,
@@ -135,14 +187,20 @@ class ParsedStore:
         )
         try:
             if _identity(source, identity["ts_offset"]) != identity:
-                return log  # the file changed while it was read: not worth keeping
-            write_entry(folder, log, identity)
+                return log, None  # the file changed while it was read: not worth keeping
         except OSError as exc:
             _warn("cannot store the parsed form of %s: %s", source, exc)
-            return log
-        _touch(folder)
+            return log, None
+        from perda_tui.logs.reader import SCRATCH_BYTES  # loaded by the parse already
+
+        if defer and identity["size"] < SCRATCH_BYTES:
+            pending = PendingEntry(source, folder, log, identity)
+            if pending.start(held):
+                return log, pending
+        if not _store(source, folder, log, identity):
+            return log, None
         # the mapped form: the parsed arrays are freed, pages load from disk as needed
-        return read_entry(folder, identity) or log
+        return read_entry(folder, identity) or log, None
 
     def entries(self) -> list[StoredLog]:
         """Every entry, least recently opened first."""
@@ -189,6 +247,107 @@ class ParsedStore:
         except OSError:
             return
         yield from (child for child in children if child.is_dir())
+
+
+class PendingEntry:
+    """A parsed log's entry, written when `write` is called (or `PENDING_LIMIT_S` after
+    the parse) by a thread that holds the entry's lock exclusively until then."""
+
+    def __init__(self, source: Path, folder: Path, log: Log, identity: dict[str, Any]) -> None:
+        self.source, self.folder, self.identity = source, folder, identity
+        # what the parse produced: channels computed on `log` later are not stored
+        self._log: Log | None = Log(
+            list(log),
+            header=log.header,
+            time_unit=log.time_unit,
+            recording_time=log.recording_time,
+            parse_errors=log.parse_errors,
+            bad_lines=log.bad_lines,
+            warnings=log.warnings,
+            source=log.source,
+            span=(log.start_time, log.end_time),
+        )
+        self._go = threading.Event()
+        self._state = threading.Lock()  # guards the three below
+        self._then: Callable[[Log | None], object] | None = None
+        self._done = False
+        self._mapped: Log | None = None
+
+    def start(self, held: ExitStack) -> bool:
+        """Start the writer thread, which takes over the lock in `held`; False (the lock
+        left in `held`) if no thread can start (the interpreter is exiting)."""
+        handed = held.pop_all()
+        writer = threading.Thread(
+            target=self._run,
+            args=(handed,),
+            name=f"parsed-cache write {self.source.name}",
+            daemon=False,  # joined at exit (see the module); a worker's thread may be a daemon
+        )
+        with _writers_lock:  # started and listed at once: `wait_for_writes` joins it
+            try:
+                writer.start()
+            except RuntimeError:
+                held.enter_context(handed)
+                return False
+            _writers.add(writer)
+        return True
+
+    def write(self, then: Callable[[Log | None], object] | None = None) -> None:
+        """Write the entry now, in the writer thread, then call `then` with the mapped log,
+        or None if it could not be stored (at once, here, if it was written already: the
+        time limit passed); only the first call's `then` is called."""
+        with self._state:
+            if self._then is not None or self._go.is_set():
+                return
+            self._then = then
+            done, mapped = self._done, self._mapped
+        self._go.set()
+        if done and then is not None:
+            then(mapped)
+
+    def _run(self, held: ExitStack) -> None:
+        mapped: Log | None = None
+        try:
+            self._go.wait(PENDING_LIMIT_S)
+            log, self._log = self._log, None  # the parsed arrays are not kept from here on
+            with held:
+                if log is not None and _store(self.source, self.folder, log, self.identity):
+                    mapped = read_entry(self.folder, self.identity)
+        except Exception as exc:  # noqa: BLE001 - nobody waits for this thread: say so in the log
+            _warn("cannot store the parsed form of %s: %s", self.source, exc)
+        finally:
+            with self._state:
+                self._done, self._mapped, then = True, mapped, self._then
+            with _writers_lock:
+                _writers.discard(threading.current_thread())
+        if then is not None:
+            then(mapped)
+
+
+def wait_for_writes(timeout: float | None = None) -> bool:
+    """Wait until this process's pending entries are written (at most `timeout` seconds);
+    False if some are still pending or being written then."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        with _writers_lock:
+            running = next(iter(_writers), None)
+        if running is None:
+            return True
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            return False
+        running.join(left)
+
+
+def _store(source: Path, folder: Path, log: Log, identity: dict[str, Any]) -> bool:
+    """Write `log`'s entry (the caller holds its lock exclusively); False if it could not."""
+    try:
+        write_entry(folder, log, identity)
+    except OSError as exc:
+        _warn("cannot store the parsed form of %s: %s", source, exc)
+        return False
+    _touch(folder)
+    return True
 
 
 def _identity(source: Path, ts_offset: int) -> dict[str, Any]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +20,9 @@ from perda_tui.logs import Log, TooManyParseErrors
 from perda_tui.logs import reader as reader_module
 from perda_tui.logs import scratch as scratch_module
 from perda_tui.logs import store as store_module
+from perda_tui.logs.columnar import read_meta
 from perda_tui.logs.pyramid import build
-from perda_tui.logs.store import ParsedStore
+from perda_tui.logs.store import ParsedStore, wait_for_writes
 from perda_tui.parsed_cache import open_log, parsed_store
 from perda_tui.samples.writer import write_sample_log
 
@@ -347,3 +352,155 @@ def test_offsets_outside_the_files_are_refused_even_when_signed(
     (folder / "meta.json").write_text(f"{columnar._digest(body)}\n{body}")
     assert columnar.read_meta(folder) is not None
     assert columnar.read_entry(folder, doc["identity"]) is None
+
+
+# -- entries stored later (`open_pending`) --------------------------------------------------
+
+#: Seconds a test waits for a thread's event before failing (never reached when it works).
+PATIENCE = 60.0
+ENTRY_FILES = {"samples", "pyramids", "meta.json", "opened"}
+
+
+def names(folder: Path) -> set[str]:
+    return {p.name.split("-")[0] for p in folder.iterdir()}
+
+
+class Handed:
+    """What a pending entry's `then` was called with, and when."""
+
+    def __init__(self) -> None:
+        self.logs: list[Log | None] = []
+        self.called = threading.Event()
+
+    def __call__(self, log: Log | None) -> None:
+        self.logs.append(log)
+        self.called.set()
+
+
+class Watched:
+    """`Locks` that set `asked` when a shared lock is asked for (before waiting for it)."""
+
+    def __init__(self, locks: store_module.Locks) -> None:
+        self.locks = locks
+        self.asked = threading.Event()
+
+    def hold(
+        self, key: str, *, exclusive: bool, timeout: float | None = None
+    ) -> AbstractContextManager[None]:
+        if not exclusive:
+            self.asked.set()
+        return self.locks.hold(key, exclusive=exclusive, timeout=timeout)
+
+
+def test_a_pending_entry_stores_what_was_parsed_when_told(
+    store: ParsedStore, log_path: Path, parses: list[Path]
+) -> None:
+    """The parsed log comes back unstored; `write` stores the signals the parse produced
+    (not a channel computed on the log meanwhile) and hands over the mapped form."""
+    from perda_tui.logs import Signal
+
+    log, pending = store.open_pending(log_path)
+    assert pending is not None
+    assert log["ams.pack.voltage"].values.flags.writeable  # the parsed arrays
+    folder = store.folder_for(log_path)
+    assert "meta.json" not in names(folder)
+    voltage = log["ams.pack.voltage"]
+    log.add_computed(Signal(voltage.timestamps, voltage.values * 2, "twice"), "2 * v")
+    handed = Handed()
+    pending.write(handed)
+    assert handed.called.wait(PATIENCE)
+    [mapped] = handed.logs
+    assert mapped is not None and "twice" not in mapped
+    assert not mapped["ams.pack.voltage"].values.flags.writeable  # mapped from the entry
+    reference = Log.load(log_path)
+    assert_same(mapped, reference)
+    assert wait_for_writes(PATIENCE)
+    assert names(folder) == ENTRY_FILES
+    pending.write(handed)  # a second call does nothing
+    assert len(handed.logs) == 1
+    parses.clear()
+    again, none = store.open_pending(log_path)
+    assert none is None and parses == []
+    assert_same(again, reference)
+
+
+def test_an_open_while_an_entry_is_pending_waits_and_maps_it(
+    store: ParsedStore, log_path: Path, parses: list[Path]
+) -> None:
+    _, pending = store.open_pending(log_path)
+    assert pending is not None
+    watched = Watched(store.locks)
+    other = ParsedStore(store.root, watched)
+    found: list[Log] = []
+    opener = threading.Thread(target=lambda: found.append(other.open(log_path)))
+    opener.start()
+    assert watched.asked.wait(PATIENCE)  # it asks while the pending entry holds the lock
+    assert not found
+    pending.write()
+    opener.join(PATIENCE)
+    [second] = found
+    assert parses == [log_path]  # not parsed again
+    assert not second["ams.pack.voltage"].values.flags.writeable  # the stored form
+
+
+def test_a_pending_entry_is_stored_at_the_time_limit(
+    store: ParsedStore, log_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never told, it is stored anyway; told afterwards, `then` gets the mapped log at once."""
+    monkeypatch.setattr(store_module, "PENDING_LIMIT_S", 0.0)
+    _, pending = store.open_pending(log_path)
+    assert pending is not None
+    assert wait_for_writes(PATIENCE)
+    assert names(store.folder_for(log_path)) == ENTRY_FILES
+    handed = Handed()
+    pending.write(handed)
+    assert handed.called.is_set()
+    [mapped] = handed.logs
+    assert mapped is not None and not mapped["ams.pack.voltage"].values.flags.writeable
+
+
+def test_a_pending_entry_that_cannot_be_stored_hands_none_and_frees_the_lock(
+    store: ParsedStore, log_path: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = store_module.write_entry
+    full = [True]
+
+    def refused(folder: Path, log: Log, identity: dict[str, object]) -> None:
+        if full[0]:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(folder, log, identity)
+
+    monkeypatch.setattr(store_module, "write_entry", refused)
+    log, pending = store.open_pending(log_path)
+    assert pending is not None
+    handed = Handed()
+    pending.write(handed)
+    assert handed.called.wait(PATIENCE)
+    assert handed.logs == [None]
+    full[0] = False
+    assert_same(store.open(log_path), log)  # the lock is free: parsed and stored again
+    assert len(parses) == 2
+
+
+def test_a_big_log_is_stored_and_mapped_before_it_comes_back(
+    store: ParsedStore, log_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsed into file-backed buffers, it is mapped from its entry at once (bounded memory)."""
+    monkeypatch.setattr(reader_module, "SCRATCH_BYTES", 1)
+    log, pending = store.open_pending(log_path)
+    assert pending is None
+    assert not log["ams.pack.voltage"].values.flags.writeable
+    assert names(store.folder_for(log_path)) == ENTRY_FILES
+
+
+def test_exit_right_after_telling_keeps_the_entry(store: ParsedStore, log_path: Path) -> None:
+    """The interpreter joins the writer at exit: the entry is complete and used."""
+    cache = store.root.parent.parent
+    code = (
+        "from perda_tui.parsed_cache import open_log_pending\n"
+        f"log, pending = open_log_pending({str(log_path)!r}, {str(cache)!r})\n"
+        "pending.write()\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=PATIENCE)
+    assert names(store.folder_for(log_path)) == ENTRY_FILES
+    assert read_meta(store.folder_for(log_path)) is not None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from perda_tui.logs.store import wait_for_writes
 from perda_tui.parsed_cache import cache_bytes
 from perda_tui.server.runner import RunningDataServer
 from perda_tui.tui.common.heap import heap_frozen
@@ -39,6 +40,8 @@ async def test_logs_a_comparison_downloaded_are_marked_on_return(
         compare = app.screen
         assert isinstance(compare, CompareScreen)
         await wait_for(pilot, lambda: not compare.still_loading, timeout=60)
+        # the parsed forms are stored once the runs are drawn: sizes settle after that
+        await wait_for(pilot, lambda: wait_for_writes(0), timeout=60)
         await pilot.press("escape")
         await wait_screen(pilot, "BrowserScreen")
         await wait_for(pilot, lambda: CACHED_MARK in row_text(table, "endurance.csv"))

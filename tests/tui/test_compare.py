@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 from textual.widgets import DataTable
 
 from perda_tui.config import Settings
+from perda_tui.logs import Log
 from perda_tui.server.runner import RunningDataServer
 from perda_tui.tui.app import PerdaApp
 from perda_tui.tui.common.chart_view import ChartView
@@ -301,12 +303,12 @@ async def test_marked_logs_parse_two_at_a_time(
     from perda_tui.tui.compare.screen import PARSES_AT_ONCE
     from perda_tui.tui.logs.sources import LocalFileSource
 
-    real_open = perda_tui.parsed_cache.open_log
+    real_open = perda_tui.parsed_cache.open_log_pending
     inside, most, arrived = [0], [0], [0]
     lock = threading.Lock()
     together = threading.Barrier(PARSES_AT_ONCE, timeout=30)
 
-    def open_log(path, cache_dir, **kwargs):
+    def open_log_pending(path, cache_dir, **kwargs):
         with lock:
             inside[0] += 1
             arrived[0] += 1
@@ -320,7 +322,7 @@ async def test_marked_logs_parse_two_at_a_time(
             with lock:
                 inside[0] -= 1
 
-    monkeypatch.setattr(perda_tui.parsed_cache, "open_log", open_log)
+    monkeypatch.setattr(perda_tui.parsed_cache, "open_log_pending", open_log_pending)
     folder = runs[0].path.parent
     entries = [
         LogEntry(key=r.path.name, name=r.path.name, is_folder=False, size=None) for r in runs[:3]
@@ -374,6 +376,50 @@ async def test_summary_figures_are_computed_once_the_charts_are_shown(
             timeout=30,
         )
     assert started and all(started)
+
+
+async def test_runs_use_their_stored_form_once_all_are_drawn(
+    runs: list[SampleRun], tmp_path: Path
+) -> None:
+    """Logs parsed by the screen are stored once every run is drawn, and the runs then use
+    the mapped form (its pages reclaimable) instead of the parsed arrays."""
+    from textual.app import App
+
+    from perda_tui.clients.dataserver import LogEntry
+    from perda_tui.logs.store import wait_for_writes
+    from perda_tui.parsed_cache import parsed_store
+    from perda_tui.tui.logs.sources import LocalFileSource
+
+    folder = runs[0].path.parent
+    entries = [
+        LogEntry(key=r.path.name, name=r.path.name, is_folder=False, size=None) for r in runs[:2]
+    ]
+    cache = tmp_path / "cache"
+
+    def mapped(screen: CompareScreen) -> bool:
+        logs = [run.log for run in screen.runs]
+        return len(logs) == 2 and all(
+            not log[screen.signals[0]].values.flags.writeable for log in logs
+        )
+
+    app = App[None]()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = CompareScreen(
+            LocalFileSource(folder, cache), entries, export_dir=tmp_path, config_dir=tmp_path
+        )
+        await app.push_screen(screen)
+        await wait_for(pilot, lambda: not screen.still_loading, timeout=60)
+        await wait_for(pilot, lambda: mapped(screen), timeout=60)
+        await wait_for(pilot, lambda: wait_for_writes(0), timeout=60)
+        store = parsed_store(cache)
+        assert len([e for e in store.entries() if e.current]) == 2
+        for run, sample in zip(screen.runs, runs[:2], strict=True):
+            reference = Log.load(sample.path)
+            assert run.log.names == reference.names
+            name = screen.signals[0]
+            assert np.array_equal(run.log[name].values, reference[name].values, equal_nan=True)
+        panels = list(screen.query(".panel").results(ChartView))
+        await wait_for(pilot, lambda: all(p.drawn_generation and p.is_current for p in panels))
 
 
 async def test_progress_lines_follow_each_report(tmp_path: Path) -> None:

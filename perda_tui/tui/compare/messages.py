@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from perda_tui.analysis.compare import Stats
     from perda_tui.analysis.laps import Lap
     from perda_tui.logs import Log
+    from perda_tui.logs.store import PendingEntry
 
 
 class RunProgress(Message):
@@ -29,7 +30,17 @@ class RunProgress(Message):
 
 
 class RunLoaded(Message):
-    """Run `index` is parsed into `log`."""
+    """Run `index` is parsed into `log`; `pending` stores its parsed form when told to."""
+
+    def __init__(self, index: int, log: Log, pending: PendingEntry | None = None) -> None:
+        super().__init__()
+        self.index = index
+        self.log = log
+        self.pending = pending
+
+
+class RunStored(Message):
+    """Run `index`'s parsed form is stored: `log` is it, mapped from the parsed cache."""
 
     def __init__(self, index: int, log: Log) -> None:
         super().__init__()

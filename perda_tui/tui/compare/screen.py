@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -47,7 +48,13 @@ from perda_tui.tui.compare.charts import (
     overlay_chart,
     time_window,
 )
-from perda_tui.tui.compare.messages import RunFailed, RunLoaded, RunProgress, StatsReady
+from perda_tui.tui.compare.messages import (
+    RunFailed,
+    RunLoaded,
+    RunProgress,
+    RunStored,
+    StatsReady,
+)
 from perda_tui.tui.compare.sizes import SHORT
 from perda_tui.tui.errors import explain, is_session_expired
 from perda_tui.tui.messages import SessionExpired
@@ -61,6 +68,7 @@ if TYPE_CHECKING:
     from perda_tui.charts.model import Chart
     from perda_tui.clients.dataserver import LogEntry
     from perda_tui.logs import Log
+    from perda_tui.logs.store import PendingEntry
     from perda_tui.tui.messages import LogSource
 
 #: Signals shown first when the runs have them: a speed and a power (first present each).
@@ -114,6 +122,7 @@ class RunSlot:
         self.state = "waiting"
         self.detail = "waiting…"
         self.run: Run | None = None
+        self.pending: PendingEntry | None = None  # its parsed form, stored once all are drawn
 
 
 class CompareScreen(Screen[None]):
@@ -179,6 +188,7 @@ class CompareScreen(Screen[None]):
         self._stats: dict[tuple[int, str], Stats] = {}  # by (slot index, signal)
         self._computing: set[tuple[int, str]] = set()
         self._refresh_queued = False
+        self._charts: list[ChartView] = []  # those the latest refresh drew
         self._keys_enabled = False  # `_runs_usable` when the footer was last refreshed
         self.margin = 0  # cells left of the charts' frames: the widest y-axis labels yet
 
@@ -211,12 +221,13 @@ class CompareScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._cancel.set()
+        self._store_pending(swap=False)
 
     # -- loading -----------------------------------------------------------------------
 
     @work(thread=True, group="load", exit_on_error=False)
     def _load(self, index: int, entry: LogEntry) -> None:
-        from perda_tui.parsed_cache import open_log
+        from perda_tui.parsed_cache import open_log_pending
 
         worker = get_current_worker()
 
@@ -233,12 +244,15 @@ class CompareScreen(Screen[None]):
             cache_dir = getattr(self.source, "cache_dir", None)  # a source may have no cache
             self.post_message(RunProgress(index, "queued", 0, 0))
             with self._parsing:  # downloads all run at once; parses two at a time
-                log = open_log(path, cache_dir, progress=report("parse"))  # then mapped
+                # a log parsed now is stored once every run is drawn (`_store_pending`)
+                log, pending = open_log_pending(path, cache_dir, progress=report("parse"))
         except Exception as exc:  # noqa: BLE001 - shown on this run's line; the others go on
             if not self._cancel.is_set():
                 self.post_message(RunFailed(index, exc))
             return
-        self.post_message(RunLoaded(index, log))
+        if self._cancel.is_set() and pending is not None:
+            pending.write()  # the screen is going: store it now
+        self.post_message(RunLoaded(index, log, pending))
 
     def _reload(self, index: int) -> None:
         """Fetch and parse run `index` again (after signing in again)."""
@@ -266,6 +280,7 @@ class CompareScreen(Screen[None]):
         slot = self.slots[message.index]
         slot.state = "ready"
         slot.run = Run(slot.entry.name, message.log, entry_metadata(slot.entry))
+        slot.pending = message.pending
         log = message.log
         slot.detail = f"✓ {len(log)} signals, {duration(log.duration_s)}"
         self._show_slot(message.index)
@@ -324,9 +339,32 @@ class CompareScreen(Screen[None]):
             for index, slot in enumerate(self.slots):
                 self.query_one(f"#run-{index}", Static).set_class(slot.state == "ready", "-hidden")
             self.query_one("#progress").set_class(not failed, "-hidden")
+        self._queue_refresh()
+
+    def _queue_refresh(self) -> None:
         if not self._refresh_queued:  # runs landing together are drawn once, after them all
             self._refresh_queued = True
             self.call_after_refresh(self._queued_refresh)  # laid out without progress lines
+
+    def _store_pending(self, *, swap: bool = True) -> None:
+        """Store the parsed forms of the runs parsed here (each in its own thread); with
+        `swap`, each run then uses its stored form (`RunStored`): mapped from disk, whose
+        pages the system can reclaim, instead of the parsed arrays."""
+        for index, slot in enumerate(self.slots):
+            if slot.pending is not None:
+                slot.pending.write(partial(self._stored, index) if swap else None)
+                slot.pending = None
+
+    def _stored(self, index: int, log: Log | None) -> None:
+        """In the writer's thread: run `index`'s parsed form is stored (`log`) or not (None)."""
+        if log is not None:
+            self.post_message(RunStored(index, log))
+
+    def on_run_stored(self, message: RunStored) -> None:
+        slot = self.slots[message.index]
+        if slot.run is not None:
+            slot.run = replace(slot.run, log=message.log)
+            self._queue_refresh()  # the charts let go of the parsed arrays
 
     def _queued_refresh(self) -> None:
         self._refresh_queued = False
@@ -390,12 +428,13 @@ class CompareScreen(Screen[None]):
                 builders.append(partial(_delta, delta_traces, title, window, markers))
             stack = ChartStack(builders, self.margin)
             charts = [*panels, delta] if with_delta else panels
-            all_shown = _after_all(len(charts), self._summarise_missing)
+            self._charts = charts
             for index, chart in enumerate(charts):
-                chart.draw(stack.builder(index), all_shown)
-        else:
-            self._summarise_missing()
+                chart.draw(stack.builder(index))
         delta.set_class(not with_delta, "-hidden")
+        if not shown:
+            self._charts = []
+            self._after_charts()  # nothing to draw
 
     def _panels(self, count: int) -> list[ChartView]:
         """`count` signal panels, added or removed to match."""
@@ -432,6 +471,19 @@ class CompareScreen(Screen[None]):
             self.margin = widest
             if len(columns) > 1:
                 self._draw_charts()
+                return
+        self._after_charts()
+
+    def _after_charts(self) -> None:
+        """Once the latest charts are all on screen: the summary's figures are computed,
+        and once every run has loaded, their parsed forms are stored. Done alongside,
+        either held the charts back (the workers share one interpreter lock)."""
+        if not self.runs:
+            return  # nothing has landed: nothing to summarise or store
+        if all(chart.drawn_generation and chart.is_current for chart in self._charts):
+            self._summarise_missing()
+            if not self.still_loading:
+                self._store_pending()
 
     def _show_title(self) -> None:
         text = Text(f"Compare {len(self.slots)} runs", style="bold")
@@ -498,9 +550,7 @@ class CompareScreen(Screen[None]):
 
     def _summarise_missing(self) -> None:
         """Start computing the summary figures not known yet (off the UI thread: the
-        full-resolution arrays of a mapped log page in from disk). Called once a refresh's
-        charts are on screen: computed alongside, the figures held the charts back (the
-        workers share one interpreter lock)."""
+        full-resolution arrays of a mapped log page in from disk)."""
         jobs = [
             (index, slot.run.log, name)
             for index, slot in enumerate(self.slots)
@@ -705,18 +755,6 @@ def _delta(
     traces: list[Trace], title: str, window: tuple[float, float], markers: bool, width: int
 ) -> Chart:
     return delta_chart(traces, width, title, window, markers=markers)
-
-
-def _after_all(count: int, then: Callable[[], object]) -> Callable[[], None]:
-    """A callback that calls `then` on its `count`-th call."""
-    left = [count]
-
-    def one_done() -> None:
-        left[0] -= 1
-        if left[0] == 0:
-            then()
-
-    return one_done
 
 
 def cell(value: float) -> str:
