@@ -486,3 +486,60 @@ def test_chart_stack_draws_aligned_frames_at_once() -> None:
     columns = [frame_column(draw(stack.builder(i)(80, 10), 80, 10).plain()) for i in range(2)]
     assert columns[0] == columns[1] == max(unaligned)  # type: ignore[type-var]
     assert sorted(built) == [0, 1]  # each built once at a size
+
+
+async def test_footer_is_rebuilt_once_for_changes_in_one_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Binding changes that arrive before the footer's rebuild runs give one rebuild (as
+    Textual's `Footer` has it: one per change), which shows the keys as they are then."""
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.screen import Screen
+    from textual.widget import Widget
+    from textual.widgets import Footer
+
+    from perda_tui.tui.compare.footer import CoalescedFooter
+
+    class Keys(Screen[None]):
+        BINDINGS = [Binding("x", "go", "Go")]  # noqa: RUF012 - Textual's declaration style
+        enabled = False
+
+        def compose(self) -> ComposeResult:
+            yield CoalescedFooter()
+
+        def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+            return None if action == "go" and not self.enabled else True  # None: greyed
+
+        def action_go(self) -> None:
+            """Nothing: the key is only shown."""
+
+    rebuilds: list[Footer] = []
+    real = Footer.recompose
+
+    async def counted(self: Footer) -> None:
+        rebuilds.append(self)
+        await real(self)
+
+    monkeypatch.setattr(Footer, "recompose", counted)
+    app = App[None]()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = Keys()
+        await app.push_screen(screen)
+        footer = screen.query_one(CoalescedFooter)
+
+        def greyed() -> bool | None:
+            """Whether the footer shows the key greyed out (None: not shown yet)."""
+            key: Widget | None = next(iter(footer.query("FooterKey")), None)
+            return None if key is None else key.has_class("-disabled")
+
+        await wait_for(pilot, lambda: greyed() is True)
+        await pilot.pause()
+        before = len(rebuilds)
+        screen.enabled = True
+        for _ in range(3):
+            screen.refresh_bindings()
+        await wait_for(pilot, lambda: greyed() is False)
+        await pilot.pause()
+        await pilot.pause()
+        assert len(rebuilds) == before + 1

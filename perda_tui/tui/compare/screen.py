@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from perda_tui.analysis.align import AlignError, Alignment
@@ -48,6 +48,7 @@ from perda_tui.tui.compare.charts import (
     overlay_chart,
     time_window,
 )
+from perda_tui.tui.compare.footer import CoalescedFooter
 from perda_tui.tui.compare.messages import (
     RunFailed,
     RunLoaded,
@@ -204,7 +205,7 @@ class CompareScreen(Screen[None]):
         yield ChartView(id="delta", classes="-hidden")
         yield DataTable(id="summary", cursor_type="row", zebra_stripes=True)
         yield Static(id="status")
-        yield Footer()
+        yield CoalescedFooter()
 
     def on_mount(self) -> None:
         # on 16-colour terminals the app runs an ANSI theme: tell runs apart by markers
