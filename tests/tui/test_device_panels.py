@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import threading
+from pathlib import Path
 
 import pytest
 from textual.widgets import ProgressBar
@@ -22,17 +24,18 @@ from perda_tui.clients.scrutiny import (
     ValueUpdate,
 )
 from perda_tui.tui.common.chart_view import ChartView
+from perda_tui.tui.device import chart as chart_module
 from perda_tui.tui.device.chart import (
     REDRAWS_PER_S,
     TICK,
     LiveChart,
     build_chart,
     fit_number,
-    next_redraw,
     short_age,
 )
 from perda_tui.tui.device.link_dialog import build_config
 from perda_tui.tui.device.panels import link_text, region_text, sfd_text
+from perda_tui.tui.device.records import Recorder
 from perda_tui.tui.device.status import age_text
 from perda_tui.tui.device.watch_table import WatchTable
 from tests.tui.conftest import wait_for
@@ -114,46 +117,78 @@ def test_chart_shows_the_last_span_relative_to_the_newest_sample() -> None:
     assert len(chart.series[1].x) == 0
 
 
-PERIOD = 1 / REDRAWS_PER_S
-
-
-@pytest.mark.parametrize(
-    ("now", "drawn_at", "ticked_at", "due"),
-    [
-        (10.0, -math.inf, None, 10.0),  # before the first tick: at once
-        (10.0, 9.9, None, 9.9 + PERIOD),  # ... or one period after the last redraw
-        (100.0 + 2 * TICK, 100.0, 100.0, 100.0 + 2 * TICK),  # ticks stopped: the same
-        (99.0, 98.0, 100.0, 99.0),  # a tick "from the future" (clock stepped back): the same
-        (100.0 + 0.4 * PERIOD, 100.0, 100.0, 100.0 + PERIOD),  # the next slot of the grid
-        (100.0 + PERIOD, 100.0, 100.0, 100.0 + PERIOD),  # on a slot: now
-        (100.0 + TICK - 0.4 * PERIOD, 100.0 + TICK - PERIOD, 100.0, None),  # the tick's slot
-        (100.0 + TICK - 0.4 * PERIOD, 100.0, 100.0, None),  # ... even with no redraw before
-        (100.0 + PERIOD + 0.01, 100.0 + PERIOD + 0.005, 100.0, None),  # a late slot redraw
-    ],
-)
-def test_readouts_are_redrawn_on_the_grid_of_the_tick(
-    now: float, drawn_at: float, ticked_at: float | None, due: float | None
-) -> None:
-    assert PERIOD < TICK  # at least one redraw between two ticks
-    assert next_redraw(now, drawn_at, ticked_at) == pytest.approx(due)
+def hand_over(screen, updates: list[ValueUpdate]) -> None:
+    """What the client does with new values: hand them over from its own thread."""
+    thread = threading.Thread(target=screen._values_from_thread, args=(updates,))
+    thread.start()
+    thread.join()
 
 
 @pytest.mark.anyio
-async def test_the_seconds_tick_changes_rows_and_text_with_its_chart() -> None:
+async def test_the_beat_takes_values_in_and_ticks_every_second() -> None:
+    assert 1 / REDRAWS_PER_S < TICK  # readouts redrawn between two ticks
+    async with device_app().run_test(size=(120, 40)) as pilot:
+        screen = await device_screen(pilot)
+        screen.clock = clock = FakeClock()
+        chart = screen.query_one(LiveChart)
+        table, view = chart.query_one(WatchTable), chart.query_one(ChartView)
+        chart.track("/x")
+        # no await from here on: the beat's own timer cannot run in between
+        hand_over(screen, [ValueUpdate("/x", 1.5, 10.0), ValueUpdate("/x", 2.5, 10.2)])
+        assert chart.watches["/x"].received_at is None  # waits in the inbox for the beat
+        redraws = chart.redraws
+        screen.beat()
+        assert chart.watches["/x"].count == 2 and chart.history["/x"][-1] == (10.2, 2.5)
+        assert table.get_row("/x")[1].plain == "2.5" and chart.redraws == redraws + 1
+        clock.advance(5)
+        drawn = view.generation
+        screen.beat()
+        screen.beat()  # of two beats in a row, one ticks: every age and the chart, at once
+        assert view.generation == drawn + 1 and view.is_current
+        assert table.get_row("/x")[-1].plain == "5s"
+        hand_over(screen, [])
+        screen.beat()
+        screen.beat()  # nothing new: no readout redrawn, the chart is
+        assert chart.redraws == redraws + 1 and view.generation == drawn + 2
+
+
+@pytest.mark.anyio
+async def test_values_in_the_inbox_are_recorded_before_the_recording_stops(
+    tmp_path: Path,
+) -> None:
+    async with device_app().run_test(size=(120, 40)) as pilot:
+        screen = await device_screen(pilot)
+        screen.recorder = recorder = Recorder.start(tmp_path, ["/x"])
+        hand_over(screen, [ValueUpdate("/x", 1.5, 10.0)])
+        rows = recorder.rows
+        screen.action_record()  # stop
+        assert recorder.rows == rows + 1 and not recorder.active
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("here", [True, False])
+async def test_the_seconds_tick_changes_rows_and_text_with_its_chart(
+    here: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not here:  # a chart too big to draw on the UI thread: a worker draws it
+        monkeypatch.setattr(chart_module, "DRAW_HERE_CELLS", 0)
     async with device_app().run_test(size=(120, 40)) as pilot:
         screen = await device_screen(pilot)
         clock = FakeClock()
         screen.clock = clock
         chart = screen.query_one(LiveChart)
-        table = chart.query_one(WatchTable)
+        table, view = chart.query_one(WatchTable), chart.query_one(ChartView)
         chart.track("/x")
         chart.add([ValueUpdate("/x", 1.5, 10.0)])
-        await wait_for(pilot, lambda: chart.query_one(ChartView).is_current)
+        await wait_for(pilot, lambda: view.is_current)
         clock.advance(5)
         shown: list[str] = []
         chart.tick(then=lambda: shown.append(table.get_row("/x")[-1].plain))
-        assert not shown and table.get_row("/x")[-1].plain != "5s"  # waits for the chart
-        await wait_for(pilot, lambda: bool(shown))
+        if here:
+            assert view.is_current and shown == ["5s"]  # drawn at once, rows with it
+        else:
+            assert not shown and table.get_row("/x")[-1].plain != "5s"  # waits for the chart
+            await wait_for(pilot, lambda: bool(shown))
         assert shown[0] == "5s"  # the rows were redrawn first, in the same frame
         chart.pause()
         chart.tick(then=lambda: shown.append("paused"))

@@ -127,16 +127,28 @@ class ChartView(Widget):
         """True when the latest request is on screen."""
         return self.drawn_generation == self.generation
 
-    def draw(self, builder: Builder, shown: Callable[[], object] | None = None) -> int:
+    def draw(
+        self, builder: Builder, shown: Callable[[], object] | None = None, *, now: bool = False
+    ) -> int:
         """Show the chart `builder` returns (built in a worker); returns the request number.
 
         `shown` runs on the UI thread as that chart goes on screen, so that text around
         the chart (a status line, values at a cursor) changes in the same frame: one
-        repaint, and never a caption ahead of its chart.
+        repaint, and never a caption ahead of its chart. With `now`, the chart is built
+        on this thread before `draw` returns: for a small chart redrawn often, which costs
+        less than a worker's hand-overs (a thread, its state messages, the call back).
         """
         self._builder, self._shown = builder, shown
         self._builder_generation = self.generation + 1
-        return self.redraw()
+        if not now:
+            return self.redraw()
+        self.generation += 1
+        if self.size.area:
+            result = self._chart_rows(builder, self.size, self.chart_theme, self.rich_style)
+            self._show(self.generation, *result)
+        else:
+            self._call_shown()
+        return self.generation
 
     def redraw(self) -> int:
         """Build the last requested chart again (new size or theme)."""
@@ -164,18 +176,25 @@ class ChartView(Widget):
         with self._lock:
             if generation != self.generation:
                 return  # a newer request is queued behind this one
-            started = time.perf_counter()
-            try:
-                chart = builder(size.width, size.height)
-                cells = draw(chart, size.width, size.height, theme=theme)
-                strips = to_strips(cells, base)
-                error = ""
-            except Exception as exc:  # noqa: BLE001 - odd data must not kill the screen; shown instead
-                error = str(exc) or type(exc).__name__
-                message = Segment(f"cannot draw this chart: {error}", base + Style(bold=True))
-                strips = [Strip([message])]
-            elapsed = time.perf_counter() - started
-        self.app.call_from_thread(self._show, generation, strips, error, elapsed)
+            result = self._chart_rows(builder, size, theme, base)
+        self.app.call_from_thread(self._show, generation, *result)
+
+    @staticmethod
+    def _chart_rows(
+        builder: Builder, size: Size, theme: ChartTheme, base: Style
+    ) -> tuple[list[Strip], str, float]:
+        """The rows of `builder`'s chart, the error that replaced them, the seconds taken."""
+        started = time.perf_counter()
+        try:
+            chart = builder(size.width, size.height)
+            cells = draw(chart, size.width, size.height, theme=theme)
+            strips = to_strips(cells, base)
+            error = ""
+        except Exception as exc:  # noqa: BLE001 - odd data must not kill the screen; shown instead
+            error = str(exc) or type(exc).__name__
+            message = Segment(f"cannot draw this chart: {error}", base + Style(bold=True))
+            strips = [Strip([message])]
+        return strips, error, time.perf_counter() - started
 
     def _show(self, generation: int, strips: list[Strip], error: str, seconds: float) -> None:
         if generation < self.drawn_generation:

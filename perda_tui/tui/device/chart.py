@@ -2,22 +2,20 @@
 chart of the first `MAX_SERIES` paths (the data type is kept for writes, not shown: the
 row must fit beside the status panels).
 
-Values update the model at once; changed readouts are redrawn at most `REDRAWS_PER_S`
-times a second whatever the server sends, on a grid set by the screen's one-second tick
-(`next_redraw`): the tick redraws every row together with the new chart, in one frame, and
-changes in between are drawn half-way (or at once before the first tick).
-A value older than `FRESH` seconds is dimmed. History is bounded per path. The chart's x
-axis is seconds before *now* (the newest sample's server time plus the local time since
-it arrived), so when values stop coming the lines slide left at once and the gap at the
-right grows. The screen's one-second tick redraws ages and the chart.
+Values update the model at once; readouts are redrawn by the screen's beat,
+`REDRAWS_PER_S` times a second whatever the server sends: the beat that ticks redraws
+every row together with the new chart, in one frame, the others only the rows that
+changed (`flush`). A value older than `FRESH` seconds is dimmed. History is bounded per
+path. The chart's x axis is seconds before *now* (the newest sample's server time plus
+the local time since it arrived), so when values stop coming the lines slide left at
+once and the gap at the right grows.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,7 +31,7 @@ from perda_tui.charts.series import line_series
 from perda_tui.clients.scrutiny import ValueUpdate
 from perda_tui.text import shorten_middle
 from perda_tui.tui.common.chart_view import ChartView
-from perda_tui.tui.common.text import literal
+from perda_tui.tui.common.text import clean, literal
 from perda_tui.tui.device.status import age_text
 from perda_tui.tui.device.watch_table import WatchTable
 
@@ -56,6 +54,9 @@ FRESH = 2.0
 RATE_WINDOW = 5.0
 #: Seconds between two ticks of the screen (ages, chart).
 TICK = 1.0
+#: Charts of at most this many cells are drawn on the UI thread, at once (~5-10 ms here
+#: for 8 lines at 68x23, less than a worker's hand-overs cost); bigger ones in a worker.
+DRAW_HERE_CELLS = 3000
 
 Scalar = float | int | bool
 
@@ -73,6 +74,11 @@ class Watch:
     arrivals: deque[float] = field(default_factory=lambda: deque(maxlen=256))
     count: int = 0
     """Values received since the watch was added."""
+    label: str = field(init=False)
+    """The path as its readout shows it (cut to `PATH_WIDTH`, cleaned)."""
+
+    def __post_init__(self) -> None:
+        self.label = clean(shorten_middle(self.path, PATH_WIDTH))
 
     def take(self, value: Scalar | None, now: float) -> None:
         """A new value, received at `now`."""
@@ -124,28 +130,12 @@ def short_age(seconds: float) -> str:
     return f"{min(999, int(seconds // 86400))}d"
 
 
-def next_redraw(now: float, drawn_at: float, ticked_at: float | None) -> float | None:
-    """When readouts that changed at `now` are drawn (None: by the next tick).
-
-    `drawn_at` is when readouts were last drawn, `ticked_at` the last tick. While ticks
-    come (one in the last `TICK` s), redraws fall on the grid `ticked_at + k /
-    REDRAWS_PER_S`, and the slot of the next tick is left to the tick, which draws every
-    row with the chart; without ticks, as soon as 1/`REDRAWS_PER_S` s passed since the last.
-    """
-    period = 1 / REDRAWS_PER_S
-    earliest = max(now, drawn_at + period)
-    if ticked_at is None or not 0 <= now - ticked_at < TICK:
-        return earliest
-    slot = ticked_at + math.ceil(round((earliest - ticked_at) / period, 9)) * period
-    return None if slot >= ticked_at + TICK else slot
-
-
 def readout_cells(watch: Watch, now: float, stale: bool) -> list[Text]:
     """The row of `watch`: path, value, min, max, rate, age; dimmed when `stale` or when
     the value is older than `FRESH` seconds."""
     old = watch.received_at is None or now - watch.received_at > FRESH
     style = "dim" if stale or old else ""
-    path = literal(shorten_middle(watch.path, PATH_WIDTH), "dim" if stale else "")
+    path = Text(watch.label, "dim" if stale else "")
     low = "" if watch.minimum is None else fit_number(watch.minimum, WIDTHS["min"])
     high = "" if watch.maximum is None else fit_number(watch.maximum, WIDTHS["max"])
     if watch.received_at is None:
@@ -154,7 +144,7 @@ def readout_cells(watch: Watch, now: float, stale: bool) -> list[Text]:
         value = literal(fit_number(watch.value, WIDTHS["value"]), style or "bold")
         age = Text(short_age(now - watch.received_at), style="dim")
     rate = fit_number(watch.rate(now), WIDTHS["rate"] - 2) + "/s" if watch.arrivals else ""
-    return [path, value, literal(low, style), literal(high, style), Text(rate, "dim"), age]
+    return [path, value, Text(low, style), Text(high, style), Text(rate, "dim"), age]
 
 
 class LiveChart(Vertical):
@@ -181,9 +171,6 @@ class LiveChart(Vertical):
         """How many times changed readouts were redrawn (at most `REDRAWS_PER_S` a second)."""
         self._anchor: tuple[float, float] | None = None  # (newest server time, clock then)
         self._dirty: set[str] = set()
-        self._flush_armed = False
-        self._flushed_at = -math.inf  # time.monotonic() of the last redraw
-        self._ticked_at: float | None = None  # time.monotonic() of the last tick
         self._after_chart: Callable[[], None] | None = None  # a tick waiting for its chart
         self._table: WatchTable | None = None
 
@@ -258,7 +245,7 @@ class LiveChart(Vertical):
         line.display = bool(text)
 
     def add(self, updates: list[ValueUpdate]) -> None:
-        """New values: readouts within 1/`REDRAWS_PER_S` s, the chart at the next `tick()`."""
+        """New values: readouts at the next `flush()` or `tick()`, the chart at the next tick."""
         now = self.clock()
         for update in updates:
             watch = self.watches.get(update.path)
@@ -272,29 +259,16 @@ class LiveChart(Vertical):
                 points.append((update.timestamp, value))
             if self._anchor is None or update.timestamp >= self._anchor[0]:
                 self._anchor = (update.timestamp, now)
-        if self._dirty and not self._flush_armed and self._after_chart is None:
-            now = time.monotonic()
-            due = next_redraw(now, self._flushed_at, self._ticked_at)
-            if due is not None and due <= now:
-                self.flush()
-            elif due is not None:
-                self._flush_armed = True
-                self.set_timer(due - now, self.flush)
 
     def flush(self) -> None:
         """Redraw the readouts that changed since the last redraw (unless a tick's chart
         is on its way: the tick redraws them with it)."""
-        self._flush_armed = False
         if self._after_chart is not None:
             return
         dirty, self._dirty = self._dirty, set()
         if dirty:
             self.redraws += 1
-            self._flushed_at = time.monotonic()
-        for path in dirty:
-            watch = self.watches.get(path)
-            if watch is not None:
-                self._show_row(watch)
+            self._show_rows(self.watches[path] for path in dirty if path in self.watches)
 
     def clear(self) -> None:
         """Forget every path (new server)."""
@@ -320,7 +294,6 @@ class LiveChart(Vertical):
         the new chart goes on screen: one frame for all of it instead of two. Without it
         (a change to show at once), they change now and the chart follows.
         """
-        self._ticked_at = time.monotonic()
         self._chart_shown()  # a tick still waiting for its chart a second later waits no more
         if then is None or self.paused:
             self._show_times()
@@ -339,14 +312,12 @@ class LiveChart(Vertical):
             then()
 
     def _show_times(self) -> None:
-        """Every row, the staleness note and the panel's look, as of now (the tick's
-        redraw: it takes the tick's slot of the redraw grid, see `next_redraw`)."""
+        """Every row, the staleness note and the panel's look, as of now (the readouts'
+        redraw of the beat that ticks)."""
         if self._dirty:
             self._dirty.clear()
             self.redraws += 1
-        self._flushed_at = time.monotonic() if self._ticked_at is None else self._ticked_at
-        for watch in self.watches.values():
-            self._show_row(watch)
+        self._show_rows(self.watches.values())
         note = ""
         if self.stale and self._anchor is not None:
             note = f"{self.stale} · last value {age_text(self.clock() - self._anchor[1])}"
@@ -370,8 +341,12 @@ class LiveChart(Vertical):
 
     def _show_row(self, watch: Watch) -> None:
         """Show the readout of `watch` (the table repaints the row only if it changed)."""
+        self._show_rows([watch])
+
+    def _show_rows(self, watches: Iterable[Watch]) -> None:
+        """Show the readouts of `watches` (one repaint request for the rows that changed)."""
         table = self._table or self.query_one(WatchTable)
-        table.set_row(watch.path, self._cells(watch))
+        table.set_rows((watch.path, self._cells(watch)) for watch in watches)
 
     def _now_on_server(self) -> float:
         if self._anchor is None:
@@ -382,9 +357,16 @@ class LiveChart(Vertical):
     def _draw(self) -> None:
         snapshot = {path: list(points) for path, points in self.history.items()}
         now = self._now_on_server()
-        self.query_one(ChartView).draw(
-            lambda width, height: build_chart(snapshot, now), self._chart_shown
+        view = self.query_one(ChartView)
+        view.draw(
+            lambda width, height: build_chart(snapshot, now),
+            self._chart_shown,
+            now=view.size.area <= DRAW_HERE_CELLS,
         )
+
+    @on(ChartView.Drawn)
+    def _drawn(self, event: ChartView.Drawn) -> None:
+        event.stop()  # nobody above listens: a message dispatch less per level, per chart
 
 
 def build_chart(history: dict[str, list[tuple[float, float]]], now: float | None = None) -> Chart:

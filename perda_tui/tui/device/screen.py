@@ -1,10 +1,13 @@
 """Live device screen: a Scrutiny server's device, datalogger, firmware and link, as pushed.
 
 Takes the settings it needs as an argument (`settings.scrutiny_url`; empty: wait for the
-form). The client calls back from its own thread; the callbacks only post messages, so
-every widget is touched on the UI thread. The client polls the server every 2 s; here one
-tick a second refreshes every age, the reconnect countdown and the chart. Time comes
-from `clock` (tests replace it to drive time without sleeping).
+form). The client calls back from its own thread; status callbacks post messages, values
+go into an inbox, so every widget is touched on the UI thread. One timer, the beat
+(`REDRAWS_PER_S` a second), does everything periodic: it takes the inbox's values, redraws
+the readouts that changed, and once a second (the tick) every age, the reconnect countdown
+and the chart; every wake-up of the UI loop costs CPU, so there is no other. The client
+polls the server every 2 s. Time comes from `clock` (tests replace it to drive time
+without sleeping).
 
 Nothing old passes for live: when the server goes away every panel is dimmed with when
 it was last seen, and when the device goes away its panels and the watched values are.
@@ -19,6 +22,7 @@ watched values to a PER log in the cache until pressed again.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +34,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Select
 
 from perda_tui.clients.scrutiny import (
@@ -105,14 +108,6 @@ class StatusChanged(Message, bubble=False):
     def __init__(self, event: StatusEvent) -> None:
         super().__init__()
         self.event = event
-
-
-class ValuesReceived(Message, bubble=False):
-    """New values of watched paths."""
-
-    def __init__(self, updates: list[ValueUpdate]) -> None:
-        super().__init__()
-        self.updates = updates
 
 
 class ConnectFinished(Message, bubble=False):
@@ -198,7 +193,11 @@ class DeviceScreen(Screen[None]):
         """The acquisition armed from here, until it ends."""
         self.recorder: Recorder | None = None
         self._closing = False
-        self._ticker: Timer | None = None
+        self._beats = 0
+        self._inbox: list[ValueUpdate] = []
+        """Values the client received since the last beat (filled on the client's thread)."""
+        self._inbox_lock = threading.Lock()
+        self._chart = LiveChart(clock=self.now, id="panel-chart")
         self._reset_state()
 
     def _reset_state(self) -> None:
@@ -244,14 +243,14 @@ class DeviceScreen(Screen[None]):
                 yield DataloggerPanel(id="panel-datalogger", classes="device-panel")
                 yield Panel("Firmware description (SFD)", id="panel-sfd")
                 yield Panel("Link", id="panel-link")
-            yield LiveChart(clock=self.now, id="panel-chart")
+            yield self._chart
         yield Footer()
 
     def on_mount(self) -> None:
         show_nothing(self._panels(), self.query_one(DataloggerPanel))
         for field in self.query(Input):
             field.cursor_blink = False  # a blinking cursor redraws twice a second, for hours
-        self._ticker = self.set_interval(TICK, self._second)
+        self.set_interval(1 / REDRAWS_PER_S, self.beat)
         self._show_status()
         url = self.query_one("#device-url", Input)
         if url.value:
@@ -261,17 +260,14 @@ class DeviceScreen(Screen[None]):
             url.focus()
 
     def on_screen_suspend(self) -> None:
-        if self._ticker is not None:
-            self._ticker.pause()
-        self.query_one(LiveChart).pause()
+        self.query_one(LiveChart).pause()  # the beat still takes values in, draws nothing
 
     def on_screen_resume(self) -> None:
-        if self._ticker is not None:
-            self._ticker.resume()
         self.query_one(LiveChart).resume()
 
     def on_unmount(self) -> None:
         self._closing = True
+        self.take_values()
         if self.recorder is not None:
             self.recorder.stop()
         if self.request is not None:
@@ -305,7 +301,7 @@ class DeviceScreen(Screen[None]):
             on_values=self._values_from_thread,
             on_watch_refused=self._refused_from_thread,
             allow_writes=self.writes_allowed,
-            values_interval=1 / REDRAWS_PER_S,  # one message per redraw, not per value
+            values_interval=1 / REDRAWS_PER_S,  # one hand-over per beat, not per value
         )
         client.target = target
         self.client, self.link_answer = client, ""
@@ -364,7 +360,8 @@ class DeviceScreen(Screen[None]):
         self.post_message(StatusChanged(event))
 
     def _values_from_thread(self, updates: list[ValueUpdate]) -> None:
-        self.post_message(ValuesReceived(updates))
+        with self._inbox_lock:  # taken by the next beat: no wake-up of the UI loop per hand-over
+            self._inbox.extend(updates)
 
     def _refused_from_thread(self, path: str, reason: str) -> None:
         self.post_message(WatchFinished(path, "", reason))
@@ -373,6 +370,7 @@ class DeviceScreen(Screen[None]):
         event = message.event
         if self.client is None or self._closing:
             return
+        self.take_values()  # what came before this news is recorded before it
         if event.server_state == ServerState.Disconnected:
             if event.lost:
                 self.lost_at = self.clock()
@@ -427,24 +425,36 @@ class DeviceScreen(Screen[None]):
             and self.info.device_comm_state == DeviceCommState.ConnectedReady
         )
 
-    def on_values_received(self, message: ValuesReceived) -> None:
-        self.query_one(LiveChart).add(message.updates)
-        if self.recorder is not None:
-            self.recorder.add([(u.path, u.value, u.timestamp) for u in message.updates])
+    def take_values(self) -> None:
+        """Hand the values in the inbox to the readouts, the chart and the recording."""
+        with self._inbox_lock:
+            updates, self._inbox = self._inbox, []
+        if updates:
+            self._chart.add(updates)  # the model only: safe once unmounted too
+            if self.recorder is not None:
+                self.recorder.add([(u.path, u.value, u.timestamp) for u in updates])
 
-    # -- the tick: ages, countdown, staleness, chart -------------------------------------
+    # -- the beat: values in, readouts; the tick: ages, countdown, staleness, chart -------
+
+    def beat(self) -> None:
+        """The periodic timer: take the values in; every `TICK` s, tick (ages and readouts
+        change with the new chart, in one frame), else redraw the readouts that changed."""
+        self.take_values()
+        chart = self._chart
+        if chart.paused:  # hidden: values are kept, nothing is drawn, no reconnect
+            return
+        self._beats += 1
+        if self._beats % round(TICK * REDRAWS_PER_S):
+            chart.flush()
+            return
+        self._retry_when_due()
+        chart.tick(then=self._show_times)
 
     def tick(self) -> None:
         """Refresh everything that depends on time now; reconnect when the countdown is over."""
         self._retry_when_due()
         self._show_times()
         self.query_one(LiveChart).tick()
-
-    def _second(self) -> None:
-        """The one-second tick: as `tick`, but the text changes with the new chart, in one
-        frame (every frame composes each widget of the screen)."""
-        self._retry_when_due()
-        self.query_one(LiveChart).tick(then=self._show_times)
 
     def _retry_when_due(self) -> None:
         if self.retry_at is not None and self.clock() >= self.retry_at:
@@ -848,6 +858,7 @@ class DeviceScreen(Screen[None]):
 
     def action_record(self) -> None:
         """Start recording the watched values to a PER log in the cache; again: stop and open."""
+        self.take_values()  # what came before the key press is recorded (or not) as such
         if self.recorder is not None:
             recorder, self.recorder = self.recorder, None
             path = recorder.stop()

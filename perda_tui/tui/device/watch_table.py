@@ -7,7 +7,7 @@ cell update, which cost most of the device screen's CPU).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -124,15 +124,26 @@ class WatchTable(VirtualList[str]):
     def set_row(self, path: str, cells: list[Text]) -> bool:
         """Show `cells` in `path`'s row; only a row that looks different is repainted.
         True when it was."""
-        key = row_key(cells)
-        if self._keys.get(path, key) == key:
-            return False
-        self._cells[path], self._keys[path] = cells, key
-        self._forget_line(path)
-        y = self.HEADER_LINES + self._paths.index(path) - self.scroll_offset.y
-        if self.HEADER_LINES <= y < self.scrollable_content_region.height:
-            self.refresh(Region(0, y, self.size.width, 1))
-        return True
+        return self.set_rows([(path, cells)]) > 0
+
+    def set_rows(self, rows: Iterable[tuple[str, list[Text]]]) -> int:
+        """`set_row` for each (path, cells), with one repaint request for them all; how
+        many rows changed."""
+        changed = []
+        for path, cells in rows:
+            key = row_key(cells)
+            if self._keys.get(path, key) != key:
+                self._cells[path], self._keys[path] = cells, key
+                self._forget_line(path)
+                changed.append(path)
+        if changed:
+            top, height = self.scroll_offset.y, self.scrollable_content_region.height
+            lines = (self.HEADER_LINES + self._paths.index(path) - top for path in changed)
+            width = self.size.width
+            regions = [Region(0, y, width, 1) for y in lines if self.HEADER_LINES <= y < height]
+            if regions:
+                self.refresh(*regions)
+        return len(changed)
 
     def _forget_line(self, path: str) -> None:
         """Drop the drawn lines of `path` (its cells changed or it is gone)."""
