@@ -46,6 +46,12 @@ def open_log(
     return parsed_store(cache_dir).open(path, ts_offset, parsing_errors_limit, progress)
 
 
+def reopen_log(path: str | Path, cache_dir: str | Path | None) -> Log | None:
+    """The parsed form of `path` from the parsed cache of `cache_dir`, if it holds a
+    current one (mapped, nothing parsed); None otherwise."""
+    return None if cache_dir is None else parsed_store(cache_dir).reopen(path)
+
+
 def open_log_pending(
     path: str | Path,
     cache_dir: str | Path | None,

@@ -114,6 +114,35 @@ class ParsedStore:
         `PendingEntry` (see the module); None when nothing is left to store."""
         return self._open_or_parse(path, ts_offset, parsing_errors_limit, progress, True)
 
+    def reopen(
+        self, path: str | Path, ts_offset: int = 0, parsing_errors_limit: int = 100
+    ) -> Log | None:
+        """The stored form of `path`, mapped, when the store holds a current entry; None
+        otherwise, and at once when the entry is being written (nothing is parsed or
+        waited for: `open` would)."""
+        source = Path(path).expanduser().resolve()
+        try:
+            identity = _identity(source, ts_offset)
+            folder = self.folder_for(source)
+            log = self._stored(folder, identity, parsing_errors_limit, timeout=0)
+        except OSError:  # TimeoutError included: the entry is being written
+            return None
+        if log is not None:
+            _touch(folder)
+        return log
+
+    def _stored(
+        self,
+        folder: Path,
+        identity: dict[str, Any],
+        parsing_errors_limit: int,
+        timeout: float | None = None,
+    ) -> Log | None:
+        """The entry in `folder` if current, read under its shared lock (waited for up to
+        `timeout` seconds)."""
+        with self.locks.hold(_lock_key(folder), exclusive=False, timeout=timeout):
+            return _reuse(folder, identity, parsing_errors_limit)
+
     def _open_or_parse(
         self,
         path: str | Path,
@@ -150,8 +179,7 @@ class ParsedStore:
     ) -> tuple[Log, PendingEntry | None]:
         folder = self.folder_for(source)
         key = _lock_key(folder)
-        with self.locks.hold(key, exclusive=False):
-            log = _reuse(folder, identity, parsing_errors_limit)
+        log = self._stored(folder, identity, parsing_errors_limit)
         if log is None:
             with ExitStack() as held:
                 held.enter_context(self.locks.hold(key, exclusive=True))

@@ -504,3 +504,23 @@ def test_exit_right_after_telling_keeps_the_entry(store: ParsedStore, log_path: 
     subprocess.run([sys.executable, "-c", code], check=True, timeout=PATIENCE)
     assert names(store.folder_for(log_path)) == ENTRY_FILES
     assert read_meta(store.folder_for(log_path)) is not None
+
+
+def test_reopen_maps_a_current_entry_and_never_parses(
+    store: ParsedStore, log_path: Path, parses: list[Path]
+) -> None:
+    assert store.reopen(log_path) is None  # nothing stored yet
+    assert store.reopen(log_path.with_name("missing.csv")) is None
+    log, pending = store.open_pending(log_path)
+    assert pending is not None
+    assert store.reopen(log_path) is None  # being written: not waited for
+    pending.write()
+    assert wait_for_writes(PATIENCE)
+    reopened = store.reopen(log_path)
+    assert reopened is not None
+    assert not reopened["ams.pack.voltage"].values.flags.writeable
+    assert_same(reopened, log)
+    assert parses == [log_path]
+    log_path.write_text(log_path.read_text() + "\n")  # changed since: stale
+    assert store.reopen(log_path) is None
+    assert parses == [log_path]

@@ -379,7 +379,7 @@ async def test_summary_figures_are_computed_once_the_charts_are_shown(
 
 
 async def test_runs_use_their_stored_form_once_all_are_drawn(
-    runs: list[SampleRun], tmp_path: Path
+    runs: list[SampleRun], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Logs parsed by the screen are stored once every run is drawn, and the runs then use
     the mapped form (its pages reclaimable) instead of the parsed arrays."""
@@ -420,6 +420,37 @@ async def test_runs_use_their_stored_form_once_all_are_drawn(
             assert np.array_equal(run.log[name].values, reference[name].values, equal_nan=True)
         panels = list(screen.query(".panel").results(ChartView))
         await wait_for(pilot, lambda: all(p.drawn_generation and p.is_current for p in panels))
+        await pilot.press("escape")
+        # opened again: mapped from the cache, nothing parsed, drawn once with both runs
+        monkeypatch.setattr(Log, "load", None)  # a parse would fail the run
+        drawn: list[int] = []
+        real_draw = CompareScreen._draw_charts
+
+        def counted(self: CompareScreen) -> None:
+            drawn.append(len(self.runs))
+            real_draw(self)
+
+        monkeypatch.setattr(CompareScreen, "_draw_charts", counted)
+        import threading
+
+        import perda_tui.parsed_cache
+
+        both_in = threading.Barrier(2, timeout=30)  # neither lands before both are opening
+        real_reopen = perda_tui.parsed_cache.reopen_log
+
+        def reopen_log(path: Path, cache_dir: Path | None) -> Log | None:
+            both_in.wait()
+            return real_reopen(path, cache_dir)
+
+        monkeypatch.setattr(perda_tui.parsed_cache, "reopen_log", reopen_log)
+        again = CompareScreen(
+            LocalFileSource(folder, cache), entries, export_dir=tmp_path, config_dir=tmp_path
+        )
+        await app.push_screen(again)
+        await wait_for(pilot, lambda: not again.still_loading, timeout=60)
+        assert [slot.state for slot in again.slots] == ["ready", "ready"]
+        await wait_for(pilot, lambda: mapped(again), timeout=60)
+        assert drawn[0] == 2  # the first refresh waited for both stored forms
 
 
 async def test_progress_lines_follow_each_report(tmp_path: Path) -> None:

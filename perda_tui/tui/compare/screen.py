@@ -189,6 +189,7 @@ class CompareScreen(Screen[None]):
         self._stats: dict[tuple[int, str], Stats] = {}  # by (slot index, signal)
         self._computing: set[tuple[int, str]] = set()
         self._refresh_queued = False
+        self._arriving: set[int] = set()  # runs loaded whose RunLoaded is not handled yet
         self._charts: list[ChartView] = []  # those the latest refresh drew
         self._keys_enabled = False  # `_runs_usable` when the footer was last refreshed
         self.margin = 0  # cells left of the charts' frames: the widest y-axis labels yet
@@ -228,7 +229,7 @@ class CompareScreen(Screen[None]):
 
     @work(thread=True, group="load", exit_on_error=False)
     def _load(self, index: int, entry: LogEntry) -> None:
-        from perda_tui.parsed_cache import open_log_pending
+        from perda_tui.parsed_cache import open_log_pending, reopen_log
 
         worker = get_current_worker()
 
@@ -240,19 +241,27 @@ class CompareScreen(Screen[None]):
 
             return progress
 
+        pending = None
         try:
             path = self.source.fetch(entry.key, report("download"), self._cancel)
             cache_dir = getattr(self.source, "cache_dir", None)  # a source may have no cache
-            self.post_message(RunProgress(index, "queued", 0, 0))
-            with self._parsing:  # downloads all run at once; parses two at a time
-                # a log parsed now is stored once every run is drawn (`_store_pending`)
-                log, pending = open_log_pending(path, cache_dir, progress=report("parse"))
+            # stored forms open in milliseconds: a refresh waits for them (`_queued_refresh`)
+            self._arriving.add(index)
+            log = reopen_log(path, cache_dir)
+            if log is None:
+                self._arriving.discard(index)
+                self.post_message(RunProgress(index, "queued", 0, 0))
+                with self._parsing:  # downloads all run at once; parses two at a time
+                    # a log parsed now is stored once every run is drawn (`_store_pending`)
+                    log, pending = open_log_pending(path, cache_dir, progress=report("parse"))
         except Exception as exc:  # noqa: BLE001 - shown on this run's line; the others go on
+            self._arriving.discard(index)
             if not self._cancel.is_set():
                 self.post_message(RunFailed(index, exc))
             return
         if self._cancel.is_set() and pending is not None:
             pending.write()  # the screen is going: store it now
+        self._arriving.add(index)
         self.post_message(RunLoaded(index, log, pending))
 
     def _reload(self, index: int) -> None:
@@ -270,6 +279,8 @@ class CompareScreen(Screen[None]):
         slot.state = message.stage
         if message.stage == "queued":
             slot.detail = "waiting to parse…"
+            if self.runs:  # a refresh may have waited for this run (`_arriving`)
+                self._queue_refresh()
         else:
             verb = "downloading" if message.stage == "download" else "parsing"
             share = f" {message.done / message.total:.0%}" if message.total else ""
@@ -279,6 +290,7 @@ class CompareScreen(Screen[None]):
 
     def on_run_loaded(self, message: RunLoaded) -> None:
         slot = self.slots[message.index]
+        self._arriving.discard(message.index)
         slot.state = "ready"
         slot.run = Run(slot.entry.name, message.log, entry_metadata(slot.entry))
         slot.pending = message.pending
@@ -369,7 +381,8 @@ class CompareScreen(Screen[None]):
 
     def _queued_refresh(self) -> None:
         self._refresh_queued = False
-        self.refresh_view()
+        if not self._arriving:  # else drawn with that run, when its message is handled
+            self.refresh_view()
 
     # -- drawing -----------------------------------------------------------------------
 
