@@ -204,6 +204,9 @@ async def test_datalogger_progress_bar_follows_the_completion_ratio() -> None:
         screen.clock = clock
         bar = screen.query_one("#datalogger-progress", ProgressBar)
         assert not bar.display  # no ratio, no (animated) bar
+        # Textual's ProgressBar starts a 1 s timer on mount (for its ETA); ours must not
+        # wake the app every second (`_timers` is Textual's private list of them)
+        assert not list(bar._timers)
         link = DeviceLinkInfo(DeviceLinkType._Dummy, None, True, True)
         acquiring = ServerInfo(
             DeviceCommState.ConnectedReady,

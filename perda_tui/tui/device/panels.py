@@ -7,6 +7,7 @@ so server strings can never inject markup or control characters.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
@@ -211,6 +212,15 @@ class Panel(Static):
         self.update(text)
 
 
+class RatioBar(ProgressBar):
+    """A bar for a ratio the server pushes, without an ETA, so without ProgressBar's own
+    one-second timer (it refreshes the ETA: here it only woke the app, bar hidden or not)."""
+
+    def on_mount(self, event: events.Mount) -> None:
+        event.prevent_default()  # no base class handler: ProgressBar's starts that timer
+        self.update()
+
+
 class DataloggerPanel(Vertical):
     """Datalogger state and a progress bar for `completion_ratio` (hidden when None)."""
 
@@ -218,7 +228,7 @@ class DataloggerPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("—", style="dim"), id="datalogger-text")
-        yield ProgressBar(total=100, show_eta=False, id="datalogger-progress")
+        yield RatioBar(total=100, show_eta=False, id="datalogger-progress")
         yield Static(id="datalogger-request")
 
     def say(self, text: str, style: str = "") -> None:
@@ -234,7 +244,7 @@ class DataloggerPanel(Vertical):
     def show(self, info: DataloggingInfo, device: DeviceInfo | None) -> None:
         """Show the state; the bar only while a ratio is known (no busy animation)."""
         self.query_one("#datalogger-text", Static).update(datalogger_text(info, device))
-        bar = self.query_one("#datalogger-progress", ProgressBar)
+        bar = self.query_one("#datalogger-progress", RatioBar)
         bar.display = info.completion_ratio is not None
         if info.completion_ratio is not None:
             bar.update(progress=round(info.completion_ratio * 100))
