@@ -7,7 +7,7 @@ so server strings can never inject markup or control characters.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
@@ -216,7 +216,8 @@ class RatioBar(ProgressBar):
     """A bar for a ratio the server pushes, without an ETA, so without ProgressBar's own
     one-second timer (it refreshes the ETA: here it only woke the app, bar hidden or not)."""
 
-    def on_mount(self, event: events.Mount) -> None:
+    @on(events.Mount)
+    def _mounted(self, event: events.Mount) -> None:
         event.prevent_default()  # no base class handler: ProgressBar's starts that timer
         self.update()
 
