@@ -402,6 +402,16 @@ async def test_runs_use_their_stored_form_once_all_are_drawn(
             not log[screen.signals[0]].values.flags.writeable for log in logs
         )
 
+    import perda_tui.tui.compare.release
+
+    returned: list[bool] = []
+    real_return = perda_tui.tui.compare.release.return_free_memory
+
+    def spied_return() -> bool:
+        returned.append(real_return())
+        return returned[-1]
+
+    monkeypatch.setattr(perda_tui.tui.compare.release, "return_free_memory", spied_return)
     app = App[None]()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = CompareScreen(
@@ -410,6 +420,7 @@ async def test_runs_use_their_stored_form_once_all_are_drawn(
         await app.push_screen(screen)
         await wait_for(pilot, lambda: not screen.still_loading, timeout=60)
         await wait_for(pilot, lambda: mapped(screen), timeout=60)
+        await wait_for(pilot, lambda: bool(returned), timeout=60)  # after the swap's redraw
         await wait_for(pilot, lambda: wait_for_writes(0), timeout=60)
         store = parsed_store(cache)
         assert len([e for e in store.entries() if e.current]) == 2
@@ -574,3 +585,13 @@ async def test_footer_is_rebuilt_once_for_changes_in_one_frame(
         await pilot.pause()
         await pilot.pause()
         assert len(rebuilds) == before + 1
+
+
+def test_free_memory_is_returned_where_the_c_library_can(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes.util
+
+    from perda_tui.tui.compare.release import return_free_memory
+
+    assert return_free_memory() is (ctypes.util.find_library("c") is not None)
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
+    assert return_free_memory() is False

@@ -189,6 +189,7 @@ class CompareScreen(Screen[None]):
         self._stats: dict[tuple[int, str], Stats] = {}  # by (slot index, signal)
         self._computing: set[tuple[int, str]] = set()
         self._refresh_queued = False
+        self._swapped = False  # a run swapped its parsed arrays since memory was returned
         self._arriving: set[int] = set()  # runs loaded whose RunLoaded is not handled yet
         self._charts: list[ChartView] = []  # those the latest refresh drew
         self._keys_enabled = False  # `_runs_usable` when the footer was last refreshed
@@ -377,7 +378,19 @@ class CompareScreen(Screen[None]):
         slot = self.slots[message.index]
         if slot.run is not None:
             slot.run = replace(slot.run, log=message.log)
+            self._swapped = True
             self._queue_refresh()  # the charts let go of the parsed arrays
+
+    @work(thread=True, group="memory", exit_on_error=False)
+    def _return_memory(self) -> None:
+        """Return the swapped-out parsed arrays' memory to the system (see `release`):
+        a full collection first, for the arrays held only by reference cycles."""
+        import gc
+
+        from perda_tui.tui.compare.release import return_free_memory
+
+        gc.collect()
+        return_free_memory()
 
     def _queued_refresh(self) -> None:
         self._refresh_queued = False
@@ -498,6 +511,9 @@ class CompareScreen(Screen[None]):
             self._summarise_missing()
             if not self.still_loading:
                 self._store_pending()
+            if self._swapped:  # the charts now drawn hold the mapped forms only
+                self._swapped = False
+                self._return_memory()
 
     def _show_title(self) -> None:
         text = Text(f"Compare {len(self.slots)} runs", style="bold")
