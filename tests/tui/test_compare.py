@@ -595,3 +595,50 @@ def test_free_memory_is_returned_where_the_c_library_can(monkeypatch: pytest.Mon
     assert return_free_memory() is (ctypes.util.find_library("c") is not None)
     monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
     assert return_free_memory() is False
+
+
+async def test_a_run_parsed_as_the_screen_closes_is_still_stored(
+    runs: list[SampleRun], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parse ends after the screen has gone (its message is never handled): the
+    worker stores the parsed form itself, at once."""
+    import threading
+
+    from textual.app import App
+
+    import perda_tui.logs.store
+    import perda_tui.parsed_cache
+    from perda_tui.clients.dataserver import LogEntry
+    from perda_tui.logs.store import wait_for_writes
+    from perda_tui.parsed_cache import parsed_store
+    from perda_tui.tui.logs.sources import LocalFileSource
+
+    parsed, leave = threading.Event(), threading.Event()
+    real_open = perda_tui.parsed_cache.open_log_pending
+
+    def held(path: Path, cache_dir: Path | None, **kwargs: object) -> object:
+        found = real_open(path, cache_dir, **kwargs)  # type: ignore[arg-type]
+        parsed.set()
+        assert leave.wait(60)
+        return found
+
+    monkeypatch.setattr(perda_tui.parsed_cache, "open_log_pending", held)
+    # not stored by the time limit: only the worker's own write passes the wait below
+    monkeypatch.setattr(perda_tui.logs.store, "PENDING_LIMIT_S", 120.0)
+    cache = tmp_path / "cache"
+    entry = LogEntry(key=runs[0].path.name, name=runs[0].path.name, is_folder=False, size=None)
+    app = App[None]()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = CompareScreen(
+            LocalFileSource(runs[0].path.parent, cache),
+            [entry],
+            export_dir=tmp_path,
+            config_dir=tmp_path,
+        )
+        await app.push_screen(screen)
+        await wait_for(pilot, parsed.is_set, timeout=60)
+        await app.pop_screen()
+        await wait_for(pilot, lambda: not screen.is_attached)
+        leave.set()
+        await wait_for(pilot, lambda: wait_for_writes(0), timeout=60)
+    assert [e.current for e in parsed_store(cache).entries()] == [True]

@@ -11,7 +11,6 @@ if TYPE_CHECKING:
     from perda_tui.analysis.compare import Stats
     from perda_tui.analysis.laps import Lap
     from perda_tui.logs import Log
-    from perda_tui.logs.store import PendingEntry
 
 
 class RunProgress(Message):
@@ -30,13 +29,12 @@ class RunProgress(Message):
 
 
 class RunLoaded(Message):
-    """Run `index` is parsed into `log`; `pending` stores its parsed form when told to."""
+    """Run `index` is parsed into `log`."""
 
-    def __init__(self, index: int, log: Log, pending: PendingEntry | None = None) -> None:
+    def __init__(self, index: int, log: Log) -> None:
         super().__init__()
         self.index = index
         self.log = log
-        self.pending = pending
 
 
 class RunStored(Message):

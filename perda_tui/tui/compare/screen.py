@@ -123,7 +123,6 @@ class RunSlot:
         self.state = "waiting"
         self.detail = "waiting…"
         self.run: Run | None = None
-        self.pending: PendingEntry | None = None  # its parsed form, stored once all are drawn
 
 
 class CompareScreen(Screen[None]):
@@ -190,6 +189,8 @@ class CompareScreen(Screen[None]):
         self._computing: set[tuple[int, str]] = set()
         self._refresh_queued = False
         self._swapped = False  # a run swapped its parsed arrays since memory was returned
+        # parsed forms to store once every run is drawn, by slot; filled by the workers
+        self._pending: dict[int, PendingEntry] = {}
         self._arriving: set[int] = set()  # runs loaded whose RunLoaded is not handled yet
         self._charts: list[ChartView] = []  # those the latest refresh drew
         self._keys_enabled = False  # `_runs_usable` when the footer was last refreshed
@@ -260,10 +261,12 @@ class CompareScreen(Screen[None]):
             if not self._cancel.is_set():
                 self.post_message(RunFailed(index, exc))
             return
-        if self._cancel.is_set() and pending is not None:
-            pending.write()  # the screen is going: store it now
+        if pending is not None:
+            self._pending[index] = pending
+            if self._cancel.is_set():  # the screen is going (else `on_unmount` writes it)
+                pending.write()
         self._arriving.add(index)
-        self.post_message(RunLoaded(index, log, pending))
+        self.post_message(RunLoaded(index, log))
 
     def _reload(self, index: int) -> None:
         """Fetch and parse run `index` again (after signing in again)."""
@@ -294,7 +297,6 @@ class CompareScreen(Screen[None]):
         self._arriving.discard(message.index)
         slot.state = "ready"
         slot.run = Run(slot.entry.name, message.log, entry_metadata(slot.entry))
-        slot.pending = message.pending
         log = message.log
         slot.detail = f"✓ {len(log)} signals, {duration(log.duration_s)}"
         self._show_slot(message.index)
@@ -364,10 +366,8 @@ class CompareScreen(Screen[None]):
         """Store the parsed forms of the runs parsed here (each in its own thread); with
         `swap`, each run then uses its stored form (`RunStored`): mapped from disk, whose
         pages the system can reclaim, instead of the parsed arrays."""
-        for index, slot in enumerate(self.slots):
-            if slot.pending is not None:
-                slot.pending.write(partial(self._stored, index) if swap else None)
-                slot.pending = None
+        for index in list(self._pending):
+            self._pending.pop(index).write(partial(self._stored, index) if swap else None)
 
     def _stored(self, index: int, log: Log | None) -> None:
         """In the writer's thread: run `index`'s parsed form is stored (`log`) or not (None)."""
