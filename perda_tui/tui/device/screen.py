@@ -4,10 +4,10 @@ Takes the settings it needs as an argument (`settings.scrutiny_url`; empty: wait
 form). The client calls back from its own thread; status callbacks post messages, values
 go into an inbox, so every widget is touched on the UI thread. One timer, the beat
 (`REDRAWS_PER_S` a second), does everything periodic: it takes the inbox's values, redraws
-the readouts that changed, and once a second (the tick) every age, the reconnect countdown
-and the chart; every wake-up of the UI loop costs CPU, so there is no other. The client
-polls the server every 2 s. Time comes from `clock` (tests replace it to drive time
-without sleeping).
+the readouts that changed, and once a second (the tick) every age, the reconnect
+countdown and the chart; every wake-up of the UI loop costs CPU, so the screen has no
+other timer. The client polls the server every 2 s. Time comes from `clock` (tests
+replace it to drive time without sleeping).
 
 Nothing old passes for live: when the server goes away every panel is dimmed with when
 it was last seen, and when the device goes away its panels and the watched values are.
