@@ -40,6 +40,7 @@ from perda_tui.progress import ProgressCallback
 from perda_tui.tui.common.chart_view import ChartView
 from perda_tui.tui.common.prompt import PromptScreen
 from perda_tui.tui.common.text import clean, literal
+from perda_tui.tui.compare.budget import ParseBudget
 from perda_tui.tui.compare.charts import (
     ChartStack,
     Trace,
@@ -85,10 +86,6 @@ METADATA = ("driver",)
 COLUMN_TITLES = {"duration_s": "duration"}
 #: Manual nudge steps (seconds): `,` `.` small, `<` `>` large.
 NUDGE_SMALL, NUDGE_LARGE = 0.1, 1.0
-#: Logs parsed at the same time: each parse runs two threads. All four of the bench at
-#: once finished no sooner on two cores (4.43 s against 4.51 s, the parsed-cache writes
-#: then all come last) and showed the first chart 2 s later.
-PARSES_AT_ONCE = 2
 
 
 def column_title(key: str, runs: Sequence[Run]) -> str:
@@ -184,7 +181,7 @@ class CompareScreen(Screen[None]):
         self.markers = False
         self.metadata = list(METADATA)
         self._cancel = threading.Event()
-        self._parsing = threading.Semaphore(PARSES_AT_ONCE)
+        self._parsing = ParseBudget.from_available_memory()
         self._stats: dict[tuple[int, str], Stats] = {}  # by (slot index, signal)
         self._computing: set[tuple[int, str]] = set()
         self._refresh_queued = False
@@ -253,7 +250,8 @@ class CompareScreen(Screen[None]):
             if log is None:
                 self._arriving.discard(index)
                 self.post_message(RunProgress(index, "queued", 0, 0))
-                with self._parsing:  # downloads all run at once; parses two at a time
+                # downloads all run at once; parses as many as memory allows
+                with self._parsing.hold(path.stat().st_size):
                     # a log parsed now is stored once every run is drawn (`_store_pending`)
                     log, pending = open_log_pending(path, cache_dir, progress=report("parse"))
         except Exception as exc:  # noqa: BLE001 - shown on this run's line; the others go on
