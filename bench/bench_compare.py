@@ -3,9 +3,10 @@
 - Compare 4 runs of 5,000,000 rows each from CSVs on disk: time from opening the compare
   screen (headless, 160x50) until its charts (a panel per default signal, a speed and a
   power) with all four runs are painted, and until the first charts (the first run
-  parsed) are; downloads run in parallel, parses two at a time (the screen stores each
-  log's parsed form once all runs are drawn, after the timed part).
-  Then again, once those writes are done, with the parsed logs in the parsed-log cache.
+  parsed) are; downloads run in parallel, parses as many at once as memory allows (the
+  screen stores each log's parsed form once all runs are drawn, after the timed part).
+  Then again, once those writes are done, with the parsed logs in the parsed-log cache:
+  the median of 3 such opens (each a new screen).
 - Lap detection on a 30-minute lapped run (GPS at 10 Hz): `find_laps` from the
   start/finish line plus the lap table, median of 5.
 - Lap overlay redraw: the lap overlay and time-variance charts of three laps built and
@@ -28,6 +29,8 @@ RUNS = 4
 TERMINAL = (160, 50)
 FIRST_CHART_TARGET_S = 3.0
 CACHED_TARGET_S = 0.5
+#: Cached opens timed (one is at the mercy of a busy moment): their median is reported.
+CACHED_REPEAT = 3
 LAP_TARGET_MS = 200.0
 REDRAW_TARGET_MS = 100.0
 #: Timed laps of the 30-minute run (about 92 s each).
@@ -129,7 +132,9 @@ def run() -> list[BenchResult]:
         reference = _parallel_parse(folder, names)
         first, all_runs = asyncio.run(_compare_times(folder, names))
         wait_for_writes()  # the parsed forms are stored after the charts: all of them now
-        _, cached = asyncio.run(_compare_times(folder, names))
+        cached = statistics.median(
+            asyncio.run(_compare_times(folder, names))[1] for _ in range(CACHED_REPEAT)
+        )
         run_30 = LapRun.build(lap_paces(LAPS_30_MIN, 1.0, 0.012, np.random.default_rng(3)))
         lapped = folder / "lapped.csv"
         write_lap_log(lapped, run_30, 3, datetime(2026, 5, 16, 10, 0, 0))
@@ -159,7 +164,7 @@ def run() -> list[BenchResult]:
             "s",
             f"<= {CACHED_TARGET_S:g} s",
             cached <= CACHED_TARGET_S,
-            "logs mapped from the parsed cache instead of parsed",
+            f"logs mapped from the parsed cache instead of parsed; median of {CACHED_REPEAT}",
         ),
         BenchResult(
             f"lap detection + lap table, {minutes:.0f}-minute run",
