@@ -66,6 +66,8 @@ AUTO_PROBE = 1.0
 #: is awaited, and at least this often (status pushes and a lost server wait that long at
 #: most): see `Session.read_rest`.
 READ_REST = 0.5
+#: How often a call waiting on the client's loop checks that the loop still runs (s).
+LOOP_CHECK = 0.5
 WATCHABLE_TYPES = {
     "var": WatchableType.Variable,
     "alias": WatchableType.Alias,
@@ -657,15 +659,26 @@ class ScrutinyClient:
         self._loop, self._thread = loop, thread
 
     def _run(self, coro: Coroutine[Any, Any, T], timeout: float | None) -> T:
-        if self._loop is None:
+        """`coro`'s result, run on the client's loop; waited for at most `timeout` s (None:
+        as long as it takes, but not past `disconnect` from another thread, whose stopped
+        loop would never finish it)."""
+        loop = self._loop
+        if loop is None:
             coro.close()
             raise ConnectionError("not connected to a Scrutiny server")
-        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
-        try:
-            return future.result(timeout)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
-            raise TimeoutException(f"no answer within {timeout} s") from None
+        future = asyncio.run_coroutine_threadsafe(coro, loop)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = LOOP_CHECK if deadline is None else min(LOOP_CHECK, deadline - time.monotonic())
+            try:
+                return future.result(max(left, 0))
+            except concurrent.futures.TimeoutError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    future.cancel()
+                    raise TimeoutException(f"no answer within {timeout} s") from None
+                if self._loop is not loop or not loop.is_running():
+                    future.cancel()
+                    raise ConnectionError("disconnected from the Scrutiny server") from None
 
     def _set_state(self, state: ServerState, error: str | None) -> None:
         with self._changed:
