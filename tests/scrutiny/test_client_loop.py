@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 
 import pytest
@@ -44,3 +45,17 @@ def test_a_timed_call_still_times_out() -> None:
             client._run(asyncio.sleep(60), 0.05)
     finally:
         client.disconnect()
+
+
+def test_a_call_left_on_a_stopped_loop_is_closed_not_left_unawaited() -> None:
+    client = ScrutinyClient()
+    stopped = asyncio.new_event_loop()  # a loop that will never run what it is given
+    client._loop = stopped
+    coro = asyncio.sleep(0)
+    try:
+        with pytest.raises(ConnectionError):
+            client._run(coro, None)
+        assert inspect.getcoroutinestate(coro) == inspect.CORO_CLOSED
+    finally:
+        client._loop = None
+        stopped.close()

@@ -467,6 +467,7 @@ async def test_runs_use_their_stored_form_once_all_are_drawn(
         await wait_for(pilot, lambda: not again.still_loading, timeout=60)
         assert [slot.state for slot in again.slots] == ["ready", "ready"]
         await wait_for(pilot, lambda: mapped(again), timeout=60)
+        await wait_for(pilot, lambda: bool(drawn), timeout=60)  # drawn after the next refresh
         assert drawn[0] == 2  # the first refresh waited for both stored forms
 
 

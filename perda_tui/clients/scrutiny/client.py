@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import inspect
 import logging
 import math
 import threading
@@ -678,6 +679,8 @@ class ScrutinyClient:
                     raise TimeoutException(f"no answer within {timeout} s") from None
                 if self._loop is not loop or not loop.is_running():
                     future.cancel()
+                    if inspect.getcoroutinestate(coro) == inspect.CORO_CREATED:
+                        coro.close()  # a stopped loop never started it: no "never awaited"
                     raise ConnectionError("disconnected from the Scrutiny server") from None
 
     def _set_state(self, state: ServerState, error: str | None) -> None:
