@@ -100,6 +100,10 @@ DEVICE_PANELS = ("identity", "features", "sfd")
 WRITES_OFF = "Writes are off: start with --allow-writes or press Ctrl+Y."
 #: Watched values are sent by the server at most this often (Hz).
 WATCH_RATE = 4.0
+#: The client asks for the server's status this often (s): it sends none by itself.
+STATUS_POLL = 2.0
+#: A status older than this (s; one poll, and a second for the answer) is overdue.
+STATUS_FRESH = math.ceil(STATUS_POLL + 1)
 
 
 class StatusChanged(Message, bubble=False):
@@ -301,6 +305,7 @@ class DeviceScreen(Screen[None]):
             on_values=self._values_from_thread,
             on_watch_refused=self._refused_from_thread,
             allow_writes=self.writes_allowed,
+            poll_interval=STATUS_POLL,
             values_interval=1 / REDRAWS_PER_S,  # one hand-over per beat, not per value
         )
         client.target = target
@@ -482,8 +487,13 @@ class DeviceScreen(Screen[None]):
             if on
         )
         if self.info_at is not None and self.lost_at is None:
-            return f"{self.connection}  ·  updated {age_text(now - self.info_at)}{notes}"
+            return f"{self.connection}  ·  updated {self._status_age(now - self.info_at)}{notes}"
         return self.connection + notes
+
+    def _status_age(self, age: float) -> str:
+        """`≤ 3 s ago` while statuses come as often as the client polls (the line then
+        stays still, not counting up and back every poll), else the age itself."""
+        return f"≤ {STATUS_FRESH} s ago" if age <= STATUS_FRESH else age_text(age)
 
     def _badge(self) -> tuple[str, str]:
         if self.lost_at is not None:
