@@ -1,8 +1,15 @@
 """Shared fixtures: every test runs with its own config and cache directory."""
 
+import os
 from pathlib import Path
 
 import pytest
+
+# compiled kernels (perda_tui.analysis.compiled) are cached once for the whole run, in
+# pytest's own cache folder, not in each test's fresh cache folder
+os.environ.setdefault(
+    "NUMBA_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "numba")
+)
 
 pytest_plugins = ["tests.fixtures.dataserver", "tests.drms.fixtures", "tests.scrutiny.fixtures"]
 
