@@ -6,6 +6,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from perda_tui.config import config_path
 from perda_tui.server.runner import RunningDataServer
@@ -77,3 +78,20 @@ async def test_preset_password_signs_in_without_typing(
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_screen(pilot, "BrowserScreen")
         assert app.session.take_password() is None
+
+
+async def test_sign_in_fields_stop_blinking_while_the_browser_covers_them(
+    data_server: RunningDataServer, cache_dir: Path
+) -> None:
+    """The sign-in screen stays mounted under the browser: its focused field's blink
+    timer would wake the app twice a second for a cursor nobody sees."""
+    app = make_app(data_server.url, cache_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        login = app.screen
+        fields = list(login.query(Input))
+        assert all(field.cursor_blink for field in fields)
+        await sign_in(pilot, data_server.password)
+        await wait_screen(pilot, "BrowserScreen")
+        await wait_for(pilot, lambda: not any(field.cursor_blink for field in fields))
+        await app.pop_screen()
+        await wait_for(pilot, lambda: all(field.cursor_blink for field in fields))

@@ -55,6 +55,7 @@ from perda_tui.tui.archive.requests import RequestAnswered, Requests
 from perda_tui.tui.archive.series import SeriesList
 from perda_tui.tui.archive.structure import StructurePanel
 from perda_tui.tui.common.chart_view import ChartView
+from perda_tui.tui.common.covered import blink_inputs
 from perda_tui.tui.common.text import clean, literal
 from perda_tui.tui.help import InfoModal
 from perda_tui.tui.stylesheets import stylesheet
@@ -179,6 +180,12 @@ class ArchiveScreen(Screen[None]):
             self._connect_url(url)
         else:
             self.connect(self._servers[key])
+
+    def on_screen_suspend(self) -> None:
+        blink_inputs(self, False)
+
+    def on_screen_resume(self) -> None:
+        blink_inputs(self, True)
 
     def on_unmount(self) -> None:
         for archive in (*self._left, self.archive):

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from perda_tui.parsed_cache import cache_bytes
+from perda_tui.tui.common.covered import blink_inputs
 from perda_tui.tui.common.heap import heap_frozen, release_heap, settle_heap
 from perda_tui.tui.common.text import clean, literal
 from perda_tui.tui.errors import explain, is_session_expired, is_unreachable
@@ -138,8 +139,12 @@ class BrowserScreen(Screen[None]):
         self.set_class(self.size.width < NARROW, "narrow")
         self._render_status()
 
+    def on_screen_suspend(self) -> None:
+        blink_inputs(self, False)
+
     def on_screen_resume(self) -> None:
         """Back from a download, a plot or a comparison: the cache may have grown."""
+        blink_inputs(self, True)
         if not self._loading and self._entries:
             self._measure_cache(self.prefix)
             self.call_after_refresh(self._settle_heap)

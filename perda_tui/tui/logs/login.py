@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from perda_tui.config import ConfigError, remember
 from perda_tui.errors import describe
+from perda_tui.tui.common.covered import blink_inputs
 from perda_tui.tui.common.text import literal
 from perda_tui.tui.errors import explain, is_unreachable
 from perda_tui.tui.messages import LoginFailed, LoginSucceeded, OpenOffline, SignedIn
@@ -70,6 +71,12 @@ class LoginScreen(Screen[bool]):
         if preset is not None:
             password.value = preset
             self.sign_in()
+
+    def on_screen_suspend(self) -> None:
+        blink_inputs(self, False)
+
+    def on_screen_resume(self) -> None:
+        blink_inputs(self, True)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#sign-in")
