@@ -20,8 +20,9 @@ strips from `draw`'s cells.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from io import StringIO
+from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
@@ -40,8 +41,10 @@ from perda_tui.charts.raster import (
     BRAILLE_BLANK,
     DOTS_X,
     DOTS_Y,
+    Dots,
     braille_bits,
-    line_pixels,
+    line_dots,
+    line_of,
     marker_cells,
     to_pixels,
 )
@@ -150,11 +153,10 @@ class _Grid:
         text = without_control(text, "?")
         if not 0 <= row < self.height:
             return col + len(text)
-        ink = self.ink_of(color)
-        for i, char in enumerate(text):
-            if 0 <= col + i < self.width:
-                self.chars[row, col + i] = char
-                self.ink[row, col + i] = ink
+        start, stop = max(col, 0), min(col + len(text), self.width)
+        if start < stop:
+            self.chars[row, start:stop] = list(text[start - col : stop - col])
+            self.ink[row, start:stop] = self.ink_of(color)
         return col + len(text)
 
     def cells(self, background: Color) -> Cells:
@@ -165,21 +167,21 @@ class _Grid:
         ink = np.take_along_axis(self.ink, np.maximum.accumulate(shown, axis=1), axis=1)
         starts = np.ones(ink.shape, dtype=bool)
         starts[:, 1:] = ink[:, 1:] != ink[:, :-1]
-        per_row = np.cumsum(starts.sum(axis=1)).tolist()
         rows_at, cols_at = np.nonzero(starts)
-        cols, inks = cols_at.tolist(), ink[rows_at, cols_at].tolist()
-        rows, first = [], 0
-        for chars, last in zip(self.chars.tolist(), per_row, strict=True):
-            line = "".join(chars)
-            bounds = [*cols[first:last], self.width]
-            rows.append(
-                [
-                    (line[bounds[i] : bounds[i + 1]], self.inks[inks[first + i]], background)
-                    for i in range(last - first)
-                ]
+        # a run ends where the next one starts, or at the end of its row (the next: at 0)
+        ends = np.append(cols_at[1:], 0)
+        ends[ends == 0] = self.width
+        # each row's characters as one string (no NUL is ever drawn: none is cut off)
+        lines = self.chars.view(f"<U{self.width}")[:, 0].tolist() if self.width else []
+        colors = list(map(self.inks.__getitem__, ink[rows_at, cols_at].tolist()))
+        runs = [
+            (lines[row][start:end], color, background)
+            for row, start, end, color in zip(
+                rows_at.tolist(), cols_at.tolist(), ends.tolist(), colors, strict=True
             )
-            first = last
-        return Cells(self.width, self.height, rows)
+        ]
+        bounds = [0, *np.cumsum(starts.sum(axis=1)).tolist()]
+        return Cells(self.width, self.height, [runs[a:b] for a, b in pairwise(bounds)])
 
 
 # --------------------------------------------------------------------------- layout
@@ -498,36 +500,37 @@ class _Drawing:
             grid.text(row, 0, label, ink)
 
     def _lines(self, panel: _Panel, clipped: dict[int, tuple[np.ndarray, np.ndarray]]) -> None:
+        """The panel's lines, the highlighted one drawn last; a cell takes the colour of
+        the last line drawn through it."""
         chart, grid = self.chart, self.grid
         order = sorted(panel.series, key=lambda s: s.slot == chart.highlight)
-        bits = np.zeros((panel.rows, self.plot_width), dtype=np.int64)
-        owner = np.zeros((panel.rows, self.plot_width), dtype=np.int64)
-        dots = []
-        for s in order:
-            axis = panel.axes.get(_on_right(chart, s))
-            if axis is None:
-                continue
-            px, py = line_pixels(
-                *clipped[id(s)],
-                self.xlim,
-                (axis.lo, axis.hi),
-                self.plot_width * DOTS_X,
-                panel.rows * DOTS_Y,
-            )
-            own = braille_bits(px, py, self.plot_width, panel.rows)
-            bits |= own
-            owner[own > 0] = grid.ink_of(self.theme.color(s.slot))
-            dots.append((s, px, py))
+        drawn = [
+            (s, panel.axes[_on_right(chart, s)]) for s in order if _on_right(chart, s) in panel.axes
+        ]
+        if not drawn:
+            return
+        dots: Iterable[Dots] = line_dots(
+            [clipped[id(s)] for s, _ in drawn],
+            self.xlim,
+            [(axis.lo, axis.hi) for _, axis in drawn],
+            self.plot_width * DOTS_X,
+            panel.rows * DOTS_Y,
+        )
+        if chart.markers:
+            dots = list(dots)  # kept for the markers (otherwise each batch is dropped once drawn)
+        bits, last = braille_bits(dots, len(drawn), self.plot_width, panel.rows)
+        inks = np.array([grid.ink_of(self.theme.color(s.slot)) for s, _ in drawn])
         area = (
             slice(panel.header + 1, panel.header + 1 + panel.rows),
             slice(self.plot_left, self.frame_right),
         )
-        inked = bits > 0
+        inked = last >= 0
         grid.chars[area] = np.where(inked, _BRAILLE[bits], grid.chars[area])
-        grid.ink[area] = np.where(inked, owner, grid.ink[area])
+        grid.ink[area] = np.where(inked, inks[last], grid.ink[area])
         if chart.markers:
-            for index, (s, px, py) in enumerate(dots):
-                offset = index * MARKER_EVERY // max(len(dots), 1)
+            for index, (s, _) in enumerate(drawn):
+                offset = index * MARKER_EVERY // len(drawn)
+                px, py = line_of(dots, index)
                 rows, cols = marker_cells(px, py, panel.rows, MARKER_EVERY, offset)
                 grid.chars[area][rows, cols] = marker_glyph(s.slot)
                 grid.ink[area][rows, cols] = grid.ink_of(self.theme.color(s.slot))

@@ -1,24 +1,39 @@
 """Lines at braille resolution with numpy: each cell is 2 by 4 dots.
 
-`line_pixels` rasterises a polyline (NaN breaks it) into dots; `braille_bits` ORs dots
-into one braille bit mask per cell, so where lines cross no dot of either is lost.
-`marker_cells` picks where a series' markers go. Rows count from the bottom here.
+`line_dots` rasterises polylines (NaN breaks them) into dots; `braille_bits` ORs dots
+into one braille bit mask per cell, so where lines cross no dot of either is lost, and
+tells which line was drawn last in each cell. Both take all the lines of a plot at once:
+a chart of several short lines costs numpy's per-call overhead once, not once per line.
+`marker_cells` picks where a line's markers go. Rows count from the bottom here.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 #: Dots per cell across and down.
 DOTS_X, DOTS_Y = 2, 4
 #: Braille dot bit for (dot column in cell, dot row in cell counted from the top).
-BRAILLE_BITS = np.array([[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]], dtype=np.int64)
+BRAILLE_BITS = np.array([[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]], dtype=np.uint8)
+#: Lines are drawn in batches of about this many points: short lines together (numpy's
+#: call overhead once for all), a long line in pieces (small arrays: fresh memory for
+#: big temporaries costs more than their arithmetic; 4 lines of 20,000 points at once
+#: take twice as long as in batches).
+BATCH_POINTS = 4096
+#: Dots: their columns, rows from the bottom and the index of their line.
+Dots = tuple[np.ndarray, np.ndarray, np.ndarray]
 #: The first braille character (no dots); a cell's glyph is this plus its bits.
 BRAILLE_BLANK = 0x2800
 
 
-def to_pixels(values: np.ndarray | float, lo: float, hi: float, pixels: int) -> np.ndarray:
-    """Positions of `values` on a `pixels` wide axis from `lo` to `hi` (float, unrounded).
+def to_pixels(
+    values: np.ndarray | float, lo: np.ndarray | float, hi: np.ndarray | float, pixels: int
+) -> np.ndarray:
+    """Positions of `values` on a `pixels` wide axis from `lo` to `hi` (float, unrounded;
+    `lo` and `hi` may be arrays: an axis per value).
 
     Values so far outside the axis that the arithmetic overflows land at ±inf: outside,
     like any other off-axis value.
@@ -27,47 +42,103 @@ def to_pixels(values: np.ndarray | float, lo: float, hi: float, pixels: int) -> 
         return np.asarray((pixels - 1) * (np.asarray(values) - lo) / (hi - lo))
 
 
-def line_pixels(
-    x: np.ndarray,
-    y: np.ndarray,
+def line_dots(
+    lines: Sequence[tuple[np.ndarray, np.ndarray]],
     xlim: tuple[float, float],
-    ylim: tuple[float, float],
+    ylims: Sequence[tuple[float, float]],
     width: int,
     height: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Dots (column, row from the bottom) of the polyline through (x, y) on a `width` by
-    `height` dot grid; NaN points break the line, and a lone point between gaps is one dot.
-    Segments are walked one dot per step along their longer side, so lines stay continuous
-    however steep."""
-    col = np.floor(0.5 + to_pixels(x, *xlim, width))
-    row = np.floor(0.5 + to_pixels(y, *ylim, height))
+) -> Iterator[Dots]:
+    """Dots of the polylines through the (x, y) points of `lines`, line i on y axis
+    `ylims[i]`, on a `width` by `height` dot grid, in batches of about `BATCH_POINTS`
+    points (short lines together, a long one in pieces); NaN points break a line, and
+    a lone point between gaps is one dot. Segments are walked one dot per step along
+    their longer side, so lines stay continuous however steep."""
+    batch: list[_Piece] = []
+    size = 0
+    for index, (x, y) in enumerate(lines):
+        for start in range(0, len(x), BATCH_POINTS):
+            end = start + BATCH_POINTS
+            # with the line's next point: the segment to it is this piece's
+            batch.append(_Piece(index, x[start : end + 1], y[start : end + 1], end < len(x)))
+            size += min(end, len(x)) - start
+            if size >= BATCH_POINTS:
+                yield _batch_dots(batch, xlim, ylims, width, height)
+                batch, size = [], 0
+    if batch:
+        yield _batch_dots(batch, xlim, ylims, width, height)
+
+
+class _Piece(NamedTuple):
+    """Points of line `line`; if `borrowed`, the last one is the next piece's first."""
+
+    line: int
+    x: np.ndarray
+    y: np.ndarray
+    borrowed: bool
+
+
+def _batch_dots(
+    batch: list[_Piece],
+    xlim: tuple[float, float],
+    ylims: Sequence[tuple[float, float]],
+    width: int,
+    height: int,
+) -> Dots:
+    """The dots of `batch`: each piece's segments' dots, then a dot per point."""
+    counts = [len(piece.x) for piece in batch]
+    ends = np.cumsum(counts)
+    piece = np.repeat(np.arange(len(batch)), counts)
+    line = np.repeat([p.line for p in batch], counts)
+    axes = np.array([ylims[p.line] for p in batch], dtype=np.float64).reshape(-1, 2)
+    lo, hi = np.repeat(axes, counts, axis=0).T
+    col = np.floor(0.5 + to_pixels(np.concatenate([p.x for p in batch]), *xlim, width))
+    row = np.floor(0.5 + to_pixels(np.concatenate([p.y for p in batch]), lo, hi, height))
     ok = np.isfinite(col) & np.isfinite(row)
     # clip far-away points just outside the grid: the walk stays short, the slope nearly so
     col = np.clip(np.where(ok, col, 0), -width, 2 * width).astype(np.int64)
     row = np.clip(np.where(ok, row, 0), -height, 2 * height).astype(np.int64)
-    joined = ok[:-1] & ok[1:]
+    joined = ok[:-1] & ok[1:] & (piece[:-1] == piece[1:])
     c0, c1, r0, r1 = col[:-1][joined], col[1:][joined], row[:-1][joined], row[1:][joined]
     steps = np.maximum(np.abs(c1 - c0), np.abs(r1 - r0))
-    owner = np.repeat(np.arange(len(steps)), steps + 1)
-    start = np.repeat(np.cumsum(steps + 1) - (steps + 1), steps + 1)
-    t = (np.arange(len(owner)) - start) / np.maximum(steps[owner], 1)
-    px = np.concatenate([np.rint(c0[owner] + t * (c1 - c0)[owner]).astype(np.int64), col[ok]])
-    py = np.concatenate([np.rint(r0[owner] + t * (r1 - r0)[owner]).astype(np.int64), row[ok]])
+    count = steps + 1
+    step = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    t = step / np.repeat(np.maximum(steps, 1), count)
+    lone = ok.copy()
+    lone[ends[[p.borrowed for p in batch]] - 1] = False  # a borrowed point is not a dot here
+    px = np.rint(np.repeat(c0, count) + t * np.repeat(c1 - c0, count)).astype(np.int64)
+    py = np.rint(np.repeat(r0, count) + t * np.repeat(r1 - r0, count)).astype(np.int64)
+    px, py = np.concatenate([px, col[lone]]), np.concatenate([py, row[lone]])
+    of = np.concatenate([np.repeat(line[:-1][joined], count), line[lone]])
     inside = (px >= 0) & (px < width) & (py >= 0) & (py < height)
-    return px[inside], py[inside]
+    return px[inside], py[inside], of[inside]
 
 
-def braille_bits(px: np.ndarray, py: np.ndarray, columns: int, rows: int) -> np.ndarray:
-    """Braille bit mask per cell (`rows` by `columns`, top row first) of the given dots."""
-    dots = np.zeros((rows * DOTS_Y, columns * DOTS_X), dtype=bool)
-    dots[rows * DOTS_Y - 1 - py, px] = True  # a dot given twice is set once
+def line_of(dots: Iterable[Dots], line: int) -> tuple[np.ndarray, np.ndarray]:
+    """The dots (columns, rows) of line `line` among `dots`."""
+    mine = [(px[of == line], py[of == line]) for px, py, of in dots]
+    return np.concatenate([px for px, _ in mine]), np.concatenate([py for _, py in mine])
+
+
+def braille_bits(
+    dots: Iterable[Dots], lines: int, columns: int, rows: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Braille bit mask per cell (`rows` by `columns`, top row first) of the `dots` of
+    `lines` lines, and the last line with a dot in each cell (-1 where none has)."""
+    if not lines:
+        return np.zeros((rows, columns), dtype=np.uint8), np.full((rows, columns), -1)
+    grid = np.zeros((lines, rows * DOTS_Y, columns * DOTS_X), dtype=bool)
+    for px, py, line in dots:
+        grid[line, rows * DOTS_Y - 1 - py, px] = True  # a dot given twice is set once
     # a pass per dot position over the cells: 3-4 times faster than `np.bitwise_or.at`
     # per dot once a line has some 10,000 dots (a noisy signal across a wide chart)
-    bits = np.zeros((rows, columns), dtype=np.int64)
+    bits = np.zeros((lines, rows, columns), dtype=np.uint8)
     for dx in range(DOTS_X):
         for dy in range(DOTS_Y):
-            bits |= dots[dy::DOTS_Y, dx::DOTS_X] * BRAILLE_BITS[dx, dy]
-    return bits
+            bits |= grid[:, dy::DOTS_Y, dx::DOTS_X] * BRAILLE_BITS[dx, dy]
+    drawn = bits[::-1] > 0
+    last = np.where(drawn.any(axis=0), lines - 1 - drawn.argmax(axis=0), -1)
+    return np.bitwise_or.reduce(bits, axis=0), last
 
 
 def marker_cells(

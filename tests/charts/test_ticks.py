@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perda_tui.charts.raster import BRAILLE_BITS, braille_bits, line_pixels
+from perda_tui.charts.raster import BRAILLE_BITS, braille_bits, line_dots
 from perda_tui.charts.ticks import clock_ticks, minute_ticks, nice_step, nice_ticks
 
 
@@ -66,6 +66,26 @@ def test_clock_ticks_fall_on_round_wall_clock_times() -> None:
 # --------------------------------------------------------------------------- raster
 
 
+def line_pixels(
+    x: np.ndarray,
+    y: np.ndarray,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    w: int,
+    h: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The dots of one line."""
+    batches = list(line_dots([(x, y)], xlim, [ylim], w, h))
+    return np.concatenate([px for px, _, _ in batches]), np.concatenate(
+        [py for _, py, _ in batches]
+    )
+
+
+def bits_of(px: np.ndarray, py: np.ndarray, columns: int, rows: int) -> np.ndarray:
+    """The braille bits of the dots of one line."""
+    return braille_bits([(px, py, np.zeros_like(px))], 1, columns, rows)[0]
+
+
 def test_line_pixels_walk_every_dot_of_a_segment() -> None:
     px, py = line_pixels(np.array([0.0, 1.0]), np.array([0.0, 1.0]), (0.0, 1.0), (0.0, 1.0), 5, 20)
     assert sorted(set(py.tolist())) == list(range(20))  # steep: one dot per row
@@ -90,9 +110,9 @@ def test_braille_bits_follow_the_unicode_dot_order() -> None:
     px = np.array([0, 0, 0, 0, 1, 1, 1, 1])
     py = np.array([3, 2, 1, 0, 3, 2, 1, 0])
     for dot, expected in enumerate((0x01, 0x02, 0x04, 0x40, 0x08, 0x10, 0x20, 0x80)):
-        bits = braille_bits(px[dot : dot + 1], py[dot : dot + 1], 1, 1)
+        bits = bits_of(px[dot : dot + 1], py[dot : dot + 1], 1, 1)
         assert int(bits[0, 0]) == expected
-    assert int(braille_bits(px, py, 1, 1)[0, 0]) == 0xFF
+    assert int(bits_of(px, py, 1, 1)[0, 0]) == 0xFF
 
 
 @settings(max_examples=100, deadline=None)
@@ -113,4 +133,4 @@ def test_braille_bits_equal_a_dot_grid(columns: int, rows: int, data: st.DataObj
     for x, y in zip(px.tolist(), py.tolist(), strict=True):  # one dot at a time
         top = rows * 4 - 1 - y
         want[top // 4, x // 2] |= BRAILLE_BITS[x % 2, top % 4]
-    np.testing.assert_array_equal(braille_bits(px, py, columns, rows), want)
+    np.testing.assert_array_equal(bits_of(px, py, columns, rows), want)
