@@ -8,18 +8,13 @@ expression, evaluated a block at a time with small temporaries that stay in cach
 `align` gives the whole arrays.
 
 How: the union is cut at timestamps taken every `BLOCK` samples of the timelines, so a
-block holds a bounded number of samples of each. In a block the slices of the timelines
-are merged (a stable sort of their concatenation, which merges sorted runs in linear
-time), each timestamp carrying a tag in its low bits that says where it came from. The
-function runs on each timeline's points: a signal's own values there as they are (what
-`np.interp` gives at a sample's own time), the other signals `np.interp`-ed against their
-own samples in the block and one more on each side (the two samples around every point
-are the same as against all their samples, so are the numbers, bit for bit). The tags
-then gather the results into time order; of repeated timestamps the last is kept. That
-needs timestamps exact as float64 (|t| <= 2**53: any log in µs or ms); others take the
-whole-array way (`np.union1d` and `np.interp`), and a block spanning too long a time for
-the tags interpolates every signal at the merged timestamps. Blocks are independent and
-run on up to `THREADS` threads (numpy releases the GIL in them).
+block holds a bounded number of samples of each. In a block a compiled loop merges the
+slices of the timelines into their union (`timeline_kernels.merge`, one pass for two),
+and another walks each signal's samples along the union to interpolate it there
+(`timeline_kernels.interpolate`, numpy's `np.interp` loop: the same numbers, bit for
+bit, for any int64 timestamps). Blocks are independent and run on up to `THREADS`
+threads (the loops release the GIL); where timestamps repeat, a block's union is shorter
+than its slices, and the gaps are closed at the end.
 """
 
 from __future__ import annotations
@@ -30,6 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
+
+from perda_tui.analysis.timeline_kernels import interpolate, merge
 
 if TYPE_CHECKING:
     from perda_tui.logs import Signal
@@ -55,7 +52,11 @@ class Aligned:
         if not signals or any(len(s) == 0 for s in signals):
             raise ValueError("alignment needs signals, each with samples")
         self.signals = list(signals)
-        self._timelines, self._owners = _distinct([s.timestamps for s in signals])
+        #: Each signal's timestamps and values, as the compiled loops take them.
+        self._samples = [
+            (np.ascontiguousarray(s.timestamps), np.ascontiguousarray(s.values)) for s in signals
+        ]
+        self._timelines = _distinct([t for t, _ in self._samples])
         #: The union of the timestamps (filled by `fill` unless the signals share one).
         self.timeline = self._timelines[0]
         self.shared = len(self._timelines) == 1
@@ -65,10 +66,6 @@ class Aligned:
     ) -> list[np.ndarray]:
         """`outputs` arrays on the union: on each block, `function` gets each signal's
         values there and gives the outputs' values there. Sets `timeline`."""
-        if not self.shared and not all(t[0] >= -EXACT and t[-1] <= EXACT for t in self._timelines):
-            self.timeline = union(self._timelines)
-            values = [values_on(s, self.timeline) for s in self.signals]
-            return [_full(part, self.timeline.size) for part in function(values)]
         edges = self._edges()
         counts = np.sum([np.diff(e) for e in edges], axis=0)
         starts = np.concatenate(([0], np.cumsum(counts))).tolist()
@@ -78,20 +75,25 @@ class Aligned:
         outs = [np.empty(capacity) for _ in range(outputs)]
         bounds = [e.tolist() for e in edges]
         sizes = counts.tolist()
-        places = np.arange(int(counts.max()))  # tags, read by every block
+        most = int(counts.max())
 
         def work(blocks: range) -> None:
+            spare = np.empty(most if len(self._timelines) > 2 else 0, np.int64)
+            scratch = [np.empty(0 if self.shared else most) for _ in self.signals]
             for block in blocks:
                 parts = [slice(b[block], b[block + 1]) for b in bounds]
                 at = slice(starts[block], starts[block + 1])
                 if self.shared:
                     values = [s.values[parts[0]] for s in self.signals]
-                    for out, part in zip(outs, function(values), strict=True):
-                        out[at] = part
                 else:
-                    heads = [out[at] for out in outs]
-                    timeline = self.timeline[at]
-                    sizes[block] = self._block(function, parts, timeline, heads, places)
+                    union = self.timeline[at]
+                    size = sizes[block] = self._union(parts, union, spare)
+                    at = slice(at.start, at.start + size)
+                    values = [v[:size] for v in scratch]
+                    for (t, v), out in zip(self._samples, values, strict=True):
+                        interpolate(t, v, union[:size], out)
+                for out, part in zip(outs, function(values), strict=True):
+                    out[at] = part
 
         in_chunks(work, len(sizes))
         if sum(sizes) == capacity:
@@ -108,94 +110,15 @@ class Aligned:
         cuts = cuts[len(timelines) - 1 :: len(timelines)]
         return [np.concatenate(([0], np.searchsorted(t, cuts), [t.size])) for t in timelines]
 
-    def _block(
-        self,
-        function: Callable[[list[np.ndarray]], Sequence[Part]],
-        parts: list[slice],
-        timeline: np.ndarray,
-        outs: list[np.ndarray],
-        places: np.ndarray,
-    ) -> int:
-        """The union of the timelines' `parts` into the head of `timeline` and the
-        outputs there into the heads of `outs`; how many points that is.
-
-        Each timestamp is merged with a tag in its low bits, its place in the
-        concatenation of the parts (from `places`: 0, 1, 2, ...); `function` is
-        evaluated on each timeline's points (its own signals as they are, the others
-        interpolated) and the sorted tags gather the results into time order. Where
-        timestamps repeat, the last of them is kept: its row holds the value `np.interp`
-        gives there (the last of repeated samples)."""
-        timelines = self._timelines
-        shift = max(timeline.size - 1, 1).bit_length()
-        present = [(t, p) for t, p in zip(timelines, parts, strict=True) if p.stop > p.start]
-        t0 = min(int(t[p.start]) for t, p in present)
-        if max(int(t[p.stop - 1]) for t, p in present) - t0 >= 1 << (62 - shift):
-            return self._merged(function, parts, timeline, outs)  # tags do not fit
-        at = 0
-        for t, p in zip(timelines, parts, strict=True):
-            keys = timeline[at : at + p.stop - p.start]
-            np.subtract(t[p], t0, out=keys)
-            keys <<= shift
-            keys |= places[at : at + keys.size]
-            at += keys.size
-        timeline.sort(kind="stable")  # timsort: merges the timelines' ascending runs
-        tags = timeline & ((1 << shift) - 1)
-        timeline >>= shift
-        timeline += t0
-        kept = timeline.size
-        if kept > 1 and not np.greater(timeline[1:], timeline[:-1]).all():
-            last = np.empty(kept, dtype=bool)
-            last[-1] = True
-            np.not_equal(timeline[1:], timeline[:-1], out=last[:-1])
-            tags = tags[last]
-            kept = tags.size
-            timeline[:kept] = timeline[last]
-        brackets = [slice(max(p.start - 1, 0), p.stop + 1) for p in parts]
-        own = [t[b].astype(np.float64) for t, b in zip(timelines, brackets, strict=True)]
-        results = [np.empty(timeline.size) for _ in outs]
-        at = 0
-        for i, p in enumerate(parts):
-            x = own[i][p.start - brackets[i].start : p.stop - brackets[i].start]
-            values = [
-                s.values[p] if o == i else np.interp(x, own[o], s.values[brackets[o]])
-                for s, o in zip(self.signals, self._owners, strict=True)
-            ]
-            for result, part in zip(results, function(values), strict=True):
-                result[at : at + x.size] = part
-            at += x.size
-        for out, result in zip(outs, results, strict=True):
-            # "wrap": the tags are all in range, and "raise" would copy `out` first
-            np.take(result, tags, out=out[:kept], mode="wrap")
-        return kept
-
-    def _merged(
-        self,
-        function: Callable[[list[np.ndarray]], Sequence[Part]],
-        parts: list[slice],
-        timeline: np.ndarray,
-        outs: list[np.ndarray],
-    ) -> int:
-        """`_block` by merging the timestamps alone and interpolating every signal at all
-        of them (for blocks spanning too long a time for tags)."""
-        timelines = self._timelines
-        at = 0
-        for t, part in zip(timelines, parts, strict=True):
-            timeline[at : at + part.stop - part.start] = t[part]
-            at += part.stop - part.start
-        timeline.sort(kind="stable")  # timsort: merges the sorted runs
-        unique = _unique_sorted(timeline)
-        timeline[: unique.size] = unique
-        x = unique.astype(np.float64)
-        # each timeline's samples in the block and one more on each side
-        brackets = [slice(max(part.start - 1, 0), part.stop + 1) for part in parts]
-        own = [t[b].astype(np.float64) for t, b in zip(timelines, brackets, strict=True)]
-        values = [
-            np.interp(x, own[o], s.values[brackets[o]])
-            for s, o in zip(self.signals, self._owners, strict=True)
-        ]
-        for out, value in zip(outs, function(values), strict=True):
-            out[: x.size] = value
-        return x.size
+    def _union(self, parts: list[slice], out: np.ndarray, spare: np.ndarray) -> int:
+        """The union of the timelines' `parts` into the head of `out` (`spare` as large,
+        for more than two timelines); its size."""
+        merged = self._timelines[0][parts[0]]
+        for i, (t, part) in enumerate(zip(self._timelines[1:], parts[1:], strict=True)):
+            # the last merge into `out`, the one before into `spare`, and so on
+            into = out if (len(parts) - i) % 2 == 0 else spare
+            merged = into[: merge(merged, t[part], into)]
+        return merged.size
 
 
 def in_chunks(work: Callable[[range], T], blocks: int) -> list[T]:
@@ -215,19 +138,6 @@ def align(signals: Sequence[Signal]) -> tuple[np.ndarray, list[np.ndarray]]:
         return aligned.timeline, [s.values for s in signals]
     values = aligned.fill(lambda parts: parts, len(signals))
     return aligned.timeline, values
-
-
-def union(arrays: list[np.ndarray]) -> np.ndarray:
-    """The sorted union of ascending int64 timestamp arrays (identical ones merged for
-    free)."""
-    distinct, _ = _distinct(arrays)
-    if not distinct:
-        return np.empty(0, np.int64)
-    if len(distinct) == 1:
-        return distinct[0]
-    merged = np.concatenate(distinct)
-    merged.sort(kind="stable")
-    return _unique_sorted(merged)
 
 
 def values_on(signal: Signal, timeline: np.ndarray) -> np.ndarray:
@@ -285,30 +195,13 @@ class Pieces:
         return np.interp(self.timeline[points], own, self.signal.values[bracket])
 
 
-def _full(part: Part, size: int) -> np.ndarray:
-    out = np.empty(size)
-    out[:] = part
-    return out
-
-
-def _unique_sorted(merged: np.ndarray) -> np.ndarray:
-    keep = np.empty(merged.size, dtype=bool)
-    keep[:1] = True
-    np.not_equal(merged[1:], merged[:-1], out=keep[1:])
-    return merged[keep]
-
-
-def _distinct(arrays: list[np.ndarray]) -> tuple[list[np.ndarray], list[int]]:
-    """The distinct arrays, and for each array the index of its distinct one."""
+def _distinct(arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """The distinct arrays, in order."""
     distinct: list[np.ndarray] = []
-    owners = []
     for array in arrays:
-        owner = next((i for i, seen in enumerate(distinct) if same_timeline(array, seen)), None)
-        if owner is None:
-            owner = len(distinct)
+        if not any(same_timeline(array, seen) for seen in distinct):
             distinct.append(array)
-        owners.append(owner)
-    return distinct, owners
+    return distinct
 
 
 def same_timeline(a: np.ndarray, b: np.ndarray) -> bool:

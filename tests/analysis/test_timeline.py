@@ -1,5 +1,6 @@
 """Alignment in blocks (and threads) against the straightforward rule: the union of the
-timestamps (np.union1d) and np.interp of each signal there, bit for bit."""
+timestamps (np.union1d) and np.interp of each signal there, bit for bit; and its compiled
+loops on their own."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from perda_tui.analysis import timeline
 from perda_tui.analysis.timeline import Aligned, align, values_on
+from perda_tui.analysis.timeline_kernels import interpolate, merge
 from perda_tui.logs import Signal
 
 
@@ -95,25 +97,46 @@ def test_timestamps_beyond_float64_precision_take_the_whole_array_way() -> None:
     assert_aligned_like_reference([a, b])
 
 
+@pytest.mark.usefixtures("small_blocks")
 @pytest.mark.parametrize("seed", range(3))
-def test_blocks_spanning_too_long_for_tags_merge_timestamps_alone(
-    seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A block's tags take its low bits: the blocks around timestamps far apart (but
-    exact as float64) merge the timestamps alone, the others use tags; same numbers."""
-    monkeypatch.setattr(timeline, "BLOCK", 512)
-    monkeypatch.setattr(timeline, "CHUNK", 1)
-    monkeypatch.setattr(timeline, "THREADS", 2)
-    merged = []
-    merge = Aligned._merged
-    monkeypatch.setattr(Aligned, "_merged", lambda *args: merged.append(1) or merge(*args))
+def test_timestamps_far_apart_and_at_the_ends_of_int64(seed: int) -> None:
+    """Blocks spanning most of the int64 range, timestamps that round to one float64."""
     rng = np.random.default_rng(seed)
-    far = 2**53
-    ta = np.concatenate([[-far], jittered(rng, 3000), [far - 7, far - 7, far]])
-    tb = np.unique(np.concatenate([[-far + 1], jittered(rng, 2500, 5), ta[5:-5:7], [far]]))
+    top, far = np.iinfo(np.int64).max, 2**53
+    ta = np.concatenate([[-top - 1, -far], jittered(rng, 300), [far - 7, far - 7, far, top]])
+    tb = np.unique(np.concatenate([[-far + 1], jittered(rng, 250, 5), ta[5:-5:7], [top - 1]]))
     signals = [Signal(ta, values(rng, ta.size), "a"), Signal(tb, values(rng, tb.size), "b")]
     assert_aligned_like_reference(signals)
-    assert 0 < len(merged) < len(Aligned(signals)._edges()[0]) - 1
+
+
+@pytest.mark.usefixtures("small_blocks")
+@pytest.mark.parametrize("seed", range(3))
+def test_block_edges_inside_runs_of_repeated_timestamps(seed: int) -> None:
+    """Runs longer than a block: a block takes a whole run, of every timeline."""
+    rng = np.random.default_rng(seed)
+    ta = np.repeat(jittered(rng, 30), rng.integers(1, 12, 30))
+    tb = np.sort(np.concatenate([np.repeat(ta[::4], 5), jittered(rng, 20, 1)]))
+    signals = [Signal(ta, values(rng, ta.size), "a"), Signal(tb, values(rng, tb.size), "b")]
+    assert_aligned_like_reference(signals)
+
+
+@pytest.mark.usefixtures("small_blocks")
+@pytest.mark.parametrize("count", [3, 4, 5])
+def test_more_than_two_timelines_merge_in_turns(count: int) -> None:
+    rng = np.random.default_rng(count)
+    stamps = [np.sort(rng.integers(0, 400, rng.integers(1, 90))) for _ in range(count)]
+    assert_aligned_like_reference([Signal(t, values(rng, t.size), "s") for t in stamps])
+
+
+@pytest.mark.usefixtures("small_blocks")
+def test_read_only_and_strided_arrays() -> None:
+    """A log's arrays may be read-only, a signal's arrays views with a stride."""
+    rng = np.random.default_rng(4)
+    ta, tb = jittered(rng, 80), jittered(rng, 120, 4)[::2]
+    va, vb = values(rng, ta.size), values(rng, 2 * tb.size)[::2]
+    for array in (ta, va):
+        array.flags.writeable = False
+    assert_aligned_like_reference([Signal(ta, va, "read-only"), Signal(tb, vb, "strided")])
 
 
 def test_signals_without_samples_are_refused() -> None:
@@ -132,3 +155,41 @@ def test_values_on_ascending_points_is_interp(seed: int) -> None:
     points = np.sort(np.concatenate([rng.integers(-50, 700, 120), own[::5]]))
     expected = np.interp(points, own, signal.values)
     np.testing.assert_array_equal(bits(values_on(signal, points)), bits(expected))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_merge_is_union1d(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    for a_size, b_size in [(0, 0), (0, 5), (5, 0), (1, 1), (40, 70), (300, 3)]:
+        a = np.sort(rng.integers(-20, 20, a_size))
+        b = np.sort(rng.integers(-20, 20, b_size))
+        out = np.empty(a.size + b.size, np.int64)
+        size = merge(a, b, out)
+        np.testing.assert_array_equal(out[:size], np.union1d(a, b))
+
+
+def test_kernels_refuse_outputs_too_small() -> None:
+    t = np.arange(4, dtype=np.int64)
+    with pytest.raises(ValueError, match="too small"):
+        merge(t, t, np.empty(7, np.int64))
+    with pytest.raises(ValueError, match="do not match"):
+        interpolate(t, np.zeros(4), t, np.empty(3))
+    with pytest.raises(ValueError, match="do not match"):
+        interpolate(t[:0], np.zeros(0), t, np.empty(4))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_interpolate_is_interp_for_every_kind_of_value(seed: int) -> None:
+    """Neighbours NaN, inf of either sign, equal, zeros of either sign; points before,
+    on (repeated), between and after the samples, and the ends of int64."""
+    rng = np.random.default_rng(seed)
+    kinds = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.5, -2.0, 1e308, -1e308])
+    for size in [1, 2, 3, 5, 400]:
+        xp = np.sort(rng.integers(-100, 100, size))
+        fp = rng.choice(kinds, size)
+        x = np.sort(np.concatenate([rng.integers(-120, 120, 300), xp[::3]]))
+        top = np.iinfo(np.int64).max
+        for points in (x, x[:0], x[:1], np.array([-top - 1, -(2**62), 2**62, top])):
+            out = np.empty(points.size)
+            interpolate(xp, fp, points, out)
+            np.testing.assert_array_equal(bits(out), bits(np.interp(points, xp, fp)))
