@@ -10,32 +10,32 @@ in the edge pixel). Points with a NaN or inf are left out, and such values are l
 of the axes. The cost of drawing depends on the grid, not on the number of points; the
 counts show where points pile up.
 
-How: y is interpolated a piece of x's samples at a time (`timeline.Pieces`, against its
-samples around the piece) and the piece's points are given their pixels right away, so
-y at x's timestamps is never written out whole; blocks of pieces are counted on threads.
+How: a compiled loop (`xy_kernel.count_points`) takes each point's y value and pixel and
+counts it, in one pass over x's samples, never writing y at x's timestamps out; parts of
+the window are counted on threads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from perda_tui.analysis.timeline import Pieces, in_chunks, same_timeline
+from perda_tui.analysis import timeline
+from perda_tui.analysis.xy_kernel import count_points
 
 if TYPE_CHECKING:
     from perda_tui.logs import Signal
 
-#: Values beyond this size may overflow when interpolated: their pairs are checked.
-LARGE = np.finfo(np.float64).max / 4
-#: Most pixels of a grid (with one extra row and column).
+#: Most pixels of a grid.
 MAX_CELLS = 1 << 24
-#: Points counted at a time (at least 4 per pixel), and values read at a time for ranges.
+#: Values read at a time for ranges.
 BLOCK = 1 << 18
-#: Points interpolated and given their cells at a time.
-PIECE = 1 << 15
+#: Points counted at a time (parts are handed to the threads as they come free).
+PART = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def xy_density(
     pixel of a `columns` by `rows` grid."""
     if columns < 1 or rows < 1:
         raise ValueError("the grid needs at least one column and one row")
-    if (columns + 1) * (rows + 1) > MAX_CELLS:
+    if columns * rows > MAX_CELLS:
         raise ValueError(f"a grid of {columns} x {rows} pixels is too large")
     empty = Density(np.zeros((rows, columns), np.int64), (0.0, 1.0), (0.0, 1.0), 0)
     window = x.trim(start, end)
@@ -78,80 +78,52 @@ def xy_density(
     last = int(np.searchsorted(own, points[-1], side="right")) + 1
     samples = (window.values, y.values[first:last])
     extremes = _extremes(samples)
-    # NaN or inf, or values so large that interpolating between them may overflow
-    checked = not (np.abs(extremes) < LARGE).all()
-    if checked:
+    if not np.isfinite(extremes).all():
         extremes = [_finite_extremes(v) for v in samples]
         if np.isnan(extremes).any():
             return empty
     x_range, y_range = (_axis(*e) for e in extremes)
-    values: Callable[[int], np.ndarray]
-    if same_timeline(own, x.timestamps):  # logged together: y's own values
-        shared = y.trim(start, end).values
-        values = lambda i: shared[i * PIECE : (i + 1) * PIECE]  # noqa: E731
-        rounded = False
-    else:
-        pieces = Pieces(y, points, PIECE)
-        values, rounded = pieces.values, pieces.whole is not None
-    # timestamps rounded to float64 (beyond 2**53) may take values from beyond y's samples
-    # around the window: checked, and clipped to the axis; otherwise interpolation rounds
-    # past y's extremes by an ulp or so, harmless (see `_cells`) unless a pixel is as narrow
-    checked |= rounded
-    y0, y1 = y_range
-    clip = checked or (y1 - y0) / rows < 1e-12 * max(abs(y0), abs(y1))
-    axes = (x_range, y_range)
-    counts = _count(window.values, values, axes, columns, rows, checked=checked, clip=clip)
+    values = y.values
+    shared = timeline.same_timeline(own, x.timestamps)
+    if shared:  # logged together: y's own values, point by point
+        values = y.trim(start, end).values
+    counts = _count(window, own, values, shared, (x_range, y_range), (columns, rows))
     total = int(counts.sum())
-    return Density(counts, x_range, y_range, total) if total else empty
+    return Density(counts.reshape(rows, columns), x_range, y_range, total) if total else empty
 
 
 def _count(
-    xs: np.ndarray,
-    ys: Callable[[int], np.ndarray],
+    window: Signal,
+    own: np.ndarray,
+    values: np.ndarray,
+    shared: bool,
     axes: tuple[tuple[float, float], tuple[float, float]],
-    columns: int,
-    rows: int,
-    *,
-    checked: bool,
-    clip: bool,
+    grid: tuple[int, int],
 ) -> np.ndarray:
-    """Points per pixel (`counts[row, column]`) of the pairs (`xs`, `ys(i)` for piece `i`
-    of `PIECE` points) on the x and y `axes`; `checked`: leave out pairs with a NaN or
-    inf; `clip`: y may lie past its axis by more than rounding."""
-    x_range, y_range = axes
-    # blocks of pieces, at least 4 points a pixel (one bincount each), counted on an
-    # extra row and column; a piece's temporaries stay in the core's cache
-    cells = (rows + 1) * (columns + 1)
-    per = -(-max(BLOCK, 4 * cells) // PIECE)
-    pieces = -(-xs.size // PIECE)
+    """Points per pixel (`counts[row * columns + column]`, `grid` being (columns, rows))
+    of x's `window` against y (timestamps `own`, `values`; `values` on the window's
+    points if `shared`) on the x and y `axes`: `PART` points at a time, on up to
+    `timeline.THREADS` threads, each with its own counts (so, at least 4 points a pixel
+    each)."""
+    xs, times = np.ascontiguousarray(window.values), np.ascontiguousarray(window.timestamps)
+    own, values = np.ascontiguousarray(own), np.ascontiguousarray(values)
+    columns, rows = grid
+    x_scale, y_scale = (_scale(bounds, pixels) for bounds, pixels in zip(axes, grid, strict=True))
+    cells = columns * rows
+    parts = iter(range(0, xs.size, PART))  # shared by the threads (next() holds the GIL)
 
-    def count(blocks: range) -> np.ndarray:
+    def count(_: int) -> np.ndarray:
         counts = np.zeros(cells, np.int64)
-        index = np.empty(per * PIECE, np.int32)
-        spare, scratch = np.empty(PIECE, np.int32), np.empty(PIECE)
-        for block in blocks:
-            at = 0
-            for piece in range(block * per, min((block + 1) * per, pieces)):
-                x, y = xs[piece * PIECE : (piece + 1) * PIECE], ys(piece)
-                if checked:
-                    ok = np.isfinite(x)
-                    ok &= np.isfinite(y)
-                    x, y = x[ok], y[ok]
-                cell = index[at : at + x.size]
-                _cells(y, y_range, rows, scratch[: x.size], cell, clip=clip)
-                cell *= columns + 1
-                _cells(x, x_range, columns, scratch[: x.size], spare[: x.size])
-                cell += spare[: x.size]
-                at += x.size
-            counts += np.bincount(index[:at], minlength=cells)
+        for start in parts:
+            part = (start, start + PART)
+            count_points(xs, times, own, values, shared, x_scale, y_scale, grid, part, counts)
         return counts
 
-    grid = np.sum(in_chunks(count, -(-pieces // per)), axis=0).reshape(rows + 1, -1)
-    # the maximum lands one past the last pixel: counted on the extra row and column,
-    # then added to the last ones (cheaper than clipping every index)
-    grid[:, -2] += grid[:, -1]
-    grid[-2] += grid[-1]
-    return grid[:-1, :-1].copy()
+    threads = max(1, min(timeline.THREADS, -(-xs.size // PART), xs.size // (4 * cells)))
+    if threads == 1:
+        return count(0)
+    with ThreadPoolExecutor(threads, thread_name_prefix="xy") as pool:
+        return np.sum(list(pool.map(count, range(threads))), axis=0)
 
 
 def _extremes(arrays: tuple[np.ndarray, ...]) -> list[tuple[float, float]]:
@@ -167,7 +139,7 @@ def _extremes(arrays: tuple[np.ndarray, ...]) -> list[tuple[float, float]]:
             found.append((k, float(part.min()), float(part.max())))
         return found
 
-    found = np.array([e for part in in_chunks(extremes, len(blocks)) for e in part])
+    found = np.array([e for part in timeline.in_chunks(extremes, len(blocks)) for e in part])
     return [
         (float(found[found[:, 0] == k, 1].min()), float(found[found[:, 0] == k, 2].max()))
         for k in range(len(arrays))
@@ -187,27 +159,11 @@ def _axis(lo: float, hi: float) -> tuple[float, float]:
     return (lo - half, hi + half) if hi == lo else (lo, hi)
 
 
-def _cells(
-    values: np.ndarray,
-    bounds: tuple[float, float],
-    cells: int,
-    scratch: np.ndarray,
-    out: np.ndarray,
-    *,
-    clip: bool = False,
-) -> None:
-    """The cell of each value, from 0 to `cells` (the maximum, on the far edge), into the
-    int32 `out` (float64 -> int32 converts 4 at a time, int64 one by one), by truncation:
-    a value below the bounds by less than a cell lands in cell 0 too; `clip` for values
-    that may lie further past them."""
+def _scale(bounds: tuple[float, float], pixels: int) -> tuple[float, float, float]:
+    """(scale, offset, factor): a value v's pixel along an axis from `bounds[0]` to
+    `bounds[1]` is `(v * scale - offset) * factor`, truncated; in halves (`scale` 0.5)
+    for bounds so far apart that their difference overflows."""
     lo, hi = bounds
-    if np.isfinite(hi - lo):
-        np.subtract(values, lo, out=scratch)
-        scratch *= cells / (hi - lo)
-    else:  # bounds so far apart that their difference overflows: in halves
-        np.multiply(values, 0.5, out=scratch)
-        scratch -= lo * 0.5
-        scratch *= cells / (hi * 0.5 - lo * 0.5)
-    if clip:
-        np.clip(scratch, 0, cells, out=scratch)
-    np.copyto(out, scratch, casting="unsafe")  # truncation, as astype
+    if math.isfinite(hi - lo):
+        return 1.0, lo, pixels / (hi - lo)
+    return 0.5, lo * 0.5, pixels / (hi * 0.5 - lo * 0.5)

@@ -11,6 +11,7 @@ import pytest
 
 from perda_tui.analysis import timeline, xy
 from perda_tui.analysis.xy import Density, xy_density
+from perda_tui.analysis.xy_kernel import count_points
 from perda_tui.logs import Signal
 
 
@@ -69,10 +70,10 @@ def jittered(rng: np.random.Generator, count: int, offset: int = 0) -> np.ndarra
 
 @pytest.fixture(params=[1, 2], ids=["one-thread", "two-threads"])
 def small_blocks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pieces of 7 points, blocks of at least 8 (and 4 a pixel), ranges 8 values at a
-    time, in chunks of 3 blocks on one or two threads: the same numbers as in one pass."""
+    """Parts of 7 points, ranges 8 values at a time in chunks of 3 blocks, on one or two
+    threads: the same numbers as in one pass."""
     threads = request.param
-    monkeypatch.setattr(xy, "PIECE", 7)
+    monkeypatch.setattr(xy, "PART", 7)
     monkeypatch.setattr(xy, "BLOCK", 8)
     monkeypatch.setattr(timeline, "CHUNK", 3)
     monkeypatch.setattr(timeline, "THREADS", threads)
@@ -150,6 +151,14 @@ def test_nan_and_inf_are_left_out_of_points_and_axes() -> None:
     assert np.isfinite([*result.x_range, *result.y_range]).all()
 
 
+def test_a_point_on_a_sample_next_to_an_inf_takes_the_sample() -> None:
+    """As `np.interp`: a point at a sample's own time is its value, not 0 * inf."""
+    x = Signal([0, 5, 10, 20], [1.0, 2.0, 3.0, 4.0], "x")
+    y = Signal([0, 10, 20], [1.0, np.inf, 2.0], "y")
+    result = assert_like_reference(x, y, None, None, 3, 3)
+    assert result.points == 2  # at 0 and 20; at 5 and 10, inf
+
+
 def test_values_whose_differences_overflow_are_still_placed() -> None:
     x = Signal([0, 10, 20, 30], [1.0, 2.0, 3.0, 4.0], "x")
     y = Signal([5, 15, 25], [-1.5e308, 1.5e308, 0.0], "y")
@@ -175,7 +184,9 @@ def test_a_narrow_range_of_large_values_stays_on_the_grid() -> None:
     assert constant.counts[1].sum() == t.size  # the middle row
 
 
-def test_timestamps_beyond_2_53_are_interpolated_all_at_once() -> None:
+@pytest.mark.usefixtures("small_blocks")
+def test_timestamps_beyond_2_53_are_compared_as_float64() -> None:
+    """As `np.interp` compares them: rounded, so y's samples past the window may count."""
     big = 2**60
     x = Signal(big + np.arange(0, 2000, 10), np.arange(200.0), "x")
     y = Signal(big + np.arange(5, 2005, 7), np.sin(np.arange(286.0)), "y")
@@ -206,3 +217,71 @@ def test_a_grid_too_large_or_empty_is_refused() -> None:
         xy_density(x, x, None, None, 100_000, 100_000)
     with pytest.raises(ValueError, match="at least one"):
         xy_density(x, x, None, None, 0, 3)
+
+
+@pytest.mark.usefixtures("small_blocks")
+def test_parts_that_start_inside_runs_of_equal_timestamps() -> None:
+    """Each part finds y's sample before its first point itself: a part starting within
+    a run of repeated timestamps (x's, y's, or both) takes the run's last y sample, as
+    `np.interp` does."""
+    rng = np.random.default_rng(6)
+    runs = np.repeat(np.arange(0, 600, 10), rng.integers(1, 6, 60))
+    x = Signal(runs, rng.normal(size=runs.size), "x")
+    y_runs = np.repeat(np.arange(-5, 620, 5), 3)
+    for y_times in (y_runs, y_runs + 1, runs):
+        y = Signal(y_times, rng.normal(size=y_times.size), "y")
+        assert_like_reference(x, y, None, None, 4, 5)
+        assert_like_reference(x, y, 95, 437, 3, 7)
+
+
+@pytest.mark.usefixtures("small_blocks")
+def test_a_single_y_sample_is_held_on_both_sides() -> None:
+    x = Signal(np.arange(0, 500, 10), np.arange(50.0), "x")
+    y = Signal([245], [3.0], "y")
+    result = assert_like_reference(x, y, None, None, 5, 3)
+    assert result.points == 50 and result.counts[1].sum() == 50
+
+
+@pytest.mark.usefixtures("small_blocks")
+def test_read_only_arrays_as_a_stored_log_maps_them() -> None:
+    rng = np.random.default_rng(8)
+    x = Signal(jittered(rng, 300), rng.normal(size=300), "x")
+    y = Signal(jittered(rng, 200, offset=7), rng.normal(size=200), "y")
+    for array in (x.timestamps, x.values, y.timestamps, y.values):
+        array.flags.writeable = False
+    assert_like_reference(x, y, None, None, 4, 4)
+    assert_like_reference(x, Signal(x.timestamps, y.values[:1].repeat(300), "y"), 9, None, 4, 4)
+
+
+def test_a_pixel_too_narrow_for_float64_takes_its_edge() -> None:
+    """x spans the smallest double: its pixels' scale overflows to inf, and x's low end
+    ((0 - 0) * inf, NaN) goes to the first pixel, its high end to the last."""
+    x = Signal([0, 10, 20], [0.0, 5e-324, 0.0], "x")
+    y = Signal([0, 10, 20], [1.0, 2.0, 3.0], "y")
+    result = xy_density(x, y, None, None, 4, 2)
+    assert result.x_range == (0.0, 5e-324) and result.points == 3
+    expected = np.zeros((2, 4), np.int64)
+    expected[0, 0] = expected[1, 0] = expected[1, 3] = 1
+    np.testing.assert_array_equal(result.counts, expected)
+
+
+def test_the_kernel_keeps_its_indexes_inside_its_arrays() -> None:
+    """Parts past the ends, no samples, counts too small for the grid, unsorted samples:
+    nothing is read or counted outside the arrays."""
+    xs, times = np.arange(6.0), np.arange(6, dtype=np.int64)
+    own, values = np.array([5, 1, 3, 2], dtype=np.int64), np.arange(4.0)
+    axis = (1.0, 0.0, 1.0)
+
+    def count(
+        own: np.ndarray, values: np.ndarray, part: tuple[int, int], cells: int = 12
+    ) -> np.ndarray:
+        counts = np.zeros(cells, np.int64)
+        count_points(xs, times, own, values, False, axis, axis, (4, 3), part, counts)
+        return counts
+
+    assert count(own, values, (-5, 100)).sum() == 6  # unsorted: some values, in range
+    assert count(own, values, (4, 2)).sum() == count(own, values, (7, 9)).sum() == 0
+    assert count(own[:0], values[:0], (0, 6)).sum() == 0
+    # only as many samples as values: y is 0 (row 0) at every point
+    np.testing.assert_array_equal(count(own, values[:1], (0, 6))[:4], [1, 1, 1, 3])
+    assert count(own, values, (0, 6), cells=11).sum() == 0
