@@ -88,7 +88,6 @@ def _batch_dots(
     """The dots of `batch`: each piece's segments' dots, then a dot per point."""
     counts = [len(piece.x) for piece in batch]
     ends = np.cumsum(counts)
-    piece = np.repeat(np.arange(len(batch)), counts)
     line = np.repeat([p.line for p in batch], counts)
     axes = np.array([ylims[p.line] for p in batch], dtype=np.float64).reshape(-1, 2)
     lo, hi = np.repeat(axes, counts, axis=0).T
@@ -98,7 +97,8 @@ def _batch_dots(
     # clip far-away points just outside the grid: the walk stays short, the slope nearly so
     col = np.clip(np.where(ok, col, 0), -width, 2 * width).astype(np.int64)
     row = np.clip(np.where(ok, row, 0), -height, 2 * height).astype(np.int64)
-    joined = ok[:-1] & ok[1:] & (piece[:-1] == piece[1:])
+    # (a batch holds one piece of a line at most: each piece but a line's last fills one)
+    joined = ok[:-1] & ok[1:] & (line[:-1] == line[1:])
     c0, c1, r0, r1 = col[:-1][joined], col[1:][joined], row[:-1][joined], row[1:][joined]
     steps = np.maximum(np.abs(c1 - c0), np.abs(r1 - r0))
     count = steps + 1
@@ -117,7 +117,10 @@ def _batch_dots(
 def line_of(dots: Iterable[Dots], line: int) -> tuple[np.ndarray, np.ndarray]:
     """The dots (columns, rows) of line `line` among `dots`."""
     mine = [(px[of == line], py[of == line]) for px, py, of in dots]
-    return np.concatenate([px for px, _ in mine]), np.concatenate([py for _, py in mine])
+    none = np.zeros(0, dtype=np.int64)
+    columns = np.concatenate([none, *(px for px, _ in mine)])
+    rows = np.concatenate([none, *(py for _, py in mine)])
+    return columns, rows
 
 
 def braille_bits(

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 #: A pause longer than this many typical sample periods is a gap (drawn as a gap).
 GAP_PERIODS = 5.0
+#: The typical step is the median of at most this many leading steps.
+TYPICAL_SAMPLE = 100_000
 #: A unit at the end of a description: `Pack voltage (V)`, `Wheel speed [km/h]`.
 _UNIT = re.compile(r"[(\[]\s*([^()\[\]\s][^()\[\]]{0,11}?)\s*[)\]]\s*$")
 
@@ -30,9 +32,14 @@ def unit_of(description: str) -> str:
     return match.group(1) if match else ""
 
 
-def typical_step(x: np.ndarray, sample: int = 100_000) -> float:
+def typical_step(x: np.ndarray, sample: int = TYPICAL_SAMPLE) -> float:
     """Median spacing of ascending `x` (over at most `sample` leading steps); 0 if unknown."""
-    steps = np.diff(np.asarray(x[: sample + 1], dtype=np.float64))
+    x = np.asarray(x[: sample + 1], dtype=np.float64)
+    return _typical(x[1:] - x[:-1])
+
+
+def _typical(steps: np.ndarray) -> float:
+    """Median of the positive `steps`; 0 if none."""
     steps = steps[steps > 0]
     return _median(steps) if len(steps) else 0.0
 
@@ -56,9 +63,7 @@ def break_gaps(x: np.ndarray, y: np.ndarray, max_step: float) -> tuple[np.ndarra
     y = np.asarray(y, dtype=np.float64)
     keep = ~np.isnan(y)
     x, y = x[keep], y[keep]
-    if len(x) < 2:
-        return x, y
-    cuts = np.flatnonzero(np.diff(x) > max_step) + 1
+    cuts = ((x[1:] - x[:-1]) > max_step).nonzero()[0] + 1
     if not len(cuts):
         return x, y
     middles = (x[cuts - 1] + x[cuts]) / 2  # x stays sorted, so windows can be searched
@@ -79,10 +84,12 @@ def line_series(
     (default: `GAP_PERIODS` typical steps) is a gap."""
     xs = np.asarray(x, dtype=np.float64)
     ys = np.asarray(y, dtype=np.float64)
-    if len(xs) > 1 and bool(np.any(xs[1:] < xs[:-1])):
+    steps = xs[1:] - xs[:-1]
+    if (steps < 0).any():
         order = np.argsort(xs, kind="stable")
         xs, ys = xs[order], ys[order]
-    step = GAP_PERIODS * typical_step(xs) if max_step is None else max_step
+        steps = xs[1:] - xs[:-1]
+    step = GAP_PERIODS * _typical(steps[:TYPICAL_SAMPLE]) if max_step is None else max_step
     xs, ys = break_gaps(xs, ys, step if step > 0 else math.inf)
     return Series(label, xs, ys, slot=slot, right_axis=right_axis, unit=unit)
 
