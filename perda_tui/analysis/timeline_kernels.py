@@ -1,7 +1,8 @@
 """Compiled loops of the alignment (`timeline`): a union of two timelines in one pass, and
-`np.interp` of a signal at ascending points in one walk along its samples.
+`np.interp` of a signal at ascending points in one walk along its samples (at timestamps,
+and at float64 points for the spectrum's uniform grid).
 
-Both take int64 timestamps in ascending order (repeats allowed) and keep every index
+They take int64 timestamps in ascending order (repeats allowed) and keep every index
 inside their arrays whatever they get; other input gives other numbers, never a read or
 write out of bounds.
 """
@@ -17,9 +18,11 @@ from perda_tui.analysis.compiled import compiled
 #: numba's types of the arrays read: contiguous, read-only (as a log's) or not.
 STAMPS = "Array(int64, 1, 'C', readonly=True)"
 VALUES = "Array(float64, 1, 'C', readonly=True)"
+#: The arrays written.
+OUT_STAMPS, OUT_VALUES = "int64[::1]", "float64[::1]"
 
 
-@compiled(f"int64({STAMPS}, {STAMPS}, int64[::1])")
+@compiled(f"int64({STAMPS}, {STAMPS}, {OUT_STAMPS})")
 def merge(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> int:
     """The ascending timestamps of `a` and of `b`, each once, into the head of `out`
     (`np.union1d`); how many."""
@@ -49,9 +52,9 @@ def merge(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> int:
     return n
 
 
-@compiled(f"void({STAMPS}, {VALUES}, {STAMPS}, float64[::1])")
-def interpolate(xp: np.ndarray, fp: np.ndarray, x: np.ndarray, out: np.ndarray) -> None:
-    """`np.interp(x, xp, fp)` into the head of `out`, bit for bit, for ascending `x`.
+def _interpolate(xp: np.ndarray, fp: np.ndarray, x: np.ndarray, out: np.ndarray) -> None:
+    """`np.interp(x, xp, fp)` into the head of `out`, bit for bit, for ascending `x`
+    (int64 timestamps, or float64 points).
 
     As numpy's loop (`arr_interp`), on the timestamps as float64: at or past the last
     sample its value, before the first the first's; at a sample's time its value (the
@@ -89,3 +92,9 @@ def interpolate(xp: np.ndarray, fp: np.ndarray, x: np.ndarray, out: np.ndarray) 
                 if math.isnan(value) and fp[j] == fp[j + 1]:
                     value = fp[j]
             out[i] = value
+
+
+#: `np.interp` at timestamps (`_interpolate`).
+interpolate = compiled(f"void({STAMPS}, {VALUES}, {STAMPS}, {OUT_VALUES})")(_interpolate)
+#: `np.interp` at float64 points (`_interpolate`).
+interpolate_floats = compiled(f"void({STAMPS}, {VALUES}, {VALUES}, {OUT_VALUES})")(_interpolate)

@@ -22,6 +22,21 @@ def test_two_sines_on_jittered_timestamps() -> None:
     assert result.magnitudes[0] < 0.01  # the mean (3) is removed
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_resampling_is_interp_bit_for_bit(seed: int) -> None:
+    """The uniform grid and its values are numpy's: the spectrum of np.interp on it."""
+    rng = np.random.default_rng(seed)
+    t = np.sort(rng.integers(0, 10**7, 5_000))
+    t[100:110] = t[100]  # repeated timestamps
+    values = rng.normal(size=t.size)
+    result = spectrum(t, values, 1e-6)
+    grid = np.arange(result.points, dtype=np.float64) * ((t[-1] - t[0]) / (result.points - 1))
+    uniform = np.interp(grid + t[0], t, values)
+    window = np.hanning(result.points)
+    expected = np.abs(np.fft.rfft((uniform - uniform.mean()) * window)) * (2.0 / window.sum())
+    np.testing.assert_array_equal(result.magnitudes, expected)
+
+
 def test_reference_on_uniform_samples() -> None:
     t = np.arange(1024) * 10_000  # 100 Hz, µs
     values = np.cos(2 * np.pi * 12.5 * t * 1e-6)

@@ -9,7 +9,7 @@ import pytest
 
 from perda_tui.analysis import timeline
 from perda_tui.analysis.timeline import Aligned, align, values_on
-from perda_tui.analysis.timeline_kernels import interpolate, merge
+from perda_tui.analysis.timeline_kernels import interpolate, interpolate_floats, merge
 from perda_tui.logs import Signal
 
 
@@ -181,7 +181,8 @@ def test_kernels_refuse_outputs_too_small() -> None:
 @pytest.mark.parametrize("seed", range(4))
 def test_interpolate_is_interp_for_every_kind_of_value(seed: int) -> None:
     """Neighbours NaN, inf of either sign, equal, zeros of either sign; points before,
-    on (repeated), between and after the samples, and the ends of int64."""
+    on (repeated), between and after the samples, and the ends of int64; float points
+    too (halves, thirds, infinities)."""
     rng = np.random.default_rng(seed)
     kinds = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.5, -2.0, 1e308, -1e308])
     for size in [1, 2, 3, 5, 400]:
@@ -189,7 +190,12 @@ def test_interpolate_is_interp_for_every_kind_of_value(seed: int) -> None:
         fp = rng.choice(kinds, size)
         x = np.sort(np.concatenate([rng.integers(-120, 120, 300), xp[::3]]))
         top = np.iinfo(np.int64).max
-        for points in (x, x[:0], x[:1], np.array([-top - 1, -(2**62), 2**62, top])):
+        ends = np.array([-top - 1, -(2**62), 2**62, top])
+        for points in (x, x[:0], x[:1], ends):
             out = np.empty(points.size)
             interpolate(xp, fp, points, out)
             np.testing.assert_array_equal(bits(out), bits(np.interp(points, xp, fp)))
+        halves = np.sort(np.concatenate([x + 0.5, x / 3, [-np.inf, np.inf], ends * 1.0]))
+        out = np.empty(halves.size)
+        interpolate_floats(xp, fp, halves, out)
+        np.testing.assert_array_equal(bits(out), bits(np.interp(halves, xp, fp)))
