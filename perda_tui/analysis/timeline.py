@@ -38,8 +38,6 @@ BLOCK = 1 << 15
 CHUNK = 8
 #: Most threads working on one alignment.
 THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
-#: Timestamps up to this size are exact as float64, as `np.interp` sees them.
-EXACT = 2**53
 T = TypeVar("T")
 #: What `Aligned.fill`'s function gives for each output: values on the block, or a number.
 Part = np.ndarray | float | np.floating
@@ -141,58 +139,23 @@ def align(signals: Sequence[Signal]) -> tuple[np.ndarray, list[np.ndarray]]:
 
 
 def values_on(signal: Signal, timeline: np.ndarray) -> np.ndarray:
-    """`signal` at the ascending points `timeline`: its own values where the timestamps
-    are its own, else linear interpolation between its neighbours, flat before its first
-    and after its last sample (`np.interp`, bit for bit, in blocks: see `Pieces`)."""
+    """`signal` at the ascending timestamps `timeline`: its own values where the
+    timestamps are its own, else linear interpolation between its neighbours, flat before
+    its first and after its last sample (`np.interp`, bit for bit; `BLOCK` points at a
+    time, on threads)."""
     if same_timeline(signal.timestamps, timeline):
         return signal.values
-    pieces = Pieces(signal, timeline, BLOCK)
-    if pieces.whole is not None:
-        return pieces.whole
-    out = np.empty(timeline.size)
+    own, values = np.ascontiguousarray(signal.timestamps), np.ascontiguousarray(signal.values)
+    points = np.ascontiguousarray(timeline, dtype=np.int64)
+    out = np.empty(points.size)
 
     def work(blocks: range) -> None:
-        for i in blocks:
-            out[i * BLOCK : (i + 1) * BLOCK] = pieces.values(i)
+        for block in blocks:
+            part = slice(block * BLOCK, (block + 1) * BLOCK)
+            interpolate(own, values, points[part], out[part])
 
-    in_chunks(work, len(pieces))
+    in_chunks(work, -(-points.size // BLOCK))
     return out
-
-
-class Pieces:
-    """`signal` at the ascending points `timeline`, `size` points at a time: `values(i)`
-    is piece `i`, `np.interp`-ed against the signal's samples from the last at or before
-    the piece's first point to the first after its last (every point's two neighbours
-    among all the samples, so the same numbers, bit for bit). Timestamps not exact as
-    float64 (beyond `EXACT`) are interpolated all at once instead: `whole`."""
-
-    def __init__(self, signal: Signal, timeline: np.ndarray, size: int) -> None:
-        self.signal, self.timeline, self.size = signal, timeline, size
-        own = signal.timestamps
-        #: All the values, when they are not computed in pieces.
-        self.whole: np.ndarray | None = None
-        self._firsts: list[int] = []
-        self._lasts: list[int] = []
-        if not own.size or not timeline.size or max(abs(own[0]), abs(own[-1])) > EXACT:
-            self.whole = np.interp(timeline, own.astype(np.float64), signal.values)
-            return
-        starts = np.arange(0, timeline.size, size)
-        ends = np.minimum(starts + size, timeline.size)
-        firsts = np.searchsorted(own, timeline[starts], side="right") - 1
-        self._firsts = np.maximum(firsts, 0).tolist()
-        self._lasts = (np.searchsorted(own, timeline[ends - 1], side="right") + 1).tolist()
-
-    def __len__(self) -> int:
-        return -(-self.timeline.size // self.size)
-
-    def values(self, piece: int) -> np.ndarray:
-        """The signal at the points of piece `piece`."""
-        points = slice(piece * self.size, (piece + 1) * self.size)
-        if self.whole is not None:
-            return self.whole[points]
-        bracket = slice(self._firsts[piece], self._lasts[piece])
-        own = self.signal.timestamps[bracket].astype(np.float64)
-        return np.interp(self.timeline[points], own, self.signal.values[bracket])
 
 
 def _distinct(arrays: list[np.ndarray]) -> list[np.ndarray]:

@@ -148,13 +148,14 @@ def test_signals_without_samples_are_refused() -> None:
 
 @pytest.mark.usefixtures("small_blocks")
 @pytest.mark.parametrize("seed", range(3))
-def test_values_on_ascending_points_is_interp(seed: int) -> None:
+@pytest.mark.parametrize("base", [0, 2**60], ids=["exact", "beyond-2**53"])
+def test_values_on_ascending_points_is_interp(seed: int, base: int) -> None:
     rng = np.random.default_rng(seed)
-    own = np.sort(np.concatenate([jittered(rng, 60, 20), [45, 45, 45]]))
-    signal = Signal(own, values(rng, own.size), "s")
-    points = np.sort(np.concatenate([rng.integers(-50, 700, 120), own[::5]]))
-    expected = np.interp(points, own, signal.values)
-    np.testing.assert_array_equal(bits(values_on(signal, points)), bits(expected))
+    own = base + np.sort(np.concatenate([jittered(rng, 60, 20), [45, 45, 45]]))
+    points = base + np.sort(np.concatenate([rng.integers(-50, 700, 120), own[::5] - base]))
+    for signal in (Signal(own, values(rng, own.size), "s"), Signal(own[:1], [2.0], "one")):
+        expected = np.interp(points, signal.timestamps, signal.values)
+        np.testing.assert_array_equal(bits(values_on(signal, points)), bits(expected))
 
 
 @pytest.mark.parametrize("seed", range(4))
