@@ -63,10 +63,10 @@ def line_dots(
             batch.append(_Piece(index, x[start : end + 1], y[start : end + 1], end < len(x)))
             size += min(end, len(x)) - start
             if size >= BATCH_POINTS:
-                yield _batch_dots(batch, xlim, ylims, width, height)
+                yield from _batch_dots(batch, xlim, ylims, width, height)
                 batch, size = [], 0
     if batch:
-        yield _batch_dots(batch, xlim, ylims, width, height)
+        yield from _batch_dots(batch, xlim, ylims, width, height)
 
 
 class _Piece(NamedTuple):
@@ -84,8 +84,8 @@ def _batch_dots(
     ylims: Sequence[tuple[float, float]],
     width: int,
     height: int,
-) -> Dots:
-    """The dots of `batch`: each piece's segments' dots, then a dot per point."""
+) -> Iterator[Dots]:
+    """The dots of `batch`: its segments' dots, then a dot per point."""
     counts = [len(piece.x) for piece in batch]
     ends = np.cumsum(counts)
     line = np.repeat([p.line for p in batch], counts)
@@ -99,6 +99,7 @@ def _batch_dots(
     row = np.clip(np.where(ok, row, 0), -height, 2 * height).astype(np.int64)
     # (a batch holds one piece of a line at most: each piece but a line's last fills one)
     joined = ok[:-1] & ok[1:] & (line[:-1] == line[1:])
+    on_grid = (col >= 0) & (col < width) & (row >= 0) & (row < height)
     c0, c1, r0, r1 = col[:-1][joined], col[1:][joined], row[:-1][joined], row[1:][joined]
     steps = np.maximum(np.abs(c1 - c0), np.abs(r1 - r0))
     count = steps + 1
@@ -108,10 +109,13 @@ def _batch_dots(
     lone[ends[[p.borrowed for p in batch]] - 1] = False  # a borrowed point is not a dot here
     px = np.rint(np.repeat(c0, count) + t * np.repeat(c1 - c0, count)).astype(np.int64)
     py = np.rint(np.repeat(r0, count) + t * np.repeat(r1 - r0, count)).astype(np.int64)
-    px, py = np.concatenate([px, col[lone]]), np.concatenate([py, row[lone]])
-    of = np.concatenate([np.repeat(line[:-1][joined], count), line[lone]])
-    inside = (px >= 0) & (px < width) & (py >= 0) & (py < height)
-    return px[inside], py[inside], of[inside]
+    dots = (px, py, np.repeat(line[:-1][joined], count)), (col[lone], row[lone], line[lone])
+    if on_grid.all():  # the dots between two points on the grid are on it too
+        yield from dots
+        return
+    for px, py, of in dots:
+        inside = (px >= 0) & (px < width) & (py >= 0) & (py < height)
+        yield px[inside], py[inside], of[inside]
 
 
 def line_of(dots: Iterable[Dots], line: int) -> tuple[np.ndarray, np.ndarray]:
