@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 #: A pause longer than this many typical sample periods is a gap (drawn as a gap).
 GAP_PERIODS = 5.0
-#: The typical step is the median of at most this many leading steps.
-TYPICAL_SAMPLE = 100_000
 #: A unit at the end of a description: `Pack voltage (V)`, `Wheel speed [km/h]`.
 _UNIT = re.compile(r"[(\[]\s*([^()\[\]\s][^()\[\]]{0,11}?)\s*[)\]]\s*$")
 
@@ -32,14 +30,10 @@ def unit_of(description: str) -> str:
     return match.group(1) if match else ""
 
 
-def typical_step(x: np.ndarray, sample: int = TYPICAL_SAMPLE) -> float:
+def typical_step(x: np.ndarray, sample: int = 100_000) -> float:
     """Median spacing of ascending `x` (over at most `sample` leading steps); 0 if unknown."""
     x = np.asarray(x[: sample + 1], dtype=np.float64)
-    return _typical(x[1:] - x[:-1])
-
-
-def _typical(steps: np.ndarray) -> float:
-    """Median of the positive `steps`; 0 if none."""
+    steps = x[1:] - x[:-1]
     steps = steps[steps > 0]
     return _median(steps) if len(steps) else 0.0
 
@@ -84,12 +78,10 @@ def line_series(
     (default: `GAP_PERIODS` typical steps) is a gap."""
     xs = np.asarray(x, dtype=np.float64)
     ys = np.asarray(y, dtype=np.float64)
-    steps = xs[1:] - xs[:-1]
-    if (steps < 0).any():
+    if (xs[1:] < xs[:-1]).any():
         order = np.argsort(xs, kind="stable")
         xs, ys = xs[order], ys[order]
-        steps = xs[1:] - xs[:-1]
-    step = GAP_PERIODS * _typical(steps[:TYPICAL_SAMPLE]) if max_step is None else max_step
+    step = GAP_PERIODS * typical_step(xs) if max_step is None else max_step
     xs, ys = break_gaps(xs, ys, step if step > 0 else math.inf)
     return Series(label, xs, ys, slot=slot, right_axis=right_axis, unit=unit)
 
