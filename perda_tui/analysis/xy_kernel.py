@@ -44,10 +44,14 @@ def count_points(
     `own`, `values`) at `times[i]`, or `values[i]` if `shared` (y logged with x). Points
     with a NaN or inf are left out. A value v's pixel along an axis (scale, offset,
     factor) is `(v * scale - offset) * factor` clipped to the grid and truncated, the far
-    edge in the last pixel (NaN, from a pixel too narrow for float64, in the first)."""
+    edge in the last pixel (NaN, from a pixel too narrow for float64, in the first).
+
+    Arrays are indexed with unsigned integers (numba then adds no code for negative
+    indexes), each first proven inside its array."""
     columns, rows = grid
     samples = min(own.size, values.size)
-    stop = min(part[1], xs.size, times.size, values.size if shared else xs.size)
+    first = max(part[0], 0)
+    stop = max(min(part[1], xs.size, times.size, values.size if shared else xs.size), first)
     if columns < 1 or rows < 1 or counts.size < columns * rows or (samples < 1 and not shared):
         return
 
@@ -58,38 +62,42 @@ def count_points(
             return 0
         return min(int(min(at, float(pixels))), pixels - 1)
 
+    def add(x: float, y: float) -> None:
+        if abs(x) < math.inf and abs(y) < math.inf:
+            counts[np.uint64(pixel(y, y_axis, rows) * columns + pixel(x, x_axis, columns))] += 1
+
+    points = range(np.uint64(first), np.uint64(stop))
+    if shared:
+        for i in points:
+            add(xs[i], values[i])
+        return
     # j: the last sample at or before the point (-1: none), at time t0; t1: the next's
-    t = float(times[part[0]]) if 0 <= part[0] < stop else 0.0
+    t = float(times[np.uint64(first)]) if first < stop else 0.0
     low, high = 0, samples
     while low < high:
         middle = (low + high) >> 1
-        if float(own[middle]) <= t:
+        if float(own[np.uint64(middle)]) <= t:
             low = middle + 1
         else:
             high = middle
     j = low - 1
-    t0 = float(own[j]) if j >= 0 else -math.inf
-    t1 = float(own[j + 1]) if j + 1 < samples else math.inf
-    for i in range(max(part[0], 0), stop):
-        x = xs[i]
-        if shared:
-            y = values[i]
+    t0 = float(own[np.uint64(j)]) if j >= 0 else -math.inf
+    t1 = float(own[np.uint64(j + 1)]) if j + 1 < samples else math.inf
+    for i in points:
+        t = float(times[i])
+        while t1 <= t:
+            j += 1
+            t0, t1 = t1, float(own[np.uint64(j + 1)]) if j + 1 < samples else math.inf
+        if j < 0:
+            y = values[0]
+        elif j == samples - 1 or t0 == t:
+            y = values[np.uint64(j)]
         else:
-            t = float(times[i])
-            while t1 <= t:
-                j += 1
-                t0, t1 = t1, float(own[j + 1]) if j + 1 < samples else math.inf
-            if j < 0:
-                y = values[0]
-            elif j == samples - 1 or t0 == t:
-                y = values[j]
-            else:
-                y0, y1 = values[j], values[j + 1]
-                slope = (y1 - y0) / (t1 - t0)
-                y = slope * (t - t0) + y0
-                if math.isnan(y):
-                    y = slope * (t - t1) + y1
-                    if math.isnan(y) and y0 == y1:
-                        y = y0
-        if abs(x) < math.inf and abs(y) < math.inf:
-            counts[pixel(y, y_axis, rows) * columns + pixel(x, x_axis, columns)] += 1
+            y0, y1 = values[np.uint64(j)], values[np.uint64(j + 1)]
+            slope = (y1 - y0) / (t1 - t0)
+            y = slope * (t - t0) + y0
+            if math.isnan(y):
+                y = slope * (t - t1) + y1
+                if math.isnan(y) and y0 == y1:
+                    y = y0
+        add(xs[i], y)
