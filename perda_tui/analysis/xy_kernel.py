@@ -52,8 +52,8 @@ def count_points(
     samples = min(own.size, values.size)
     first = max(part[0], 0)
     stop = max(min(part[1], xs.size, times.size, values.size if shared else xs.size), first)
-    if columns < 1 or rows < 1 or counts.size < columns * rows or (samples < 1 and not shared):
-        return
+    if columns < 1 or rows < 1 or rows > counts.size // columns or (samples < 1 and not shared):
+        return  # (rows * columns fits in counts, and so in an int64)
 
     def pixel(value: float, axis: tuple[float, float, float], pixels: int) -> int:
         scale, offset, factor = axis

@@ -266,17 +266,21 @@ def test_a_pixel_too_narrow_for_float64_takes_its_edge() -> None:
 
 
 def test_the_kernel_keeps_its_indexes_inside_its_arrays() -> None:
-    """Parts past the ends, no samples, counts too small for the grid, unsorted samples:
-    nothing is read or counted outside the arrays."""
+    """Parts past the ends, no samples, counts too small for the grid (or a grid whose
+    size overflows), unsorted samples: nothing is read or counted outside the arrays."""
     xs, times = np.arange(6.0), np.arange(6, dtype=np.int64)
     own, values = np.array([5, 1, 3, 2], dtype=np.int64), np.arange(4.0)
     axis = (1.0, 0.0, 1.0)
 
     def count(
-        own: np.ndarray, values: np.ndarray, part: tuple[int, int], cells: int = 12
+        own: np.ndarray,
+        values: np.ndarray,
+        part: tuple[int, int],
+        cells: int = 12,
+        grid: tuple[int, int] = (4, 3),
     ) -> np.ndarray:
         counts = np.zeros(cells, np.int64)
-        count_points(xs, times, own, values, False, axis, axis, (4, 3), part, counts)
+        count_points(xs, times, own, values, False, axis, axis, grid, part, counts)
         return counts
 
     assert count(own, values, (-5, 100)).sum() == 6  # unsorted: some values, in range
@@ -286,3 +290,4 @@ def test_the_kernel_keeps_its_indexes_inside_its_arrays() -> None:
     # only as many samples as values: y is 0 (row 0) at every point
     np.testing.assert_array_equal(count(own, values[:1], (0, 6))[:4], [1, 1, 1, 3])
     assert count(own, values, (0, 6), cells=11).sum() == 0
+    assert count(own, values, (0, 6), grid=(2**32, 2**32)).sum() == 0  # 2**64 cells: 0
