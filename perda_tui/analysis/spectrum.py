@@ -56,7 +56,7 @@ def spectrum(timestamps: np.ndarray, values: np.ndarray, seconds_per_unit: float
     grid *= period
     grid += t[0]
     uniform = np.empty(points)
-    interpolate_floats(t, v, grid, uniform)  # np.interp(grid, t, v), in one walk
+    interpolate_floats.sized(points)(t, v, grid, uniform)  # np.interp(grid, t, v), one walk
     uniform -= uniform.mean()
     window = hann(points)
     uniform *= window

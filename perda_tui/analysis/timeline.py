@@ -14,7 +14,9 @@ and another walks each signal's samples along the union to interpolate it there
 (`timeline_kernels.interpolate`, numpy's `np.interp` loop: the same numbers, bit for
 bit, for any int64 timestamps). Blocks are independent and run on up to `THREADS`
 threads (the loops release the GIL); where timestamps repeat, a block's union is shorter
-than its slices, and the gaps are closed at the end.
+than its slices, and the gaps are closed at the end. Short signals (a union under
+`compiled.INTERPRETED_BELOW` samples) run the same loops interpreted until they are
+compiled: loading numba would cost more than the work.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class Aligned:
         bounds = [e.tolist() for e in edges]
         sizes = counts.tolist()
         most = int(counts.max())
+        merge_into, interpolate_at = merge.sized(capacity), interpolate.sized(capacity)
 
         def work(blocks: range) -> None:
             spare = np.empty(most if len(self._timelines) > 2 else 0, np.int64)
@@ -85,11 +88,11 @@ class Aligned:
                     values = [s.values[parts[0]] for s in self.signals]
                 else:
                     union = self.timeline[at]
-                    size = sizes[block] = self._union(parts, union, spare)
+                    size = sizes[block] = self._union(parts, union, spare, merge_into)
                     at = slice(at.start, at.start + size)
                     values = [v[:size] for v in scratch]
                     for (t, v), out in zip(self._samples, values, strict=True):
-                        interpolate(t, v, union[:size], out)
+                        interpolate_at(t, v, union[:size], out)
                 for out, part in zip(outs, function(values), strict=True):
                     out[at] = part
 
@@ -108,14 +111,20 @@ class Aligned:
         cuts = cuts[len(timelines) - 1 :: len(timelines)]
         return [np.concatenate(([0], np.searchsorted(t, cuts), [t.size])) for t in timelines]
 
-    def _union(self, parts: list[slice], out: np.ndarray, spare: np.ndarray) -> int:
+    def _union(
+        self,
+        parts: list[slice],
+        out: np.ndarray,
+        spare: np.ndarray,
+        merge_into: Callable[[np.ndarray, np.ndarray, np.ndarray], int],
+    ) -> int:
         """The union of the timelines' `parts` into the head of `out` (`spare` as large,
-        for more than two timelines); its size."""
+        for more than two timelines) with `merge_into` (`merge`); its size."""
         merged = self._timelines[0][parts[0]]
         for i, (t, part) in enumerate(zip(self._timelines[1:], parts[1:], strict=True)):
             # the last merge into `out`, the one before into `spare`, and so on
             into = out if (len(parts) - i) % 2 == 0 else spare
-            merged = into[: merge(merged, t[part], into)]
+            merged = into[: merge_into(merged, t[part], into)]
         return merged.size
 
 
@@ -148,11 +157,12 @@ def values_on(signal: Signal, timeline: np.ndarray) -> np.ndarray:
     own, values = np.ascontiguousarray(signal.timestamps), np.ascontiguousarray(signal.values)
     points = np.ascontiguousarray(timeline, dtype=np.int64)
     out = np.empty(points.size)
+    interpolate_at = interpolate.sized(points.size)
 
     def work(blocks: range) -> None:
         for block in blocks:
             part = slice(block * BLOCK, (block + 1) * BLOCK)
-            interpolate(own, values, points[part], out[part])
+            interpolate_at(own, values, points[part], out[part])
 
     in_chunks(work, -(-points.size // BLOCK))
     return out

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from perda_tui.analysis.compiled import compiled
+from perda_tui.analysis.compiled import INTERPRETED_BELOW, Kernel, compiled
 
 
 @compiled("float64(float64[::1])")
@@ -53,3 +53,15 @@ def test_machine_code_is_cached_in_the_app_cache_folder(tmp_path: Path) -> None:
         assert result.stdout.strip() == "10"
     cached = list((tmp_path / "config" / "cache" / "numba").rglob("*.nbi"))
     assert cached, "no numba index in the app's cache folder"
+
+
+def test_small_work_runs_interpreted_until_the_kernel_is_compiled() -> None:
+    kernel = Kernel(_positive_sum.function, _positive_sum.signature)
+    interpreted = kernel.sized(INTERPRETED_BELOW - 1)
+    values = np.array([2.0, -1.0, 0.25, np.inf, -np.inf])
+    assert interpreted(values) == np.inf
+    assert kernel._compiled is None  # nothing compiled for small work
+    compiled_kernel = kernel.sized(INTERPRETED_BELOW)
+    assert compiled_kernel is kernel._compiled is not None
+    assert kernel.sized(1) is compiled_kernel  # compiled now: small work uses it too
+    assert compiled_kernel(values[:3].copy()) == interpreted(values[:3]) == 2.25

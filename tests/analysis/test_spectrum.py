@@ -7,6 +7,9 @@ import pytest
 
 from perda_tui.analysis.spectrum import PEAKS, _peaks, fast_length, hann, spectrum
 
+# each test runs with the kernels interpreted and compiled (tests/analysis/conftest.py)
+pytestmark = pytest.mark.usefixtures("kernels")
+
 
 def test_two_sines_on_jittered_timestamps() -> None:
     rng = np.random.default_rng(5)

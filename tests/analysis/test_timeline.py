@@ -12,6 +12,9 @@ from perda_tui.analysis.timeline import Aligned, align, values_on
 from perda_tui.analysis.timeline_kernels import interpolate, interpolate_floats, merge
 from perda_tui.logs import Signal
 
+# each test runs with the kernels interpreted and compiled (tests/analysis/conftest.py)
+pytestmark = pytest.mark.usefixtures("kernels")
+
 
 def reference(signals: list[Signal]) -> tuple[np.ndarray, list[np.ndarray]]:
     union = np.union1d(signals[0].timestamps, signals[0].timestamps)
