@@ -36,6 +36,8 @@ MAX_CELLS = 1 << 24
 BLOCK = 1 << 18
 #: Points counted at a time (parts are handed to the threads as they come free).
 PART = 1 << 18
+#: Most points a thread counts in int32 (half the cache of int64) before adding them up.
+INT32_POINTS = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,17 @@ def _count(
     parts = iter(range(0, xs.size, PART))  # shared by the threads (next() holds the GIL)
 
     def count(_: int) -> np.ndarray:
-        counts = np.zeros(cells, np.int64)
+        total, counts, counted = np.zeros(cells, np.int64), np.zeros(cells, np.int32), 0
         for start in parts:
+            if counted > INT32_POINTS - PART:
+                total += counts
+                counts.fill(0)
+                counted = 0
             part = (start, start + PART)
             count_points(xs, times, own, values, shared, x_scale, y_scale, grid, part, counts)
-        return counts
+            counted += PART
+        total += counts
+        return total
 
     threads = max(1, min(timeline.THREADS, -(-xs.size // PART), xs.size // (4 * cells)))
     if threads == 1:

@@ -22,7 +22,7 @@ FLOATS, INTS = (f'Array({t}, 1, "C", readonly=True)' for t in ("float64", "int64
 #: numba's signature of `count_points`.
 SIGNATURE = (
     f"void({FLOATS}, {INTS}, {INTS}, {FLOATS}, boolean, UniTuple(float64, 3),"
-    " UniTuple(float64, 3), UniTuple(int64, 2), UniTuple(int64, 2), int64[::1])"
+    " UniTuple(float64, 3), UniTuple(int64, 2), UniTuple(int64, 2), int32[::1])"
 )
 
 
@@ -40,11 +40,12 @@ def count_points(
     counts: np.ndarray,
 ) -> None:
     """Count points `part[0]` to `part[1]` (indexes into `xs`, `times`) in `counts[row *
-    columns + column]`, `grid` being (columns, rows): x is `xs[i]`, y is y (timestamps
-    `own`, `values`) at `times[i]`, or `values[i]` if `shared` (y logged with x). Points
-    with a NaN or inf are left out. A value v's pixel along an axis (scale, offset,
-    factor) is `(v * scale - offset) * factor` clipped to the grid and truncated, the far
-    edge in the last pixel (NaN, from a pixel too narrow for float64, in the first).
+    columns + column]` (int32: the caller adds them up before one can overflow), `grid`
+    being (columns, rows): x is `xs[i]`, y is y (timestamps `own`, `values`) at
+    `times[i]`, or `values[i]` if `shared` (y logged with x). Points with a NaN or inf
+    are left out. A value v's pixel along an axis (scale, offset, factor) is `(v * scale
+    - offset) * factor` clipped to the grid and truncated, the far edge in the last pixel
+    (NaN, from a pixel too narrow for float64, in the first).
 
     Arrays are indexed with unsigned integers (numba then adds no code for negative
     indexes), each first proven inside its array."""
@@ -63,7 +64,7 @@ def count_points(
         return min(int(min(at, float(pixels))), pixels - 1)
 
     def add(x: float, y: float) -> None:
-        if abs(x) < math.inf and abs(y) < math.inf:
+        if (x - x) + (y - y) == 0.0:  # both finite (else NaN)
             counts[np.uint64(pixel(y, y_axis, rows) * columns + pixel(x, x_axis, columns))] += 1
 
     points = range(np.uint64(first), np.uint64(stop))

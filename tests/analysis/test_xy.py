@@ -70,10 +70,11 @@ def jittered(rng: np.random.Generator, count: int, offset: int = 0) -> np.ndarra
 
 @pytest.fixture(params=[1, 2], ids=["one-thread", "two-threads"])
 def small_blocks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Parts of 7 points, ranges 8 values at a time in chunks of 3 blocks, on one or two
-    threads: the same numbers as in one pass."""
+    """Parts of 7 points, counted in int32 for 20 points at most, ranges 8 values at a time
+    in chunks of 3 blocks, on one or two threads: the same numbers as in one pass."""
     threads = request.param
     monkeypatch.setattr(xy, "PART", 7)
+    monkeypatch.setattr(xy, "INT32_POINTS", 20)
     monkeypatch.setattr(xy, "BLOCK", 8)
     monkeypatch.setattr(timeline, "CHUNK", 3)
     monkeypatch.setattr(timeline, "THREADS", threads)
@@ -279,7 +280,7 @@ def test_the_kernel_keeps_its_indexes_inside_its_arrays() -> None:
         cells: int = 12,
         grid: tuple[int, int] = (4, 3),
     ) -> np.ndarray:
-        counts = np.zeros(cells, np.int64)
+        counts = np.zeros(cells, np.int32)
         count_points(xs, times, own, values, False, axis, axis, grid, part, counts)
         return counts
 
