@@ -12,7 +12,8 @@ counts show where points pile up.
 
 How: a compiled loop (`xy_kernel.count_points`) takes each point's y value and pixel and
 counts it, in one pass over x's samples, never writing y at x's timestamps out; parts of
-the window are counted on threads.
+the window are counted on threads. Under `compiled.INTERPRETED_BELOW` points the loop
+runs interpreted until it is compiled.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ def _count(
     x_scale, y_scale = (_scale(bounds, pixels) for bounds, pixels in zip(axes, grid, strict=True))
     cells = columns * rows
     parts = iter(range(0, xs.size, PART))  # shared by the threads (next() holds the GIL)
+    count_part = count_points.sized(xs.size)
 
     def count(_: int) -> np.ndarray:
         total, counts, counted = np.zeros(cells, np.int64), np.zeros(cells, np.int32), 0
@@ -122,7 +124,7 @@ def _count(
                 counts.fill(0)
                 counted = 0
             part = (start, start + PART)
-            count_points(xs, times, own, values, shared, x_scale, y_scale, grid, part, counts)
+            count_part(xs, times, own, values, shared, x_scale, y_scale, grid, part, counts)
             counted += PART
         total += counts
         return total

@@ -14,6 +14,9 @@ from perda_tui.analysis.xy import Density, xy_density
 from perda_tui.analysis.xy_kernel import count_points
 from perda_tui.logs import Signal
 
+# each test runs with the kernel interpreted and compiled (tests/analysis/conftest.py)
+pytestmark = pytest.mark.usefixtures("kernels")
+
 
 def axis(values: np.ndarray) -> tuple[float, float] | None:
     finite = values[np.isfinite(values)]

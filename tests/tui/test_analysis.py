@@ -226,3 +226,26 @@ async def test_track_map_without_gps_says_so() -> None:
         )
         assert type(pilot.app.screen).__name__ == "PlotScreen"
         assert isinstance(pilot.app.screen.query_one("#plot-status"), Static)
+
+
+@pytest.mark.parametrize("samples", [1_000, 70_000])
+async def test_a_large_log_loads_the_analysis_loops_in_the_background(
+    samples: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log with a signal of at least `INTERPRETED_BELOW` samples has the compiled loops
+    loaded after its health (XY, spectra and channels on it answer at once); a smaller
+    one never loads numba for them."""
+    import perda_tui.analysis.compiled as compiled
+
+    warmed: list[bool] = []
+    monkeypatch.setattr(compiled, "warm_analysis", lambda: warmed.append(True))
+    times = np.arange(samples, dtype=np.int64) * 1000
+    log = Log([Signal(times, np.sin(times / 1e6), name="a"), Signal(times, times * 0.5, name="b")])
+    async with PlotApp(log).run_test(size=SIZE) as pilot:
+        await ready(pilot)
+
+        def team_worker_done() -> bool:  # it set the health: it has started
+            return not any(w.group == "analysis-team" for w in pilot.app.workers)
+
+        await wait_for(pilot, team_worker_done, timeout=PATIENCE)
+    assert warmed == ([True] if samples >= compiled.INTERPRETED_BELOW else [])

@@ -87,6 +87,7 @@ class AnalysisKeys(Screen[None]):
     @work(thread=True, exclusive=True, group="analysis-team", exit_on_error=False)
     def _load_team(self) -> None:
         from perda_tui.analysis.channels import ChannelsFileError, add_channels, load_team_file
+        from perda_tui.analysis.compiled import INTERPRETED_BELOW, warm_analysis
         from perda_tui.analysis.health import log_health
 
         log = self.context.source_log
@@ -103,6 +104,8 @@ class AnalysisKeys(Screen[None]):
             applied = None
         health = log_health(log)
         self.app.call_from_thread(self._team_loaded, team, applied, health)
+        if max(map(len, log), default=0) >= INTERPRETED_BELOW:
+            warm_analysis()  # a large log's first XY or spectrum: at once, not after ~1 s
 
     def _team_loaded(
         self, team: TeamFile | None, applied: Applied | None, health: LogHealth
