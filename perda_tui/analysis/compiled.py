@@ -89,15 +89,3 @@ def compiled(signature: str) -> Callable[[Callable[P, R]], Kernel[P, R]]:
         return Kernel(function, signature)
 
     return decorate
-
-
-def warm_analysis() -> None:
-    """Compile (or load) every analysis kernel now: math channels, spectrum and XY on a
-    large log then answer at once, not after about 1 s the first time (call it in a
-    worker thread: it holds the GIL for no more than some tens of ms at a time)."""
-    from perda_tui.analysis import timeline_kernels, xy_kernel
-
-    for module in (timeline_kernels, xy_kernel):
-        for kernel in vars(module).values():
-            if isinstance(kernel, Kernel):
-                kernel.warm()

@@ -236,9 +236,10 @@ async def test_a_large_log_loads_the_analysis_loops_in_the_background(
     loaded after its health (XY, spectra and channels on it answer at once); a smaller
     one never loads numba for them."""
     import perda_tui.analysis.compiled as compiled
+    import perda_tui.analysis.warm as warm
 
     warmed: list[bool] = []
-    monkeypatch.setattr(compiled, "warm_analysis", lambda: warmed.append(True))
+    monkeypatch.setattr(warm, "warm_analysis", lambda: warmed.append(True))
     times = np.arange(samples, dtype=np.int64) * 1000
     log = Log([Signal(times, np.sin(times / 1e6), name="a"), Signal(times, times * 0.5, name="b")])
     async with PlotApp(log).run_test(size=SIZE) as pilot:

@@ -87,8 +87,9 @@ class AnalysisKeys(Screen[None]):
     @work(thread=True, exclusive=True, group="analysis-team", exit_on_error=False)
     def _load_team(self) -> None:
         from perda_tui.analysis.channels import ChannelsFileError, add_channels, load_team_file
-        from perda_tui.analysis.compiled import INTERPRETED_BELOW, warm_analysis
+        from perda_tui.analysis.compiled import INTERPRETED_BELOW
         from perda_tui.analysis.health import log_health
+        from perda_tui.analysis.warm import warm_analysis
 
         log = self.context.source_log
         try:
