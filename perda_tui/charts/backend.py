@@ -106,8 +106,12 @@ def _clip(series: Series, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]
 
 
 def _crossing(x0: float, y0: float, x1: float, y1: float, at: float) -> float:
-    """y of the segment (x0, y0)-(x1, y1) at x = `at` (NaN if the segment is a gap)."""
-    return float(y0 + (y1 - y0) * (at - x0) / (x1 - x0)) if x1 != x0 else float(y1)
+    """y of the segment (x0, y0)-(x1, y1) at x = `at` (NaN if the segment is a gap, or
+    runs to an infinite value: drawn as a gap, without numpy's warning)."""
+    if x1 == x0:
+        return float(y1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return float(y0 + (y1 - y0) * (at - x0) / (x1 - x0))
 
 
 #: Largest |y| an axis reaches; values beyond fall outside the plot area.

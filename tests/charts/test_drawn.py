@@ -23,6 +23,9 @@ from perda_tui.charts.backend import draw
 from perda_tui.charts.model import Cells, Chart, ChartTheme, Series
 from perda_tui.charts.series import envelope_series, line_series
 
+# odd data (inf, NaN) draws without numpy's warnings on the way
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
 RECORDING = Path(__file__).with_name("drawn_charts.json")
 THEME = ChartTheme.ansi16()
 
